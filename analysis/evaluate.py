@@ -1,0 +1,389 @@
+"""How well each score finds known-bad training rows, next to simple baselines.
+
+When the training set carries a label (e.g. planted harmful samples), every ``score*``
+column of ``samples.parquet`` and every baseline of :mod:`analysis.baselines` is ranked
+against it: AUROC and average precision with bootstrap intervals, precision / recall when
+the top 5, 10 or 20% are removed, the true-positive rate at 1% false-positive rate, and
+the removed-vs-retained curve. A researcher trusts a removal list only with these numbers.
+
+Conventions (also printed by the CLI):
+- rows: training rows (``set == "train"``) whose label is not null; positive means
+  ``str(label) == positive``.
+- top q%: the ``round(q * n)`` highest-scoring rows (half rounds up, at least one row),
+  ties broken by id ascending, so the cut is the one an export at that quantile makes.
+- TPR at 1% FPR: ``roc_curve`` linearly interpolated at FPR = 0.01, i.e. the rate a
+  threshold randomised between the two neighbouring cut points reaches.
+- intervals: 95% percentile bootstrap over rows (the same resamples for every method,
+  so differences between methods are paired); resamples with a single class are skipped.
+- a missing score (NaN) ranks below every present one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+from safetensors.numpy import load_file
+from sklearn.metrics import average_precision_score, roc_auc_score, roc_curve
+
+from analysis import baselines as baseline_methods
+
+REMOVAL_SHARES: tuple[float, ...] = (0.05, 0.10, 0.20)
+TARGET_FPR = 0.01
+CURVE_MAX_POINTS = 200
+KIND_SCORE = "score"
+KIND_BASELINE = "baseline"
+KIND_SUPERVISED = "supervised"
+
+TABLE_COLUMNS: tuple[str, ...] = (
+    "method",
+    "kind",
+    "auroc",
+    "auroc_lo",
+    "auroc_hi",
+    "ap",
+    "ap_lo",
+    "ap_hi",
+    *(f"{metric}_at_{round(share * 100)}" for share in REMOVAL_SHARES for metric in ("precision", "recall")),
+    "tpr_at_1pct_fpr",
+    "n_rows",
+    "n_positive",
+)
+
+
+class EvaluationError(ValueError):
+    """The analysis cannot be evaluated as asked (missing label column, no positives, ...)."""
+
+
+@dataclass
+class EvaluationReport:
+    """Metrics per method (``table``) and the removed-vs-retained curve per method."""
+
+    table: pl.DataFrame
+    curves: dict[str, pl.DataFrame]
+    notes: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        """Plain JSON-ready dict: ``table`` as a list of rows, ``curves`` column-wise, ``notes``."""
+        table_rows = [
+            {key: _json_number(value) for key, value in row.items()} for row in self.table.to_dicts()
+        ]
+        curves = {
+            method: {column: [_json_number(v) for v in curve[column].to_list()] for column in curve.columns}
+            for method, curve in self.curves.items()
+        }
+        return {"table": table_rows, "curves": curves, "notes": list(self.notes)}
+
+
+def _json_number(value: object) -> object:
+    # JSON has no NaN; null says "not defined" (e.g. no interval without resamples).
+    if isinstance(value, float) and not np.isfinite(value):
+        return None
+    return value
+
+
+def removal_order(scores: np.ndarray, ids: np.ndarray | None = None) -> np.ndarray:
+    """Row indices from most to least suspect: score descending, ties by id (or row) ascending."""
+    scores = _finite_scores(scores)
+    tie_breaker = np.arange(scores.size) if ids is None else np.asarray(ids, dtype=str)
+    return np.lexsort((tie_breaker, -scores))
+
+
+def rows_removed(share: float, n_rows: int) -> int:
+    """How many rows a top-``share`` cut removes: round half up, at least one row."""
+    return max(1, int(np.floor(share * n_rows + 0.5))) if n_rows else 0
+
+
+def _finite_scores(scores: np.ndarray) -> np.ndarray:
+    scores = np.asarray(scores, dtype=np.float64)
+    missing = ~np.isfinite(scores)
+    if not missing.any():
+        return scores
+    present = scores[~missing]
+    floor = (present.min() if present.size else 0.0) - 1.0
+    return np.where(missing, floor, scores)
+
+
+def tpr_at_fpr(labels: np.ndarray, scores: np.ndarray, target_fpr: float = TARGET_FPR) -> float:
+    """True-positive rate at ``target_fpr``, interpolated linearly on the ROC curve."""
+    fpr, tpr, _ = roc_curve(labels, scores)
+    # The curve has vertical steps (several points at one FPR), which np.interp does not
+    # accept: take the last point at or below the target (the highest TPR reached there)
+    # and the first point past it (the lowest TPR there), and interpolate between them.
+    below = int(np.searchsorted(fpr, target_fpr, side="right")) - 1
+    if fpr[below] == target_fpr or below == fpr.size - 1:
+        return float(tpr[below])
+    weight = (target_fpr - fpr[below]) / (fpr[below + 1] - fpr[below])
+    return float(tpr[below] + weight * (tpr[below + 1] - tpr[below]))
+
+
+def removal_curve(labels: np.ndarray, scores: np.ndarray, ids: np.ndarray | None = None) -> pl.DataFrame:
+    """Share of positives and of clean rows removed as the top-scored share grows from 0 to 1."""
+    labels = np.asarray(labels, dtype=bool)
+    n_rows = labels.size
+    ordered = labels[removal_order(scores, ids)]
+    positives_removed = np.concatenate([[0], np.cumsum(ordered)])
+    clean_removed = np.concatenate([[0], np.cumsum(~ordered)])
+    # Every cut point for small sets; an even grid of cut points keeps big curves light.
+    cut_points = np.unique(np.round(np.linspace(0, n_rows, min(n_rows, CURVE_MAX_POINTS) + 1)).astype(int))
+    n_positive, n_clean = int(labels.sum()), int((~labels).sum())
+    return pl.DataFrame(
+        {
+            "share_removed": cut_points / max(n_rows, 1),
+            "positives_removed": positives_removed[cut_points] / max(n_positive, 1),
+            "clean_lost": clean_removed[cut_points] / max(n_clean, 1),
+        }
+    )
+
+
+def _point_metrics(labels: np.ndarray, scores: np.ndarray, ids: np.ndarray | None) -> dict[str, float]:
+    n_positive = int(labels.sum())
+    metrics = {
+        "auroc": float(roc_auc_score(labels, scores)),
+        "ap": float(average_precision_score(labels, scores)),
+    }
+    ordered = labels[removal_order(scores, ids)]
+    for share in REMOVAL_SHARES:
+        n_removed = rows_removed(share, labels.size)
+        hits = int(ordered[:n_removed].sum())
+        percent = round(share * 100)
+        metrics[f"precision_at_{percent}"] = hits / n_removed
+        metrics[f"recall_at_{percent}"] = hits / n_positive
+    metrics["tpr_at_1pct_fpr"] = tpr_at_fpr(labels, scores)
+    return metrics
+
+
+def _bootstrap_intervals(
+    labels: np.ndarray, scores: dict[str, np.ndarray], n_bootstrap: int, seed: int
+) -> dict[str, dict[str, float]]:
+    """95% percentile intervals of AUROC and AP, one shared set of row resamples for all methods."""
+    samples: dict[str, dict[str, list[float]]] = {m: {"auroc": [], "ap": []} for m in scores}
+    rng = np.random.default_rng(seed)
+    for _ in range(n_bootstrap):
+        rows = rng.integers(0, labels.size, labels.size)
+        resampled_labels = labels[rows]
+        n_positive = int(resampled_labels.sum())
+        if n_positive == 0 or n_positive == resampled_labels.size:
+            continue
+        for method, method_scores in scores.items():
+            samples[method]["auroc"].append(roc_auc_score(resampled_labels, method_scores[rows]))
+            samples[method]["ap"].append(average_precision_score(resampled_labels, method_scores[rows]))
+    intervals: dict[str, dict[str, float]] = {}
+    for method, by_metric in samples.items():
+        intervals[method] = {}
+        for metric, values in by_metric.items():
+            low, high = np.percentile(values, [2.5, 97.5]) if values else (np.nan, np.nan)
+            intervals[method][f"{metric}_lo"] = float(low)
+            intervals[method][f"{metric}_hi"] = float(high)
+    return intervals
+
+
+def evaluate_scores(
+    labels: np.ndarray,
+    scores: dict[str, np.ndarray],
+    kinds: dict[str, str],
+    n_bootstrap: int,
+    seed: int,
+    ids: np.ndarray | None = None,
+) -> EvaluationReport:
+    """Metrics of every method in ``scores`` against boolean ``labels`` (pure; no files).
+
+    ``kinds`` maps a method to "score", "baseline" or "supervised" (missing: "score").
+    ``ids`` (optional, one per row) break score ties in the top-q% cuts; without them the
+    row order does.
+    """
+    labels = np.asarray(labels, dtype=bool)
+    n_positive = int(labels.sum())
+    if labels.size == 0 or n_positive == 0 or n_positive == labels.size:
+        raise EvaluationError(
+            f"need both positive and negative rows to evaluate (rows: {labels.size}, positive: {n_positive})"
+        )
+    finite = {method: _finite_scores(values) for method, values in scores.items()}
+    for method, values in finite.items():
+        if values.shape != labels.shape:
+            raise EvaluationError(f"{method}: {values.shape[0]} scores for {labels.size} rows")
+    intervals = _bootstrap_intervals(labels, finite, n_bootstrap, seed)
+    rows = []
+    curves: dict[str, pl.DataFrame] = {}
+    for method, values in finite.items():
+        rows.append(
+            {
+                "method": method,
+                "kind": kinds.get(method, KIND_SCORE),
+                **_point_metrics(labels, values, ids),
+                **intervals[method],
+                "n_rows": int(labels.size),
+                "n_positive": n_positive,
+            }
+        )
+        curves[method] = removal_curve(labels, values, ids)
+    table = pl.DataFrame(rows).select(TABLE_COLUMNS).with_columns(
+        pl.col("n_rows", "n_positive").cast(pl.Int64)
+    )
+    return EvaluationReport(table=table, curves=curves)
+
+
+def evaluate(
+    analysis_dir: str | Path,
+    label_column: str,
+    positive: str,
+    n_bootstrap: int = 1000,
+    seed: int = 0,
+    baselines: bool = True,
+) -> EvaluationReport:
+    """Evaluate every ``score*`` column of an analysis folder, plus the baselines, on its labels."""
+    folder = Path(analysis_dir)
+    samples_path = folder / "samples.parquet"
+    if not samples_path.exists():
+        raise EvaluationError(f"no samples.parquet in {folder}: is this an analysis folder?")
+    samples = pl.read_parquet(samples_path).with_row_index("_sample_row")
+    if label_column not in samples.columns:
+        carried = [c for c in samples.columns if not c.startswith(("score", "_", "nearest_"))]
+        raise EvaluationError(f"label column {label_column!r} not in samples.parquet; columns: {carried}")
+    train = samples.filter((pl.col("set") == "train") & pl.col(label_column).is_not_null())
+    labels = (train[label_column].cast(pl.String) == str(positive)).to_numpy()
+    n_positive = int(labels.sum())
+    if n_positive == 0:
+        values = train[label_column].cast(pl.String).unique().sort().head(20).to_list()
+        raise EvaluationError(
+            f"no training row has {label_column} == {positive!r}; values found: {values}"
+        )
+    if n_positive == labels.size:
+        raise EvaluationError(f"every labelled training row has {label_column} == {positive!r}: nothing to compare")
+
+    score_columns = [c for c in samples.columns if c.startswith("score")]
+    scores = {c: train[c].cast(pl.Float64).to_numpy() for c in score_columns}
+    kinds = dict.fromkeys(score_columns, KIND_SCORE)
+    notes: list[str] = []
+    if baselines:
+        baseline_scores, baseline_kinds, notes = compute_baselines(folder, samples, train, labels, seed)
+        scores.update(baseline_scores)
+        kinds.update(baseline_kinds)
+    report = evaluate_scores(labels, scores, kinds, n_bootstrap, seed, ids=train["id"].to_numpy())
+    report.notes.extend(notes)
+    report.notes.append(
+        f"{labels.size} labelled training rows, {n_positive} with {label_column} == {positive!r}; "
+        f"{n_bootstrap} bootstrap resamples, seed {seed}"
+    )
+    return report
+
+
+def compute_baselines(
+    folder: Path, samples: pl.DataFrame, train: pl.DataFrame, labels: np.ndarray, seed: int
+) -> tuple[dict[str, np.ndarray], dict[str, str], list[str]]:
+    """Every baseline's score on the evaluated training rows, their kinds, and notes on skips.
+
+    ``samples`` carries ``_sample_row`` (its row number in samples.parquet), ``train`` is
+    the evaluated subset of it.
+    """
+    toxic = samples.filter(pl.col("set") == "toxic")
+    benign = samples.filter(pl.col("set") == "benign")
+    train_texts = train["text"].to_list()
+    scores: dict[str, np.ndarray] = {
+        "random": baseline_methods.random_scores(train.height, seed),
+        "length": baseline_methods.length_scores(train_texts),
+        "keyword": baseline_methods.keyword_scores(train_texts),
+    }
+    kinds = {name: KIND_BASELINE for name in scores}
+    notes: list[str] = []
+    if toxic.height == 0:
+        notes.append("tfidf_knn, embedding_knn skipped: the analysis has no toxic reference rows")
+    else:
+        scores["tfidf_knn"] = baseline_methods.tfidf_knn_scores(
+            train_texts, toxic["text"].to_list(), benign["text"].to_list()
+        )
+        kinds["tfidf_knn"] = KIND_BASELINE
+        embeddings_path = folder / "embeddings.safetensors"
+        if embeddings_path.exists():
+            raw = load_file(str(embeddings_path))["raw"]
+            if raw.shape[0] != samples.height:
+                notes.append(
+                    f"embedding_knn skipped: embeddings.safetensors has {raw.shape[0]} rows, "
+                    f"samples.parquet {samples.height}"
+                )
+            else:
+                scores["embedding_knn"] = baseline_methods.embedding_knn_scores(
+                    raw[train["_sample_row"].to_numpy()],
+                    raw[toxic["_sample_row"].to_numpy()],
+                    raw[benign["_sample_row"].to_numpy()] if benign.height else None,
+                )
+                kinds["embedding_knn"] = KIND_BASELINE
+        else:
+            notes.append("embedding_knn skipped: no embeddings.safetensors in the analysis")
+    if benign.height == 0 and toxic.height:
+        notes.append("no benign reference rows: the kNN baselines use toxic similarity alone")
+
+    activations_path = folder / "activations.parquet"
+    if activations_path.exists():
+        matrix = baseline_methods.sparse_activation_matrix(
+            pl.read_parquet(activations_path), train["id"].to_list()
+        )
+        probe = baseline_methods.probe_cv_scores(matrix, labels, seed)
+        if probe is None:
+            notes.append("probe_cv skipped: fewer than two rows in a class")
+        else:
+            scores["probe_cv"] = probe
+            kinds["probe_cv"] = KIND_SUPERVISED
+    else:
+        notes.append("probe_cv skipped: no activations.parquet in the analysis")
+    return scores, kinds, notes
+
+
+def format_table(report: EvaluationReport) -> str:
+    """The metrics table as readable text, best AUROC first."""
+    shown = report.table.sort("auroc", descending=True).select(
+        "method",
+        "kind",
+        pl.format(
+            "{} [{}, {}]",
+            *(pl.col(c).round(3) for c in ("auroc", "auroc_lo", "auroc_hi")),
+        ).alias("auroc [95% CI]"),
+        pl.format("{} [{}, {}]", *(pl.col(c).round(3) for c in ("ap", "ap_lo", "ap_hi"))).alias(
+            "ap [95% CI]"
+        ),
+        *(pl.col(c).round(3) for c in TABLE_COLUMNS[8:-2]),
+    )
+    with pl.Config(tbl_rows=-1, tbl_cols=-1, tbl_width_chars=240, tbl_hide_dataframe_shape=True,
+                   tbl_hide_column_data_types=True, fmt_str_lengths=40):
+        text = str(shown)
+    return "\n".join([text, *report.notes])
+
+
+def main(argv: list[str]) -> int:
+    """``python -m analysis evaluate ANALYSIS_DIR --label-column COL --positive VALUE``."""
+    parser = argparse.ArgumentParser(
+        prog="python -m analysis evaluate",
+        description="Rank every score of an analysis and the baselines against a label column.",
+    )
+    parser.add_argument("analysis_dir", help="an analysis folder written by `python -m analysis build`")
+    parser.add_argument("--label-column", required=True, help="column of samples.parquet with the labels")
+    parser.add_argument("--positive", required=True, help="label value of the bad rows (compared as text)")
+    parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    parser.add_argument("--bootstrap", type=int, default=1000, help="bootstrap resamples (0: no intervals)")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--no-baselines", action="store_true", help="evaluate only the score columns")
+    args = parser.parse_args(argv)
+    if args.bootstrap < 0:
+        parser.error("--bootstrap must be >= 0")
+    try:
+        report = evaluate(
+            args.analysis_dir,
+            args.label_column,
+            args.positive,
+            n_bootstrap=args.bootstrap,
+            seed=args.seed,
+            baselines=not args.no_baselines,
+        )
+    except EvaluationError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(report.to_json(), indent=2))
+    else:
+        print(format_table(report))
+    return 0
