@@ -1,0 +1,104 @@
+"""Typed settings of each pipeline step, recorded in the manifest and hashed into cache keys."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
+
+DEFAULT_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
+
+# Bump when a step's code changes what it writes, so old cache folders are not reused.
+STEP_VERSIONS = {"extract": 1, "geometry": 1, "clusters": 1, "proximity": 1}
+
+
+@dataclass(frozen=True)
+class SaeTrainingConfig:
+    """How the local SAE is trained with sae-lens (used only without a pretrained SAE)."""
+
+    architecture: str = "topk"  # "topk" or "jumprelu"
+    d_sae: int = 2048
+    k: int = 32
+    lr: float = 5e-3
+    lr_end: float = 5e-4
+    lr_warm_up_steps: int = 10
+    batch_size: int = 4096
+    training_tokens: int = 400_000
+    aux_loss_coefficient: float = 1.0
+    jumprelu_sparsity_coefficient: float = 0.5
+    seed: int = 0
+
+
+@dataclass(frozen=True)
+class ExtractConfig:
+    """Model, layer, SAE and pooling: everything that determines the SAE activations."""
+
+    model: str = DEFAULT_MODEL
+    sae: str | None = None  # None: train one locally; "release/sae_id" or a local sae-lens folder
+    layer: int = 6  # hidden-state index for the default encoder (0 = embeddings)
+    pooling: str = "mean"  # "mean" or "max" over the pooled tokens
+    pool_tokens: str = "response"  # "response" (when there is one) or "all"
+    pooled_top_k: int = 64
+    token_top_k: int = 8
+    window: int = 256
+    stride: int = 192
+    batch_tokens: int = 16_384
+    device: str = "auto"
+    sae_training: SaeTrainingConfig = field(default_factory=SaeTrainingConfig)
+
+
+@dataclass(frozen=True)
+class GeometryConfig:
+    """UMAP of samples and of SAE features."""
+
+    svd_components: int = 64
+    n_neighbors: int = 15
+    min_dist: float = 0.1
+    cluster_components: int = 5
+    seed: int = 42
+
+
+@dataclass(frozen=True)
+class ClusterConfig:
+    """HDBSCAN on the low-dimensional UMAP of samples and of features."""
+
+    min_cluster_size: int = 0  # 0: chosen from the number of samples (see geometry.auto_min_cluster_size)
+    min_samples: int | None = None
+    feature_min_cluster_size: int = 8
+
+
+@dataclass(frozen=True)
+class ProximityConfig:
+    """Toxic latents, toxic clusters and the score families."""
+
+    k_neighbors: int = 10
+    fdr_alpha: float = 0.05
+    min_toxic_count: int = 3
+    default_score: str = "score_knn"
+    probe_c: float = 1.0
+    seed: int = 0
+
+
+@dataclass(frozen=True)
+class BuildConfig:
+    extract: ExtractConfig = field(default_factory=ExtractConfig)
+    geometry: GeometryConfig = field(default_factory=GeometryConfig)
+    clusters: ClusterConfig = field(default_factory=ClusterConfig)
+    proximity: ProximityConfig = field(default_factory=ProximityConfig)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, payload: dict[str, Any]) -> BuildConfig:
+        extract = dict(payload.get("extract", {}))
+        extract["sae_training"] = SaeTrainingConfig(**extract.get("sae_training", {}))
+        return cls(
+            extract=ExtractConfig(**extract),
+            geometry=GeometryConfig(**payload.get("geometry", {})),
+            clusters=ClusterConfig(**payload.get("clusters", {})),
+            proximity=ProximityConfig(**payload.get("proximity", {})),
+        )
+
+
+def field_names(config_cls: type) -> list[str]:
+    return [f.name for f in fields(config_cls)]

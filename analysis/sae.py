@@ -1,0 +1,171 @@
+"""SAEs: train one with sae-lens on token activations, or load a pretrained / local one.
+
+The trained SAE is saved in sae-lens' own inference format (`cfg.json` +
+`sae_weights.safetensors`) and always read back with `SAE.load_from_disk`, so a locally
+trained SAE and a downloaded one go through the same code.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .config import SaeTrainingConfig
+
+
+def _activation_batches(acts: Any, batch_size: int, seed: int) -> Iterator[Any]:
+    """Endless shuffled batches of token activations (new permutation each epoch)."""
+    import torch
+
+    generator = torch.Generator().manual_seed(seed)
+    n = acts.shape[0]
+    while True:
+        order = torch.randperm(n, generator=generator)
+        for start in range(0, n - batch_size + 1, batch_size):
+            yield acts[order[start : start + batch_size]].float()
+        if n < batch_size:
+            yield acts[torch.randint(0, n, (batch_size,), generator=generator)].float()
+
+
+def train_sae(
+    token_acts: np.ndarray,
+    cfg: SaeTrainingConfig,
+    out_dir: Path,
+    metadata: dict[str, Any],
+    device: str = "cpu",
+) -> dict[str, Any]:
+    """Train a TopK or JumpReLU SAE with sae-lens' SAETrainer and save it to `out_dir`.
+
+    Returns training statistics (time, explained variance and dead latents on held-out tokens).
+    """
+    import torch
+    from sae_lens import (
+        JumpReLUTrainingSAE,
+        JumpReLUTrainingSAEConfig,
+        TopKTrainingSAE,
+        TopKTrainingSAEConfig,
+    )
+    from sae_lens.config import LoggingConfig, SAETrainerConfig
+    from sae_lens.training.sae_trainer import SAETrainer
+
+    torch.manual_seed(cfg.seed)
+    acts = torch.from_numpy(np.ascontiguousarray(token_acts))
+    n_tokens, d_in = acts.shape
+    if n_tokens < 64:
+        raise ValueError(f"only {n_tokens} tokens to train an SAE on: at least 64 are needed")
+    order = torch.randperm(n_tokens, generator=torch.Generator().manual_seed(cfg.seed))
+    n_heldout = min(20_000, max(32, n_tokens // 20))
+    heldout, train = acts[order[:n_heldout]].float(), acts[order[n_heldout:]]
+    batch_size = min(cfg.batch_size, train.shape[0])
+
+    common = dict(
+        d_in=d_in,
+        d_sae=cfg.d_sae,
+        dtype="float32",
+        device=device,
+        normalize_activations="expected_average_only_in",
+    )
+    if cfg.architecture == "topk":
+        sae_cfg = TopKTrainingSAEConfig(k=cfg.k, aux_loss_coefficient=cfg.aux_loss_coefficient, **common)
+        sae = TopKTrainingSAE(sae_cfg)
+    elif cfg.architecture == "jumprelu":
+        sae_cfg = JumpReLUTrainingSAEConfig(l0_coefficient=cfg.jumprelu_sparsity_coefficient, **common)
+        sae = JumpReLUTrainingSAE(sae_cfg)
+    else:
+        raise ValueError(f"unknown SAE architecture {cfg.architecture!r}: use 'topk' or 'jumprelu'")
+    for key, value in metadata.items():
+        sae.cfg.metadata[key] = value
+
+    total = max(cfg.training_tokens // batch_size, 1) * batch_size
+    trainer_cfg = SAETrainerConfig(
+        total_training_samples=total,
+        train_batch_size_samples=batch_size,
+        lr=cfg.lr,
+        lr_end=cfg.lr_end,
+        lr_scheduler_name="cosineannealing",
+        lr_warm_up_steps=cfg.lr_warm_up_steps,
+        lr_decay_steps=max(total // batch_size - cfg.lr_warm_up_steps, 1),
+        device=device,
+        dead_feature_window=max(total // batch_size // 4, 1),
+        feature_sampling_window=max(total // batch_size // 2, 1),
+        logger=LoggingConfig(log_to_wandb=False),
+        n_batches_for_norm_estimate=min(50, max(train.shape[0] // batch_size, 1)),
+    )
+    started = time.perf_counter()
+    trainer = SAETrainer(cfg=trainer_cfg, sae=sae, data_provider=_activation_batches(train, batch_size, cfg.seed))
+    trained = trainer.fit()
+    seconds = time.perf_counter() - started
+    out_dir.mkdir(parents=True, exist_ok=True)
+    trained.save_inference_model(str(out_dir))
+
+    inference = load_sae_from_disk(out_dir, device)
+    quality = reconstruction_quality(inference, heldout)
+    return {
+        "architecture": cfg.architecture,
+        "training_tokens": total,
+        "available_tokens": int(n_tokens),
+        "heldout_tokens": int(n_heldout),
+        "seconds": round(seconds, 2),
+        **quality,
+    }
+
+
+def reconstruction_quality(sae: Any, acts: Any) -> dict[str, float]:
+    """Explained variance, mean L0 and dead-latent share of `sae` on activations `acts`."""
+    import torch
+
+    with torch.inference_mode():
+        x = acts.to(sae.device).float()
+        codes = sae.encode(x)
+        recon = sae.decode(codes)
+    residual = ((x - recon) ** 2).sum()
+    total = ((x - x.mean(dim=0, keepdim=True)) ** 2).sum()
+    fired = (codes > 0).any(dim=0)
+    return {
+        "explained_variance": round(float(1 - residual / total), 4),
+        "mean_l0": round(float((codes > 0).sum(dim=1).float().mean()), 2),
+        "dead_fraction_heldout": round(float(1 - fired.float().mean()), 4),
+    }
+
+
+def load_sae_from_disk(path: Path | str, device: str = "cpu") -> Any:
+    from sae_lens import SAE
+
+    return SAE.load_from_disk(str(path), device=device)
+
+
+def load_sae(spec: str, device: str = "cpu") -> Any:
+    """A local sae-lens folder, or `RELEASE/SAE_ID` from sae-lens' pretrained directory.
+
+    SAE ids contain slashes themselves (`layer_12/width_16k/canonical`), so the release is
+    the longest known release name that prefixes the spec.
+    """
+    path = Path(spec).expanduser()
+    if path.is_dir():
+        if not (path / "cfg.json").is_file():
+            raise ValueError(f"{path}: not a sae-lens SAE folder (no cfg.json)")
+        return load_sae_from_disk(path, device)
+    from sae_lens import SAE
+    from sae_lens.loading.pretrained_saes_directory import get_pretrained_saes_directory
+
+    releases = get_pretrained_saes_directory()
+    matches = [r for r in releases if spec.startswith(r + "/")]
+    if not matches:
+        raise ValueError(
+            f"--sae {spec!r} is neither a local sae-lens folder nor RELEASE/SAE_ID of a known "
+            "sae-lens release (e.g. gpt2-small-res-jb/blocks.8.hook_resid_pre)"
+        )
+    release = max(matches, key=len)
+    sae_id = spec[len(release) + 1 :]
+    return SAE.from_pretrained(release, sae_id, device=device)
+
+
+def decoder_directions(sae: Any) -> np.ndarray:
+    """Unit-norm decoder directions, [d_sae, d_in]."""
+    w = sae.W_dec.detach().float().cpu().numpy()
+    norms = np.linalg.norm(w, axis=1, keepdims=True)
+    return w / np.maximum(norms, 1e-12)
