@@ -27,6 +27,7 @@ PROBE_FOLDS = 5
 # General harm vocabulary with the common inflections written out (exact token match, so
 # "skill" never counts as "kill" and "believe" never as "lie"). Deliberately generic and
 # fixed: it is a baseline, not something tuned on any benchmark.
+# fmt: off
 HARM_LEXICON: frozenset[str] = frozenset(
     (
         "kill", "kills", "killed", "killing", "killer", "murder", "murders", "murdered", "murdering", "murderer",
@@ -42,6 +43,7 @@ HARM_LEXICON: frozenset[str] = frozenset(
         "stalk", "stalking", "harass", "harassment", "racist", "hate", "hateful", "slur", "slurs", "rape",
     )
 )
+# fmt: on
 
 _TOKEN_PATTERN = re.compile(r"[a-z0-9']+")
 
@@ -53,13 +55,18 @@ def random_scores(n_rows: int, seed: int) -> np.ndarray:
 
 def length_scores(texts: Sequence[str]) -> np.ndarray:
     """Text length in characters: catches sets where the planted rows are simply longer."""
-    return pl.Series(texts, dtype=pl.String).str.len_chars().fill_null(0).cast(pl.Float64).to_numpy()
+    return (
+        pl.Series(texts, dtype=pl.String).str.len_chars().fill_null(0).cast(pl.Float64).to_numpy()
+    )
 
 
 def keyword_scores(texts: Sequence[str], lexicon: frozenset[str] = HARM_LEXICON) -> np.ndarray:
     """Share of a text's word tokens that are in ``lexicon`` (0 for a text with no tokens)."""
-    tokens = pl.Series(texts, dtype=pl.String).fill_null("").str.to_lowercase().str.extract_all(
-        _TOKEN_PATTERN.pattern
+    tokens = (
+        pl.Series(texts, dtype=pl.String)
+        .fill_null("")
+        .str.to_lowercase()
+        .str.extract_all(_TOKEN_PATTERN.pattern)
     )
     n_tokens = tokens.list.len().cast(pl.Float64).to_numpy()
     n_harm = (

@@ -49,7 +49,11 @@ TABLE_COLUMNS: tuple[str, ...] = (
     "ap",
     "ap_lo",
     "ap_hi",
-    *(f"{metric}_at_{round(share * 100)}" for share in REMOVAL_SHARES for metric in ("precision", "recall")),
+    *(
+        f"{metric}_at_{round(share * 100)}"
+        for share in REMOVAL_SHARES
+        for metric in ("precision", "recall")
+    ),
     "tpr_at_1pct_fpr",
     "n_rows",
     "n_positive",
@@ -71,10 +75,14 @@ class EvaluationReport:
     def to_json(self) -> dict:
         """Plain JSON-ready dict: ``table`` as a list of rows, ``curves`` column-wise, ``notes``."""
         table_rows = [
-            {key: _json_number(value) for key, value in row.items()} for row in self.table.to_dicts()
+            {key: _json_number(value) for key, value in row.items()}
+            for row in self.table.to_dicts()
         ]
         curves = {
-            method: {column: [_json_number(v) for v in curve[column].to_list()] for column in curve.columns}
+            method: {
+                column: [_json_number(v) for v in curve[column].to_list()]
+                for column in curve.columns
+            }
             for method, curve in self.curves.items()
         }
         return {"table": table_rows, "curves": curves, "notes": list(self.notes)}
@@ -122,7 +130,9 @@ def tpr_at_fpr(labels: np.ndarray, scores: np.ndarray, target_fpr: float = TARGE
     return float(tpr[below] + weight * (tpr[below + 1] - tpr[below]))
 
 
-def removal_curve(labels: np.ndarray, scores: np.ndarray, ids: np.ndarray | None = None) -> pl.DataFrame:
+def removal_curve(
+    labels: np.ndarray, scores: np.ndarray, ids: np.ndarray | None = None
+) -> pl.DataFrame:
     """Share of positives and of clean rows removed as the top-scored share grows from 0 to 1."""
     labels = np.asarray(labels, dtype=bool)
     n_rows = labels.size
@@ -130,7 +140,9 @@ def removal_curve(labels: np.ndarray, scores: np.ndarray, ids: np.ndarray | None
     positives_removed = np.concatenate([[0], np.cumsum(ordered)])
     clean_removed = np.concatenate([[0], np.cumsum(~ordered)])
     # Every cut point for small sets; an even grid of cut points keeps big curves light.
-    cut_points = np.unique(np.round(np.linspace(0, n_rows, min(n_rows, CURVE_MAX_POINTS) + 1)).astype(int))
+    cut_points = np.unique(
+        np.round(np.linspace(0, n_rows, min(n_rows, CURVE_MAX_POINTS) + 1)).astype(int)
+    )
     n_positive, n_clean = int(labels.sum()), int((~labels).sum())
     return pl.DataFrame(
         {
@@ -141,7 +153,9 @@ def removal_curve(labels: np.ndarray, scores: np.ndarray, ids: np.ndarray | None
     )
 
 
-def _point_metrics(labels: np.ndarray, scores: np.ndarray, ids: np.ndarray | None) -> dict[str, float]:
+def _point_metrics(
+    labels: np.ndarray, scores: np.ndarray, ids: np.ndarray | None
+) -> dict[str, float]:
     n_positive = int(labels.sum())
     metrics = {
         "auroc": float(roc_auc_score(labels, scores)),
@@ -172,7 +186,9 @@ def _bootstrap_intervals(
             continue
         for method, method_scores in scores.items():
             samples[method]["auroc"].append(roc_auc_score(resampled_labels, method_scores[rows]))
-            samples[method]["ap"].append(average_precision_score(resampled_labels, method_scores[rows]))
+            samples[method]["ap"].append(
+                average_precision_score(resampled_labels, method_scores[rows])
+            )
     intervals: dict[str, dict[str, float]] = {}
     for method, by_metric in samples.items():
         intervals[method] = {}
@@ -222,8 +238,10 @@ def evaluate_scores(
             }
         )
         curves[method] = removal_curve(labels, values, ids)
-    table = pl.DataFrame(rows).select(TABLE_COLUMNS).with_columns(
-        pl.col("n_rows", "n_positive").cast(pl.Int64)
+    table = (
+        pl.DataFrame(rows)
+        .select(TABLE_COLUMNS)
+        .with_columns(pl.col("n_rows", "n_positive").cast(pl.Int64))
     )
     return EvaluationReport(table=table, curves=curves)
 
@@ -244,7 +262,9 @@ def evaluate(
     samples = pl.read_parquet(samples_path).with_row_index("_sample_row")
     if label_column not in samples.columns:
         carried = [c for c in samples.columns if not c.startswith(("score", "_", "nearest_"))]
-        raise EvaluationError(f"label column {label_column!r} not in samples.parquet; columns: {carried}")
+        raise EvaluationError(
+            f"label column {label_column!r} not in samples.parquet; columns: {carried}"
+        )
     train = samples.filter((pl.col("set") == "train") & pl.col(label_column).is_not_null())
     labels = (train[label_column].cast(pl.String) == str(positive)).to_numpy()
     n_positive = int(labels.sum())
@@ -254,14 +274,18 @@ def evaluate(
             f"no training row has {label_column} == {positive!r}; values found: {values}"
         )
     if n_positive == labels.size:
-        raise EvaluationError(f"every labelled training row has {label_column} == {positive!r}: nothing to compare")
+        raise EvaluationError(
+            f"every labelled training row has {label_column} == {positive!r}: nothing to compare"
+        )
 
     score_columns = [c for c in samples.columns if c.startswith("score")]
     scores = {c: train[c].cast(pl.Float64).to_numpy() for c in score_columns}
     kinds = dict.fromkeys(score_columns, KIND_SCORE)
     notes: list[str] = []
     if baselines:
-        baseline_scores, baseline_kinds, notes = compute_baselines(folder, samples, train, labels, seed)
+        baseline_scores, baseline_kinds, notes = compute_baselines(
+            folder, samples, train, labels, seed
+        )
         scores.update(baseline_scores)
         kinds.update(baseline_kinds)
     report = evaluate_scores(labels, scores, kinds, n_bootstrap, seed, ids=train["id"].to_numpy())
@@ -348,8 +372,14 @@ def format_table(report: EvaluationReport) -> str:
         ),
         *(pl.col(c).round(3) for c in TABLE_COLUMNS[8:-2]),
     )
-    with pl.Config(tbl_rows=-1, tbl_cols=-1, tbl_width_chars=240, tbl_hide_dataframe_shape=True,
-                   tbl_hide_column_data_types=True, fmt_str_lengths=40):
+    with pl.Config(
+        tbl_rows=-1,
+        tbl_cols=-1,
+        tbl_width_chars=240,
+        tbl_hide_dataframe_shape=True,
+        tbl_hide_column_data_types=True,
+        fmt_str_lengths=40,
+    ):
         text = str(shown)
     return "\n".join([text, *report.notes])
 
@@ -360,13 +390,23 @@ def main(argv: list[str]) -> int:
         prog="python -m analysis evaluate",
         description="Rank every score of an analysis and the baselines against a label column.",
     )
-    parser.add_argument("analysis_dir", help="an analysis folder written by `python -m analysis build`")
-    parser.add_argument("--label-column", required=True, help="column of samples.parquet with the labels")
-    parser.add_argument("--positive", required=True, help="label value of the bad rows (compared as text)")
+    parser.add_argument(
+        "analysis_dir", help="an analysis folder written by `python -m analysis build`"
+    )
+    parser.add_argument(
+        "--label-column", required=True, help="column of samples.parquet with the labels"
+    )
+    parser.add_argument(
+        "--positive", required=True, help="label value of the bad rows (compared as text)"
+    )
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
-    parser.add_argument("--bootstrap", type=int, default=1000, help="bootstrap resamples (0: no intervals)")
+    parser.add_argument(
+        "--bootstrap", type=int, default=1000, help="bootstrap resamples (0: no intervals)"
+    )
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--no-baselines", action="store_true", help="evaluate only the score columns")
+    parser.add_argument(
+        "--no-baselines", action="store_true", help="evaluate only the score columns"
+    )
     args = parser.parse_args(argv)
     if args.bootstrap < 0:
         parser.error("--bootstrap must be >= 0")

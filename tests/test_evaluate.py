@@ -93,7 +93,9 @@ def test_ties_in_the_cut_are_broken_by_id():
 def test_removal_curve_by_hand():
     curve = removal_curve(SIX_LABELS, SIX_SCORES)
     assert curve.columns == ["share_removed", "positives_removed", "clean_lost"]
-    assert curve["share_removed"].to_list() == pytest.approx([0, 1 / 6, 2 / 6, 3 / 6, 4 / 6, 5 / 6, 1])
+    assert curve["share_removed"].to_list() == pytest.approx(
+        [0, 1 / 6, 2 / 6, 3 / 6, 4 / 6, 5 / 6, 1]
+    )
     assert curve["positives_removed"].to_list() == pytest.approx([0, 1 / 3, 2 / 3, 2 / 3, 1, 1, 1])
     assert curve["clean_lost"].to_list() == pytest.approx([0, 0, 0, 1 / 3, 1 / 3, 2 / 3, 1])
 
@@ -240,7 +242,9 @@ def _write_analysis(folder: Path, with_embeddings: bool = True) -> Path:
         schema_overrides={"label": pl.String},
     ).write_parquet(folder / "samples.parquet")
     # Latent 7 fires on every harmful row, latents 0-2 everywhere: the probe can separate them.
-    features = [[7, index % 3] if harmful else [index % 3] for index, harmful in enumerate(is_harmful)]
+    features = [
+        [7, index % 3] if harmful else [index % 3] for index, harmful in enumerate(is_harmful)
+    ]
     values = [[2.0, 1.0] if harmful else [1.0] for harmful in is_harmful]
     pl.DataFrame(
         {"id": ids, "features": features, "values": values},
@@ -290,19 +294,48 @@ def test_evaluate_without_embeddings_notes_the_skip(tmp_path):
 
 def test_cli_json_output(tmp_path, capsys):
     folder = _write_analysis(tmp_path / "analysis")
-    code = main([str(folder), "--label-column", "label", "--positive", "harmful", "--json", "--bootstrap", "10"])
+    code = main(
+        [
+            str(folder),
+            "--label-column",
+            "label",
+            "--positive",
+            "harmful",
+            "--json",
+            "--bootstrap",
+            "10",
+        ]
+    )
     assert code == 0
     payload = json.loads(capsys.readouterr().out)
     rows = {row["method"]: row for row in payload["table"]}
     assert rows["score_direct"]["auroc"] == pytest.approx(23 / 24)
     assert rows["score_direct"]["n_positive"] == 4
-    assert set(payload["curves"]["score_direct"]) == {"share_removed", "positives_removed", "clean_lost"}
+    assert set(payload["curves"]["score_direct"]) == {
+        "share_removed",
+        "positives_removed",
+        "clean_lost",
+    }
     assert isinstance(payload["notes"], list)
 
 
 def test_cli_prints_a_table(tmp_path, capsys):
     folder = _write_analysis(tmp_path / "analysis")
-    assert main([str(folder), "--label-column", "label", "--positive", "harmful", "--bootstrap", "0", "--no-baselines"]) == 0
+    assert (
+        main(
+            [
+                str(folder),
+                "--label-column",
+                "label",
+                "--positive",
+                "harmful",
+                "--bootstrap",
+                "0",
+                "--no-baselines",
+            ]
+        )
+        == 0
+    )
     out = capsys.readouterr().out
     assert "score_direct" in out and "keyword" not in out
 
@@ -314,5 +347,7 @@ def test_cli_errors(tmp_path, capsys):
     assert main([str(folder), "--label-column", "label", "--positive", "toxic!"]) == 2
     err = capsys.readouterr().err
     assert "no training row has label == 'toxic!'" in err and "harmful" in err
-    assert main([str(tmp_path / "nowhere"), "--label-column", "label", "--positive", "harmful"]) == 2
+    assert (
+        main([str(tmp_path / "nowhere"), "--label-column", "label", "--positive", "harmful"]) == 2
+    )
     assert "no samples.parquet" in capsys.readouterr().err
