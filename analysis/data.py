@@ -237,15 +237,20 @@ def _parse_parquet(path: Path, data: bytes) -> pl.DataFrame:
 
 
 def read_raw_table(
-    path: str | Path, file_format: str | None = None, typed: bool = True
+    path: str | Path,
+    file_format: str | None = None,
+    typed: bool = True,
+    data: bytes | None = None,
 ) -> pl.DataFrame:
     """The input file's own columns and rows, as polars reads them (no normalisation).
 
     `typed=False` reads CSV with every column as a string, so values round-trip as written.
+    `data`, when given, is the file's content already read (and checked) by the caller.
     """
     path = Path(path).resolve()
     file_format = file_format or detect_format(path)
-    data = _read_bytes(path)
+    if data is None:
+        data = _read_bytes(path)
     _check_not_empty(path, data)
     return _parse(path, data, file_format, typed)
 
