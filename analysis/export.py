@@ -15,6 +15,9 @@ Export folder (`<ext>` is the training input's extension):
 | `kept.csv` / `kept.jsonl`, ... | the annotated tables again, one per `extra_formats` entry (`*_annotated.<ext>` when that is the input's format; CSV holds list/struct columns as JSON text) |
 | `manifest.json` | analysis id and manifest hash, training input, rule, counts, output hashes, versions, command |
 
+`counts.removed_per_reason` counts a row under each of its reasons, so it can sum to more than
+`counts.removed`.
+
 What `reapply` guarantees: every data file listed in `manifest["outputs"]` is byte-identical
 (same sha256) with the same library versions. `manifest.json` itself differs in `created`
 and in the output folder named by `command`.
