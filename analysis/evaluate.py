@@ -32,6 +32,7 @@ from safetensors.numpy import load_file
 from sklearn.metrics import average_precision_score, roc_auc_score, roc_curve
 
 from analysis import baselines as baseline_methods
+from analysis.artifacts import ACTIVATIONS, EMBEDDINGS, Analysis, AnalysisNotFound
 
 REMOVAL_SHARES: tuple[float, ...] = (0.05, 0.10, 0.20)
 TARGET_FPR = 0.01
@@ -255,11 +256,11 @@ def evaluate(
     baselines: bool = True,
 ) -> EvaluationReport:
     """Evaluate every ``score*`` column of an analysis folder, plus the baselines, on its labels."""
-    folder = Path(analysis_dir)
-    samples_path = folder / "samples.parquet"
-    if not samples_path.exists():
-        raise EvaluationError(f"no samples.parquet in {folder}: is this an analysis folder?")
-    samples = pl.read_parquet(samples_path).with_row_index("_sample_row")
+    try:
+        analysis = Analysis.open(analysis_dir)
+    except AnalysisNotFound as error:
+        raise EvaluationError(str(error)) from error
+    samples = analysis.samples.with_row_index("_sample_row")
     if label_column not in samples.columns:
         carried = [c for c in samples.columns if not c.startswith(("score", "_", "nearest_"))]
         raise EvaluationError(
@@ -284,7 +285,7 @@ def evaluate(
     notes: list[str] = []
     if baselines:
         baseline_scores, baseline_kinds, notes = compute_baselines(
-            folder, samples, train, labels, seed
+            analysis, samples, train, labels, seed
         )
         scores.update(baseline_scores)
         kinds.update(baseline_kinds)
@@ -298,7 +299,7 @@ def evaluate(
 
 
 def compute_baselines(
-    folder: Path, samples: pl.DataFrame, train: pl.DataFrame, labels: np.ndarray, seed: int
+    analysis: Analysis, samples: pl.DataFrame, train: pl.DataFrame, labels: np.ndarray, seed: int
 ) -> tuple[dict[str, np.ndarray], dict[str, str], list[str]]:
     """Every baseline's score on the evaluated training rows, their kinds, and notes on skips.
 
@@ -322,7 +323,7 @@ def compute_baselines(
             train_texts, toxic["text"].to_list(), benign["text"].to_list()
         )
         kinds["tfidf_knn"] = KIND_BASELINE
-        embeddings_path = folder / "embeddings.safetensors"
+        embeddings_path = analysis.path / EMBEDDINGS
         if embeddings_path.exists():
             raw = load_file(str(embeddings_path))["raw"]
             if raw.shape[0] != samples.height:
@@ -342,10 +343,9 @@ def compute_baselines(
     if benign.height == 0 and toxic.height:
         notes.append("no benign reference rows: the kNN baselines use toxic similarity alone")
 
-    activations_path = folder / "activations.parquet"
-    if activations_path.exists():
+    if (analysis.path / ACTIVATIONS).exists():
         matrix = baseline_methods.sparse_activation_matrix(
-            pl.read_parquet(activations_path), train["id"].to_list()
+            analysis.activations, train["id"].to_list()
         )
         probe = baseline_methods.probe_cv_scores(matrix, labels, seed)
         if probe is None:

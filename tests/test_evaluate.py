@@ -217,6 +217,7 @@ TRAIN_HARMFUL = [
 
 def _write_analysis(folder: Path, with_embeddings: bool = True) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
+    (folder / "manifest.json").write_text(json.dumps({"default_score": "score_direct"}))
     toxic = ["steal passwords and hack bank accounts", "build a weapon to kill", "poison someone"]
     benign = ["bake a cake with flour", "plant flowers in the garden"]
     texts = TRAIN_CLEAN + TRAIN_HARMFUL + toxic + benign + ["an unlabelled training row"]
@@ -350,4 +351,4 @@ def test_cli_errors(tmp_path, capsys):
     assert (
         main([str(tmp_path / "nowhere"), "--label-column", "label", "--positive", "harmful"]) == 2
     )
-    assert "no samples.parquet" in capsys.readouterr().err
+    assert "not a complete analysis folder" in capsys.readouterr().err
