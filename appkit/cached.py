@@ -1,0 +1,126 @@
+"""Cached reads and derived tables shared by the pages.
+
+Everything is keyed by the analysis folder's path: a folder never changes once complete,
+so entries never go stale. `cache_resource` hands out the same object to every session
+(no copy), which suits these read-only frames and figures.
+"""
+
+from __future__ import annotations
+
+import re
+
+import polars as pl
+import streamlit as st
+
+from analysis.artifacts import Analysis
+from appkit import state
+from appkit.charts import ACTIVATION_SCALE, ColorSpec, MapFigure, scatter_map
+from appkit.text import hover_expr, truncate_expr
+
+SET_COLOR = "set"
+CLUSTER_COLOR = "cluster"
+FEATURE_COLOR = "feature"
+
+
+def analysis_at(path: str) -> Analysis:
+    return state.open_analysis(path)
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def map_points(path: str) -> pl.DataFrame:
+    """The columns the sample map needs, with hover text truncated and escaped once."""
+    samples = analysis_at(path).samples
+    return samples.select("id", "set", "x", "y", hover_expr("text", 90).alias("text")).select(
+        "id",
+        "set",
+        "x",
+        "y",
+        (pl.col("id") + pl.lit(" · ") + pl.col("set") + pl.lit("<br>") + pl.col("text")).alias("hover"),
+    )
+
+
+def color_options(analysis: Analysis) -> dict[str, str]:
+    """Color keys and their labels: set, cluster, every score, carried label columns, a feature."""
+    options = {SET_COLOR: "Set (train / toxic / benign)", CLUSTER_COLOR: "Cluster (HDBSCAN)"}
+    for column in analysis.score_columns:
+        options[column] = f"Score: {score_label(column)}"
+    for column in analysis.label_columns:
+        options[f"column:{column}"] = f"Column: {column}"
+    options[FEATURE_COLOR] = "Activation of one SAE feature"
+    return options
+
+
+SCORE_LABELS = {
+    "score": "default score",
+    "score_toxic_activation": "toxic-feature activation",
+    "score_decoder_proximity": "decoder proximity",
+    "score_decoder_proximity_excl": "decoder proximity (toxic features excluded)",
+    "score_knn": "nearest neighbours (toxic minus benign)",
+    "score_cluster_distance": "closeness to nearest toxic cluster",
+    "score_probe": "toxic-vs-benign probe",
+}
+
+
+def score_label(column: str) -> str:
+    return SCORE_LABELS.get(column, column.removeprefix("score_").replace("_", " "))
+
+
+@st.cache_resource(max_entries=24, show_spinner="Drawing the map…")
+def sample_map(path: str, color_key: str, feature: int | None, search: str) -> MapFigure:
+    analysis = analysis_at(path)
+    points = map_points(path)
+    if color_key == CLUSTER_COLOR:
+        color = ColorSpec("category", "Cluster", analysis.samples["cluster"].cast(pl.String), noise_value="-1")
+    elif color_key in analysis.score_columns:
+        color = ColorSpec("number", score_label(color_key), analysis.samples[color_key])
+    elif color_key.startswith("column:") and color_key.removeprefix("column:") in analysis.samples.columns:
+        column = color_key.removeprefix("column:")
+        color = ColorSpec("category", column, analysis.samples[column].cast(pl.String))
+    elif color_key == FEATURE_COLOR and feature is not None:
+        values = (
+            points.select("id")
+            .join(analysis.feature_activation(feature), on="id", how="left")
+            .select(pl.col("value").fill_null(0.0).cast(pl.Float64))
+            .to_series()
+        )
+        color = ColorSpec("number", f"Feature {feature} activation", values, colorscale=ACTIVATION_SCALE)
+    else:
+        color = ColorSpec("set", "Set")
+    matches = frozenset(search_ids(path, search)) if search else frozenset()
+    title = f"Samples by SAE features · color: {color.title}"
+    return scatter_map(points, color, title=title, highlight_ids=matches)
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def search_ids(path: str, query: str) -> list[str]:
+    """Ids of samples whose text contains `query` (case-insensitive, literal)."""
+    if not query.strip():
+        return []
+    pattern = "(?i)" + re.escape(query.strip())
+    samples = analysis_at(path).samples
+    return samples.filter(pl.col("text").str.contains(pattern))["id"].to_list()
+
+
+def selection_table(analysis: Analysis, ids: list[str], score: str | None, limit: int) -> tuple[pl.DataFrame, int]:
+    """The selected samples, highest score first, capped at `limit` rows for display."""
+    samples = analysis.samples
+    chosen = samples.filter(pl.col("id").is_in(ids))
+    columns = ["id", "set", "cluster"]
+    if score:
+        columns.append(score)
+    columns += [name for name in analysis.label_columns if name not in columns]
+    if score:
+        chosen = chosen.sort(score, descending=True, nulls_last=True)
+    table = chosen.select(*columns, truncate_expr("text", 160))
+    return table.head(limit), chosen.height
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def feature_names(path: str) -> dict[int, str]:
+    """`feature -> "123 · tok, tok, tok"` for choosers."""
+    features = analysis_at(path).features
+    names = features.select(
+        "feature",
+        (pl.col("feature").cast(pl.String) + pl.lit(" · ") + pl.col("top_tokens").fill_null("")).str.slice(0, 80).alias("name"),
+    )
+    return dict(zip(names["feature"].to_list(), names["name"].to_list(), strict=True))

@@ -1,0 +1,284 @@
+"""Plotly figures shared by the pages, and one way to show them (PNG via the modebar, HTML download).
+
+Figures are built from polars columns as numpy arrays, which plotly sends as compact typed
+arrays; builders are pure functions so pages can cache their output.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import plotly.graph_objects as go
+import polars as pl
+import streamlit as st
+
+SET_LABELS = {"train": "Training set", "toxic": "Toxic reference", "benign": "Benign reference"}
+SET_COLORS = {"train": "#4C78A8", "toxic": "#E45756", "benign": "#54A24B"}
+SET_SYMBOLS = {"train": "circle", "toxic": "diamond", "benign": "square"}
+SET_ORDER = ("train", "benign", "toxic")  # toxic drawn last, on top
+CATEGORY_COLORS = (
+    "#4C78A8", "#F58518", "#54A24B", "#B279A2", "#72B7B2", "#EECA3B", "#9D755D", "#FF9DA6",
+    "#BAB0AC", "#E45756", "#2E91E5", "#1CA71C", "#DA16FF", "#B68100", "#750D86", "#EB663B",
+    "#511CFB", "#00A08B", "#FB00D1", "#FC0080", "#B2828D", "#6C7C32", "#778AAE", "#862A16",
+)
+NOISE_COLOR = "#C8C8C8"
+MISSING_COLOR = "#D9D9D9"
+MAX_CATEGORIES = len(CATEGORY_COLORS)
+SCORE_SCALE = "Viridis"
+ACTIVATION_SCALE = "OrRd"
+PLOT_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["sendDataToCloud"]}
+
+
+def show_chart(
+    figure: go.Figure,
+    *,
+    key: str,
+    file_name: str,
+    on_select: str | Callable[[], None] = "ignore",
+    selection_mode: tuple[str, ...] = ("points", "box", "lasso"),
+    alt: str | None = None,
+):
+    """Draw a figure with PNG export in its modebar and an HTML download under it."""
+    config = {
+        **PLOT_CONFIG,
+        "toImageButtonOptions": {"format": "png", "filename": file_name, "scale": 2},
+    }
+    kwargs = {"key": key, "config": config, "alt": alt or _title_of(figure)}
+    if on_select == "ignore":
+        event = st.plotly_chart(figure, **kwargs)
+    else:
+        event = st.plotly_chart(figure, on_select=on_select, selection_mode=selection_mode, **kwargs)
+    st.download_button(
+        "Download chart (HTML)",
+        # Generated only when clicked: a map of 100,000 points makes a large page.
+        data=lambda: figure.to_html(include_plotlyjs=True, full_html=True),
+        file_name=f"{file_name}.html",
+        mime="text/html",
+        key=f"{key}_html",
+        on_click="ignore",
+        icon=":material/download:",
+        help="A standalone interactive copy of this chart. Use the camera icon above it for a PNG.",
+    )
+    return event
+
+
+def _title_of(figure: go.Figure) -> str | None:
+    title = figure.layout.title.text if figure.layout.title else None
+    return str(title) if title else None
+
+
+def base_layout(title: str, x_title: str, y_title: str, legend_title: str | None = None, height: int = 520) -> dict:
+    return {
+        "title": {"text": title, "x": 0.0, "xanchor": "left"},
+        "xaxis": {"title": {"text": x_title}},
+        "yaxis": {"title": {"text": y_title}},
+        "legend": {
+            "title": {"text": legend_title or ""},
+            "itemsizing": "constant",
+            "orientation": "h",
+            "yanchor": "bottom",
+            "y": 1.0,
+            "xanchor": "left",
+            "x": 0.0,
+        },
+        "height": height,
+        "margin": {"l": 60, "r": 20, "t": 90, "b": 50},
+        "template": "plotly_white",
+    }
+
+
+def marker_size(n_points: int) -> float:
+    if n_points <= 2_000:
+        return 7.0
+    if n_points <= 20_000:
+        return 5.0
+    return 3.5
+
+
+@dataclass(frozen=True)
+class ColorSpec:
+    """How to color a map: by set, by a category column, or by a number (score, activation)."""
+
+    kind: str  # "set", "category", "number"
+    title: str
+    values: pl.Series | None = None  # aligned with the frame's rows
+    colorscale: str = SCORE_SCALE
+    noise_value: str | None = None  # a category shown grey (HDBSCAN noise)
+
+
+@dataclass
+class MapFigure:
+    """A scatter map plus, for each trace, the sample ids of its points (to decode selections)."""
+
+    figure: go.Figure
+    trace_ids: list[np.ndarray] = field(default_factory=list)
+
+    def ids_of(self, points: list[dict]) -> list[str]:
+        """Sample ids of selected plotly points (curve and point numbers), in selection order."""
+        found: list[str] = []
+        seen: set[str] = set()
+        for point in points:
+            curve = point.get("curve_number", point.get("curveNumber"))
+            index = point.get("point_index", point.get("pointIndex", point.get("point_number")))
+            if curve is None or index is None or not 0 <= curve < len(self.trace_ids):
+                continue
+            ids = self.trace_ids[curve]
+            if 0 <= index < len(ids):
+                sample_id = str(ids[index])
+                if sample_id not in seen:
+                    seen.add(sample_id)
+                    found.append(sample_id)
+        return found
+
+
+def scatter_map(
+    frame: pl.DataFrame,
+    color: ColorSpec,
+    *,
+    title: str,
+    x_title: str = "UMAP 1",
+    y_title: str = "UMAP 2",
+    highlight_ids: frozenset[str] = frozenset(),
+    highlight_name: str = "Search matches",
+    height: int = 640,
+) -> MapFigure:
+    """WebGL scatter of samples: `frame` has `id`, `set`, `x`, `y`, `hover` (escaped text).
+
+    Sets keep their marker shape whatever the color, so training, toxic and benign rows
+    stay distinguishable in every coloring.
+    """
+    size = marker_size(frame.height)
+    figure = go.Figure()
+    trace_ids: list[np.ndarray] = []
+    data = frame.with_columns(color.values.alias("_color") if color.values is not None else pl.lit(None).alias("_color"))
+    hovertemplate = "%{hovertext}<extra>%{fullData.name}</extra>"
+
+    def add(part: pl.DataFrame, name: str, marker: dict, legendgroup: str | None = None, showlegend: bool = True) -> None:
+        if part.is_empty():
+            return
+        figure.add_trace(
+            go.Scattergl(
+                x=part["x"].to_numpy(),
+                y=part["y"].to_numpy(),
+                mode="markers",
+                name=name,
+                hovertext=part["hover"].to_numpy(),
+                hovertemplate=hovertemplate,
+                marker=marker,
+                legendgroup=legendgroup,
+                showlegend=showlegend,
+            )
+        )
+        trace_ids.append(part["id"].to_numpy())
+
+    def symbols(part: pl.DataFrame) -> np.ndarray:
+        return part["set"].replace_strict(SET_SYMBOLS, default="circle").to_numpy()
+
+    if color.kind == "set":
+        for set_name in SET_ORDER:
+            part = data.filter(pl.col("set") == set_name)
+            add(part, SET_LABELS[set_name], {"color": SET_COLORS[set_name], "symbol": SET_SYMBOLS[set_name], "size": size, "opacity": 0.75})
+    elif color.kind == "category":
+        labels = data["_color"].cast(pl.String).fill_null("(none)")
+        counts = labels.value_counts(sort=True)
+        top = [value for value in counts[labels.name].to_list() if value != color.noise_value][: MAX_CATEGORIES - 1]
+        grouped = data.with_columns(
+            pl.when(labels.is_in(top)).then(labels).when(labels == color.noise_value).then(labels).otherwise(pl.lit("other")).alias("_group")
+        )
+        order = _natural_order(top) + [value for value in ("other", color.noise_value) if value is not None]
+        for index, value in enumerate(order):
+            part = grouped.filter(pl.col("_group") == value)
+            is_noise = value == color.noise_value
+            name = "noise" if is_noise else str(value)
+            marker_color = NOISE_COLOR if is_noise or value == "other" else CATEGORY_COLORS[index % len(CATEGORY_COLORS)]
+            add(part, name, {"color": marker_color, "symbol": symbols(part), "size": size, "opacity": 0.5 if is_noise else 0.8})
+        _shape_legend(figure, size)
+        trace_ids.extend(np.array([], dtype=object) for _ in SET_ORDER)
+    else:
+        present = data.filter(pl.col("_color").is_not_null() & pl.col("_color").cast(pl.Float64).is_not_nan())
+        missing = data.filter(pl.col("_color").is_null() | pl.col("_color").cast(pl.Float64).is_nan())
+        add(missing, "no value", {"color": MISSING_COLOR, "symbol": symbols(missing), "size": size, "opacity": 0.5})
+        values = present["_color"].cast(pl.Float64)
+        low, high = (float(values.min()), float(values.max())) if not present.is_empty() else (0.0, 1.0)
+        for set_name in SET_ORDER:
+            part = present.filter(pl.col("set") == set_name)
+            add(
+                part.sort("_color"),  # hottest points drawn last, on top
+                SET_LABELS[set_name],
+                {
+                    "color": part.sort("_color")["_color"].cast(pl.Float64).to_numpy(),
+                    "coloraxis": "coloraxis",
+                    "symbol": SET_SYMBOLS[set_name],
+                    "size": size,
+                    "opacity": 0.85,
+                },
+            )
+        figure.update_layout(
+            coloraxis={
+                "colorscale": color.colorscale,
+                "cmin": low,
+                "cmax": high if high > low else low + 1e-9,
+                "colorbar": {"title": {"text": color.title, "side": "right"}, "thickness": 14},
+            }
+        )
+    if highlight_ids:
+        part = data.filter(pl.col("id").is_in(list(highlight_ids)))
+        add(part, highlight_name, {"color": "rgba(0,0,0,0)", "size": size + 8, "line": {"color": "#111111", "width": 1.5}, "symbol": "circle-open"})
+    figure.update_layout(
+        **base_layout(title, x_title, y_title, legend_title=color.title if color.kind != "number" else "Set", height=height),
+        dragmode="select",
+        uirevision="map",
+        hovermode="closest",
+    )
+    figure.update_xaxes(showgrid=False, zeroline=False, showticklabels=False)
+    figure.update_yaxes(showgrid=False, zeroline=False, showticklabels=False)
+    return MapFigure(figure, trace_ids)
+
+
+def _shape_legend(figure: go.Figure, size: float) -> None:
+    """Legend-only entries that explain the marker shapes when color means something else."""
+    for set_name in SET_ORDER:
+        figure.add_trace(
+            go.Scattergl(
+                x=[None],
+                y=[None],
+                mode="markers",
+                name=f"shape: {SET_LABELS[set_name].lower()}",
+                marker={"color": "#777777", "symbol": SET_SYMBOLS[set_name], "size": max(size, 7)},
+                legendgroup="shapes",
+                hoverinfo="skip",
+            )
+        )
+
+
+def _natural_order(values: list[str]) -> list[str]:
+    """Numeric-looking categories (cluster ids) in numeric order, others alphabetically."""
+    try:
+        return sorted(values, key=lambda value: int(value))
+    except ValueError:
+        return sorted(values)
+
+
+def set_histogram(frame: pl.DataFrame, column: str, *, title: str, x_title: str, cut: float | None = None, cut_label: str = "cut") -> go.Figure:
+    """Overlaid, density-normalised histograms of one column per set (train / toxic / benign)."""
+    figure = go.Figure()
+    for set_name in ("train", "benign", "toxic"):
+        values = frame.filter(pl.col("set") == set_name)[column].drop_nulls().drop_nans().to_numpy()
+        if values.size == 0:
+            continue
+        figure.add_trace(
+            go.Histogram(
+                x=values,
+                name=f"{SET_LABELS[set_name]} (n={values.size:,})",
+                marker_color=SET_COLORS[set_name],
+                opacity=0.55,
+                histnorm="probability density",
+                nbinsx=60,
+            )
+        )
+    figure.update_layout(**base_layout(title, x_title, "Density (each set sums to 1)", legend_title="Set", height=380), barmode="overlay")
+    if cut is not None:
+        figure.add_vline(x=cut, line_dash="dash", line_color="#222222", annotation_text=cut_label, annotation_position="top")
+    return figure

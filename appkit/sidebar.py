@@ -1,0 +1,56 @@
+"""The sidebar every page shares: which analysis is open, and a quick switch to another."""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from analysis.artifacts import Analysis, list_analyses
+from appkit import state
+
+
+@st.cache_data(ttl=5, show_spinner=False)
+def analyses_table(cache_root: str) -> pl.DataFrame:
+    """The analyses in the cache; re-listed at most every few seconds."""
+    from pathlib import Path
+
+    return list_analyses(Path(cache_root))
+
+
+def analysis_sidebar(analysis: Analysis | None) -> None:
+    table = analyses_table(str(state.cache_root()))
+    with st.sidebar:
+        if analysis is None:
+            st.caption("No analysis open.")
+        else:
+            counts = analysis.counts()
+            st.caption("Open analysis")
+            st.markdown(f"**{_plain(analysis.name)}**")
+            st.caption(
+                " · ".join(f"{counts.get(name, 0):,} {name}" for name in ("train", "toxic", "benign"))
+            )
+        if table.height > 1:
+            paths = table["path"].to_list()
+            names = dict(zip(paths, table["name"].to_list(), strict=True))
+            current = state.current_analysis()
+            index = paths.index(str(current.path)) if current is not None and str(current.path) in paths else None
+            chosen = st.selectbox(
+                "Switch analysis",
+                paths,
+                index=index,
+                format_func=lambda path: names.get(path, path),
+                key="_w_sidebar_analysis",
+                placeholder="Choose an analysis",
+            )
+            if chosen and (current is None or chosen != str(current.path)):
+                state.set_analysis(chosen)
+                st.rerun()
+        manual = len(st.session_state.get(state.MANUAL_REMOVE, [])) + len(st.session_state.get(state.MANUAL_KEEP, []))
+        if manual:
+            st.caption(f"{manual:,} manual filter choices kept for Filter & export.")
+        st.caption("The address bar always holds a link to this view (analysis, page, colors, score, rule).")
+
+
+def _plain(text: str) -> str:
+    """Folder names go into markdown: escape its syntax so a name cannot format itself."""
+    return "".join(f"\\{char}" if char in "\\`*_{}[]()#+-.!<>|~" else char for char in text)

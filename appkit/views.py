@@ -1,0 +1,147 @@
+"""View pieces several pages share: the sample detail pane and the explanation of a score."""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from analysis.artifacts import Analysis
+from appkit import nav, state
+from appkit.cached import analysis_at, feature_names, score_label
+from appkit.text import highlighted_html, token_activation, truncate_expr
+
+EXPLANATION_COLUMNS = ("feature", "activation", "contribution", "is_toxic", "top_tokens")
+
+
+@st.cache_resource(max_entries=512, show_spinner=False)
+def explanation(path: str, sample_id: str, score: str) -> tuple[pl.DataFrame, bool]:
+    """Why `sample_id` scores as it does: (table, True) from `analysis.explain`, or
+    (the sample's strongest latents, False) when that module is not available."""
+    analysis = analysis_at(path)
+    try:
+        from analysis.explain import explain_sample
+    except ImportError:
+        return strongest_features(analysis, sample_id), False
+    table = explain_sample(analysis, sample_id, score)
+    return table, True
+
+
+def strongest_features(analysis: Analysis, sample_id: str, limit: int = 15) -> pl.DataFrame:
+    """The sample's pooled latents, strongest first, with their toxic flag and top tokens."""
+    row = analysis.activations.filter(pl.col("id") == sample_id)
+    if row.is_empty():
+        return pl.DataFrame(schema={"feature": pl.Int32, "activation": pl.Float32, "is_toxic": pl.Boolean, "top_tokens": pl.String})
+    pooled = row.select(pl.col("features").alias("feature"), pl.col("values").alias("activation")).explode("feature", "activation")
+    return (
+        pooled.join(analysis.features.select("feature", "is_toxic", "top_tokens"), on="feature", how="left")
+        .sort("activation", descending=True)
+        .head(limit)
+    )
+
+
+def explanation_table(table: pl.DataFrame, key: str) -> None:
+    columns = [name for name in EXPLANATION_COLUMNS if name in table.columns]
+    config = {
+        "feature": st.column_config.NumberColumn("Feature", format="%d"),
+        "activation": st.column_config.NumberColumn("Activation", format="%.3f"),
+        "contribution": st.column_config.NumberColumn("Contribution to score", format="%.4f"),
+        "is_toxic": st.column_config.CheckboxColumn("Toxic feature"),
+        "top_tokens": st.column_config.TextColumn("Fires most on"),
+    }
+    st.dataframe(table.select(columns), hide_index=True, width="stretch", column_config=config, key=key)
+
+
+def sample_detail(analysis: Analysis, sample_id: str, score: str | None, key: str) -> None:
+    """Full text with highlighted tokens, scores, explanation and nearest toxic references."""
+    rows = analysis.samples.filter(pl.col("id") == sample_id)
+    if rows.is_empty():
+        st.warning("That sample is not in this analysis.")
+        return
+    row = rows.row(0, named=True)
+    st.text(f"Sample {sample_id} · {row['set']} · cluster {'noise' if row['cluster'] == -1 else row['cluster']}")
+    if score:
+        value = row.get(score)
+        train_scores = analysis.samples.filter(pl.col("set") == "train")[score].drop_nulls()
+        higher = float((train_scores > value).mean()) if value is not None and train_scores.len() else None
+        cols = st.columns(2)
+        cols[0].metric(score_label(score), "n/a" if value is None else f"{value:.3f}")
+        if higher is not None:
+            cols[1].metric("Training rows scoring higher", f"{higher:.1%}")
+    labels = {name: row[name] for name in analysis.label_columns if row.get(name) is not None}
+    if labels:
+        st.caption(" · ".join(f"{name}: {value}" for name, value in labels.items()))
+
+    table, from_explainer = explanation(str(analysis.path), sample_id, score or "score")
+    names = feature_names(str(analysis.path))
+    candidates = table["feature"].to_list()[:15] if "feature" in table.columns else []
+    if candidates:
+        preferred = _preferred_feature(table)
+        chosen = st.selectbox(
+            "Highlight tokens by feature",
+            candidates,
+            index=candidates.index(preferred) if preferred in candidates else 0,
+            format_func=lambda feature: names.get(feature, str(feature)),
+            key=f"{key}_highlight",
+        )
+        tokens = analysis.tokens_for(sample_id)
+        if tokens.is_empty():
+            st.code(row["text"], language=None, wrap_lines=True)
+        else:
+            st.html(highlighted_html(row["text"], token_activation(tokens, int(chosen))))
+        if st.button("Show this feature on the feature map", key=f"{key}_goto_feature", icon=":material/hub:"):
+            st.session_state[state.FEATURE] = int(chosen)
+            nav.go("features")
+    else:
+        st.code(row["text"], language=None, wrap_lines=True)
+    with st.expander("Plain text (prompt and response)"):
+        if row.get("prompt") is not None or row.get("response") is not None:
+            st.caption("Prompt")
+            st.code(row.get("prompt") or "", language=None, wrap_lines=True)
+            st.caption("Response")
+            st.code(row.get("response") or "", language=None, wrap_lines=True)
+        else:
+            st.code(row["text"], language=None, wrap_lines=True)
+
+    st.markdown("**Why it scores this way**")
+    if not from_explainer:
+        st.caption("Score explanations are not available in this build; showing the sample's strongest SAE features.")
+    elif score:
+        st.caption(f"Features that drive {score_label(score)} for this sample, largest contribution first.")
+    explanation_table(table, key=f"{key}_explanation")
+
+    nearest = nearest_toxic(analysis, row)
+    if not nearest.is_empty():
+        st.markdown("**Nearest toxic-reference samples**")
+        st.dataframe(
+            nearest,
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "similarity": st.column_config.ProgressColumn("Cosine similarity", min_value=0.0, max_value=1.0, format="%.2f"),
+                "text": st.column_config.TextColumn("Text"),
+            },
+            key=f"{key}_nearest",
+        )
+
+
+def _preferred_feature(table: pl.DataFrame) -> int | None:
+    """The feature to highlight first: the largest contributor, else the strongest toxic one."""
+    if table.is_empty():
+        return None
+    if "contribution" in table.columns and table["contribution"].drop_nulls().len():
+        return int(table.sort("contribution", descending=True, nulls_last=True)["feature"][0])
+    if "is_toxic" in table.columns:
+        toxic = table.filter(pl.col("is_toxic").fill_null(False))
+        if not toxic.is_empty():
+            return int(toxic["feature"][0])
+    return int(table["feature"][0])
+
+
+def nearest_toxic(analysis: Analysis, row: dict) -> pl.DataFrame:
+    ids = row.get("nearest_toxic_ids") or []
+    sims = row.get("nearest_toxic_sims") or []
+    if not ids:
+        return pl.DataFrame()
+    pairs = pl.DataFrame({"id": [str(item) for item in ids], "similarity": [float(value) for value in sims][: len(ids)]})
+    texts = analysis.samples.select("id", "cluster", truncate_expr("text", 200))
+    return pairs.join(texts, on="id", how="left").select("id", "similarity", "cluster", "text")

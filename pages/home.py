@@ -1,0 +1,244 @@
+"""Analyses: pick one, follow running builds, start a new build or the embedded demo."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import polars as pl
+import streamlit as st
+
+from appkit import jobs, nav, state
+from appkit.sidebar import analyses_table
+from appkit.uploads import ACCEPTED_TYPES, MAX_UPLOAD_MB, InvalidInput, check_path, check_upload
+
+WATCHED = "_watched_jobs"
+ROLES = (("train", "Training set", True), ("toxic", "Toxic reference", True), ("benign", "Benign reference", False))
+
+nav.page_setup()
+root = state.cache_root()
+st.title("Analyses")
+st.caption(
+    "Each analysis maps the SAE features of a training set next to known-toxic and benign "
+    "reference examples, and scores every training sample by its proximity to toxic features."
+)
+
+
+def start(args: list[str], *, kind: str, label: str) -> None:
+    folder = jobs.start_job(root, args, kind=kind, label=label)
+    st.session_state.setdefault(WATCHED, []).append(folder.name)
+
+
+def maybe_autostart_demo(table: pl.DataFrame) -> None:
+    """On the very first start (no analysis, no job ever), build the embedded demo."""
+    if not table.is_empty() or jobs.list_jobs(root) or os.environ.get("ANALYSIS_AUTO_DEMO", "1") == "0":
+        return
+    marker = jobs.jobs_root(root) / ".demo-autostarted"
+    marker.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        # Exclusive create: two browser tabs opening a fresh app start one demo, not two.
+        descriptor = os.open(marker, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+    except FileExistsError:
+        return
+    os.close(descriptor)
+    start(["demo"], kind="demo", label="Embedded demo analysis")
+
+
+def on_job_done(job: jobs.JobStatus) -> None:
+    """Open a finished build when this session started it or nothing is open yet."""
+    watched = st.session_state.get(WATCHED, [])
+    if job.job_id in watched:
+        watched.remove(job.job_id)
+        state.set_analysis(job.result_path)
+    elif state.current_analysis() is None and job.result_path:
+        state.set_analysis(job.result_path)
+    analyses_table.clear()
+
+
+table = analyses_table(str(root))
+maybe_autostart_demo(table)
+all_jobs = jobs.list_jobs(root)
+running = [job for job in all_jobs if job.state == "running"]
+
+
+@st.fragment(run_every=1.5 if running else None)
+def job_panel() -> None:
+    current = [jobs.job_status(job.folder) for job in running]
+    for job in current:
+        if job.state == "running":
+            title = f"{job.label}: {job.stage}" + (f" ({job.stage_index}/{job.stage_total})" if job.stage_total else "")
+            with st.status(title, state="running", expanded=True):
+                st.progress(job.progress, text=f"{job.progress:.0%} · started {job.started}")
+                if job.log_tail:
+                    st.code("\n".join(job.log_tail.splitlines()[-12:]), language=None)
+                if st.button("Cancel this build", key=f"cancel_{job.job_id}", icon=":material/cancel:"):
+                    jobs.cancel_job(job.folder)
+                    st.rerun(scope="app")
+    if any(job.state != "running" for job in current):
+        for job in current:
+            if job.state == "done":
+                on_job_done(job)
+        st.rerun(scope="app")
+
+
+job_panel()
+
+latest = all_jobs[0] if all_jobs else None
+if latest is not None and latest.state in ("failed", "interrupted") and not (latest.folder / "dismissed").exists():
+    with st.container(border=True):
+        reason = "stopped before finishing" if latest.state == "interrupted" else f"failed (exit code {latest.returncode})"
+        st.error(f"The last build, {latest.label}, {reason}.", icon=":material/error:")
+        if latest.log_tail:
+            st.code("\n".join(latest.log_tail.splitlines()[-15:]), language=None)
+        retry, dismiss = st.columns([1, 1])
+        if latest.kind == "demo" and retry.button("Build the demo again", icon=":material/refresh:"):
+            start(["demo"], kind="demo", label="Embedded demo analysis")
+            st.rerun()
+        if dismiss.button("Dismiss", icon=":material/close:"):
+            (latest.folder / "dismissed").touch()
+            st.rerun()
+
+# --- existing analyses -------------------------------------------------------------------
+st.subheader("Open an analysis")
+if table.is_empty():
+    if running:
+        st.info("The first analysis is being built; it opens here when ready.")
+    else:
+        st.info("No analysis yet. Build the embedded demo (a few minutes on a laptop CPU) or your own below.")
+        if st.button("Build the embedded demo", type="primary", icon=":material/rocket_launch:"):
+            start(["demo"], kind="demo", label="Embedded demo analysis")
+            st.rerun()
+else:
+    shown = table.select("name", "created", "counts", "inputs", "model", "sae")
+    event = st.dataframe(
+        shown,
+        hide_index=True,
+        width="stretch",
+        on_select="rerun",
+        selection_mode="single-row",
+        key="analyses_table",
+        column_config={
+            "name": st.column_config.TextColumn("Analysis"),
+            "created": st.column_config.TextColumn("Created"),
+            "counts": st.column_config.TextColumn("Samples"),
+            "inputs": st.column_config.TextColumn("Inputs"),
+            "model": st.column_config.TextColumn("Model"),
+            "sae": st.column_config.TextColumn("SAE"),
+        },
+    )
+    rows = event.selection.rows if event is not None else []
+    picked = table["path"][rows[0]] if rows else None
+    current = state.current_analysis()
+    left, right = st.columns([1, 3])
+    if left.button("Open selected", type="primary", disabled=picked is None, icon=":material/open_in_new:"):
+        state.set_analysis(picked)
+        nav.go("map")
+    if current is None:
+        right.caption("Select a row, then open it.")
+    else:
+        right.caption(f"Open now: {current.name}")
+        with st.expander("Manifest of the open analysis"):
+            st.json(current.manifest, expanded=1)
+        nav.link("map", label="Explore its sample map", icon=":material/scatter_plot:")
+    with st.expander("Build the embedded demo again"):
+        st.caption("Runs `python -m analysis demo` in the background; cached steps are reused.")
+        if st.button("Build the demo", icon=":material/rocket_launch:"):
+            start(["demo"], kind="demo", label="Embedded demo analysis")
+            st.rerun()
+
+# --- new analysis ------------------------------------------------------------------------
+st.subheader("Build a new analysis")
+st.caption(
+    f"Inputs: JSON Lines, JSON, CSV or Parquet with a `text` column, `prompt`/`response`, or chat "
+    f"`messages`. Uploads are limited to {MAX_UPLOAD_MB} MB per file; for larger files give a "
+    "local path. Files are checked before anything starts."
+)
+try:
+    from analysis.config import DEFAULT_MODEL
+except ImportError:
+    DEFAULT_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
+
+with st.form("build_form"):
+    sources: dict[str, tuple[object | None, str]] = {}
+    columns = st.columns(3)
+    for column, (role, label, required) in zip(columns, ROLES, strict=True):
+        with column:
+            st.markdown(f"**{label}**" + ("" if required else " (optional)"))
+            upload = st.file_uploader(
+                f"Upload the {label.lower()}",
+                type=list(ACCEPTED_TYPES),
+                key=f"upload_{role}",
+                max_upload_size=MAX_UPLOAD_MB,
+                help=f"At most {MAX_UPLOAD_MB} MB.",
+            )
+            path_text = st.text_input(f"…or a local path ({role})", key=f"path_{role}", placeholder="data/train.jsonl")
+            sources[role] = (upload, path_text)
+    model_column, sae_column, layer_column, pooling_column = st.columns([3, 3, 1, 1])
+    model = model_column.text_input("Model", value=DEFAULT_MODEL, help="A Hugging Face model name.")
+    sae = sae_column.text_input(
+        "SAE",
+        value="",
+        placeholder="empty: train one on this data",
+        help="An sae-lens release/id (e.g. gpt2-small-res-jb/blocks.8.hook_resid_pre) or a local sae-lens folder.",
+    )
+    layer = layer_column.number_input("Layer", min_value=0, max_value=200, value=None, step=1, placeholder="default")
+    pooling = pooling_column.selectbox("Pooling", ["mean", "max"])
+    name = st.text_input("Name of the analysis", placeholder="e.g. support-chats-v2")
+    submitted = st.form_submit_button("Check files and build", type="primary", icon=":material/play_arrow:")
+
+if submitted:
+    checked: dict[str, Path] = {}
+    problems: list[str] = []
+    with st.spinner("Checking the input files…"):
+        for role, label, required in ROLES:
+            upload, path_text = sources[role]
+            try:
+                if upload is not None:
+                    result = check_upload(upload.name, upload.getvalue(), role, root)
+                elif str(path_text).strip():
+                    result = check_path(str(path_text), role)
+                elif required:
+                    problems.append(f"{label}: upload a file or give a path.")
+                    continue
+                else:
+                    continue
+            except InvalidInput as error:
+                problems.append(f"{label}: {error}")
+                continue
+            checked[role] = result.path
+            st.toast(f"{label}: {result.rows:,} rows ({result.format}) look fine.")
+    if problems:
+        for problem in problems:
+            st.error(problem, icon=":material/error:")
+        st.caption("Nothing was started and no file was kept.")
+    else:
+        args = ["build", "--train", str(checked["train"]), "--toxic", str(checked["toxic"])]
+        if "benign" in checked:
+            args += ["--benign", str(checked["benign"])]
+        if model.strip():
+            args += ["--model", model.strip()]
+        if sae.strip():
+            args += ["--sae", sae.strip()]
+        if layer is not None:
+            args += ["--layer", str(int(layer))]
+        args += ["--pooling", pooling]
+        if name.strip():
+            args += ["--name", name.strip()]
+        start(args, kind="build", label=f"Build {name.strip() or Path(checked['train']).name}")
+        st.rerun()
+
+finished = [job for job in all_jobs if job.state != "running"][:5]
+if finished:
+    with st.expander("Recent builds"):
+        st.dataframe(
+            pl.DataFrame(
+                {
+                    "build": [job.label for job in finished],
+                    "started": [job.started for job in finished],
+                    "outcome": [job.state for job in finished],
+                    "analysis": [Path(job.result_path).name if job.result_path else "" for job in finished],
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+        )
