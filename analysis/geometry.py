@@ -42,7 +42,6 @@ def svd_embedding(codes: sp.csr_matrix, n_components: int, seed: int) -> np.ndar
 def two_umaps(points: np.ndarray, cfg: GeometryConfig, metric: str = "cosine") -> tuple[np.ndarray, np.ndarray]:
     """(2-D map, `cluster_components`-D embedding for clustering) from one shared kNN graph."""
     import umap
-    from umap.umap_ import nearest_neighbors
 
     n = points.shape[0]
     if n < 4:
@@ -50,9 +49,7 @@ def two_umaps(points: np.ndarray, cfg: GeometryConfig, metric: str = "cosine") -
     n_neighbors = min(cfg.n_neighbors, n - 1)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        knn = nearest_neighbors(
-            points, n_neighbors, metric, {}, False, np.random.RandomState(cfg.seed), low_memory=True
-        )
+        knn = exact_knn(points, n_neighbors, metric)
         outputs = []
         for n_components, min_dist in ((2, cfg.min_dist), (cfg.cluster_components, 0.0)):
             reducer = umap.UMAP(
@@ -66,6 +63,29 @@ def two_umaps(points: np.ndarray, cfg: GeometryConfig, metric: str = "cosine") -
             )
             outputs.append(reducer.fit_transform(points).astype(np.float32))
     return outputs[0], outputs[1]
+
+
+EXACT_KNN_LIMIT = 40_000  # above this, approximate neighbours (pynndescent) beat brute force
+
+
+def exact_knn(points: np.ndarray, n_neighbors: int, metric: str) -> tuple[np.ndarray, np.ndarray, None]:
+    """k nearest neighbours (self first), in UMAP's `precomputed_knn` form.
+
+    Brute force on the SVD-reduced points is exact and, at these sizes, much faster than
+    pynndescent, whose numba kernels are compiled anew in every process.
+    """
+    from sklearn.neighbors import NearestNeighbors
+
+    if points.shape[0] > EXACT_KNN_LIMIT:
+        from umap.umap_ import nearest_neighbors
+
+        indices, distances, _ = nearest_neighbors(
+            points, n_neighbors, metric, {}, False, np.random.RandomState(0), low_memory=True
+        )
+        return indices, distances, None
+    search = NearestNeighbors(n_neighbors=n_neighbors, metric=metric, algorithm="brute", n_jobs=-1).fit(points)
+    distances, indices = search.kneighbors(points)
+    return indices.astype(np.int32), distances.astype(np.float32), None
 
 
 def auto_min_cluster_size(n: int) -> int:

@@ -1,0 +1,153 @@
+"""Command line: build, export, reapply, demo, evaluate.
+
+    python -m analysis build --train TRAIN --toxic TOXIC [--benign BENIGN] [--model ...] [--sae ...] [--out DIR]
+    python -m analysis export ANALYSIS_DIR (--top-percent Q | --threshold T) [--score NAME] --out DIR
+    python -m analysis reapply MANIFEST --out DIR
+    python -m analysis demo
+    python -m analysis evaluate ANALYSIS_DIR --label-column COL --positive VALUE [--json]
+
+`build` and `demo` print the analysis folder on the last line of standard output; stages
+and progress bars go to standard error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+DEMO_DIR = Path(__file__).resolve().parent / "demo_data"
+
+
+def _add_build_options(parser: argparse.ArgumentParser) -> None:
+    from .config import DEFAULT_MODEL
+
+    parser.add_argument("--model", default=DEFAULT_MODEL, help="HF model (default: the packaged all-MiniLM-L6-v2)")
+    parser.add_argument("--sae", default=None, help="sae-lens RELEASE/SAE_ID or a local sae-lens folder (default: train one)")
+    parser.add_argument("--layer", type=int, default=None, help="hidden-state index read by the default encoder (default 6)")
+    parser.add_argument("--pooling", choices=["mean", "max"], default=None)
+    parser.add_argument("--pool-tokens", choices=["response", "all"], default=None)
+    parser.add_argument("--d-sae", type=int, default=None, help="latents of the locally trained SAE")
+    parser.add_argument("--k", type=int, default=None, help="k of the locally trained TopK SAE")
+    parser.add_argument("--sae-architecture", choices=["topk", "jumprelu"], default=None)
+    parser.add_argument("--training-tokens", type=int, default=None)
+    parser.add_argument("--min-cluster-size", type=int, default=None)
+    parser.add_argument("--min-samples", type=int, default=None)
+    parser.add_argument("--neighbors", type=int, default=None, help="UMAP n_neighbors")
+    parser.add_argument("--default-score", default=None)
+    parser.add_argument("--device", default=None, help="cpu, cuda, ... (default: cuda when available)")
+    parser.add_argument("--name", default=None, help="readable name of the analysis folder")
+    parser.add_argument("--out", type=Path, default=None, help="cache folder (default: cache/ or $ANALYSIS_CACHE_DIR)")
+    parser.add_argument("--quiet", action="store_true", help="no progress bars")
+
+
+def config_from_args(args: argparse.Namespace):
+    from .config import BuildConfig
+
+    config = BuildConfig()
+    ex, training = config.extract, config.extract.sae_training
+    training = replace(
+        training,
+        **{k: v for k, v in {"d_sae": args.d_sae, "k": args.k, "architecture": args.sae_architecture, "training_tokens": args.training_tokens}.items() if v is not None},
+    )
+    ex = replace(
+        ex,
+        model=args.model,
+        sae=args.sae,
+        sae_training=training,
+        **{k: v for k, v in {"layer": args.layer, "pooling": args.pooling, "pool_tokens": args.pool_tokens, "device": args.device}.items() if v is not None},
+    )
+    clusters = replace(
+        config.clusters,
+        **{k: v for k, v in {"min_cluster_size": args.min_cluster_size, "min_samples": args.min_samples}.items() if v is not None},
+    )
+    geometry = replace(config.geometry, **({"n_neighbors": args.neighbors} if args.neighbors else {}))
+    proximity = replace(config.proximity, **({"default_score": args.default_score} if args.default_score else {}))
+    return replace(config, extract=ex, clusters=clusters, geometry=geometry, proximity=proximity)
+
+
+def _build(args: argparse.Namespace, train: Path, toxic: Path, benign: Path | None) -> int:
+    from .pipeline import BuildInputs, build
+
+    folder = build(
+        BuildInputs(train=train, toxic=toxic, benign=benign),
+        config_from_args(args),
+        cache_root=args.out,
+        name=args.name,
+        progress=not args.quiet,
+    )
+    print(folder)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] == "evaluate":
+        from .evaluate import main as evaluate_main
+
+        return evaluate_main(argv[1:])
+    parser = argparse.ArgumentParser(prog="python -m analysis", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    build_parser = commands.add_parser("build", help="build an analysis from a training set and references")
+    build_parser.add_argument("--train", type=Path, required=True)
+    build_parser.add_argument("--toxic", type=Path, required=True)
+    build_parser.add_argument("--benign", type=Path, default=None)
+    _add_build_options(build_parser)
+
+    demo_parser = commands.add_parser("demo", help="build the embedded demo analysis")
+    _add_build_options(demo_parser)
+
+    export_parser = commands.add_parser("export", help="export kept/removed sets under a rule")
+    export_parser.add_argument("analysis_dir", type=Path)
+    export_parser.add_argument("--top-percent", type=float, default=None)
+    export_parser.add_argument("--threshold", type=float, default=None)
+    export_parser.add_argument("--clusters", type=int, nargs="*", default=[], help="remove every training row of these clusters")
+    export_parser.add_argument("--remove-ids", nargs="*", default=[])
+    export_parser.add_argument("--keep-ids", nargs="*", default=[])
+    export_parser.add_argument("--score", default="score")
+    export_parser.add_argument("--out", type=Path, required=True)
+
+    reapply_parser = commands.add_parser("reapply", help="re-run an export from its manifest")
+    reapply_parser.add_argument("manifest", type=Path)
+    reapply_parser.add_argument("--out", type=Path, required=True)
+
+    commands.add_parser("evaluate", help="metrics of every score against a label column (see evaluate --help)")
+    args = parser.parse_args(argv)
+
+    from .data import InputError
+
+    try:
+        if args.command == "build":
+            return _build(args, args.train, args.toxic, args.benign)
+        if args.command == "demo":
+            if args.name is None:
+                args.name = "demo"
+            return _build(args, DEMO_DIR / "train.jsonl", DEMO_DIR / "toxic.jsonl", DEMO_DIR / "benign.jsonl")
+        if args.command == "export":
+            from .export import FilterRule, export
+
+            rule = FilterRule(
+                score=args.score,
+                top_percent=args.top_percent,
+                threshold=args.threshold,
+                clusters=tuple(args.clusters),
+                remove_ids=tuple(args.remove_ids),
+                keep_ids=tuple(args.keep_ids),
+            )
+            print(export(args.analysis_dir, rule, args.out))
+            return 0
+        if args.command == "reapply":
+            from .export import reapply
+
+            print(reapply(args.manifest, args.out))
+            return 0
+    except (InputError, FileExistsError, FileNotFoundError, ValueError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

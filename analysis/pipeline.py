@@ -1,0 +1,567 @@
+"""The build: inputs -> extract -> geometry -> clusters -> proximity -> analysis folder.
+
+Each step is cached in `cache/steps/<step>/<key>/`, the key a hash of everything that
+determines it (the previous step's key included), so changing HDBSCAN settings recomputes
+only the clustering and the scores. The analysis folder `cache/analyses/<name>-<key12>/`
+gathers every artifact (hard links) and `manifest.json`. Heavy libraries are imported
+inside the steps, so a fully cached build returns in about a second.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import platform
+import re
+import shlex
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, replace
+from importlib import metadata as importlib_metadata
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from . import __version__
+from .cache import (
+    atomic_dir,
+    default_cache_root,
+    is_complete,
+    link_or_copy,
+    read_json,
+    stable_hash,
+    step_dir,
+    write_json,
+)
+from .config import STEP_VERSIONS, BuildConfig
+from .data import InputError, InputTable, load_table
+
+MIN_ROWS = {"train": 10, "toxic": 5, "benign": 5}
+ROLES = ("train", "toxic", "benign")
+ANALYSIS_FILES = (
+    "samples.parquet",
+    "features.parquet",
+    "clusters.parquet",
+    "feature_clusters.parquet",
+    "activations.parquet",
+    "tokens.parquet",
+    "embeddings.safetensors",
+    "decoder.safetensors",
+)
+
+Reporter = Callable[[int, int, str], None]
+
+
+def stderr_reporter(index: int, total: int, stage: str) -> None:
+    print(f"[{index}/{total}] {stage}", file=sys.stderr, flush=True)
+
+
+@dataclass(frozen=True)
+class BuildInputs:
+    train: Path
+    toxic: Path
+    benign: Path | None = None
+
+
+@dataclass
+class LoadedInputs:
+    tables: dict[str, InputTable]
+    samples: pl.DataFrame  # id, set, text, prompt, response, response_start + carried columns
+    renamed_reference_ids: int
+
+
+def load_inputs(inputs: BuildInputs) -> LoadedInputs:
+    """Read and normalise every set; reference ids that collide with training ids get a prefix."""
+    tables = {"train": load_table(inputs.train, "train", MIN_ROWS["train"])}
+    tables["toxic"] = load_table(inputs.toxic, "toxic", MIN_ROWS["toxic"])
+    if inputs.benign is not None:
+        tables["benign"] = load_table(inputs.benign, "benign", MIN_ROWS["benign"])
+    frames, seen, renamed = [], set(), 0
+    for role, table in tables.items():
+        frame = table.frame.drop("source_row").with_columns(pl.lit(role).alias("set"))
+        clashes = frame["id"].is_in(list(seen))
+        if role != "train" and bool(clashes.any()):
+            renamed += int(clashes.sum())
+            frame = frame.with_columns(
+                pl.when(clashes).then(pl.lit(f"{role}:") + pl.col("id")).otherwise(pl.col("id")).alias("id")
+            )
+            if bool(frame["id"].is_in(list(seen)).any()):
+                raise InputError(table.path, "ids clash with the training set's even after prefixing the set name")
+        seen.update(frame["id"].to_list())
+        frames.append(frame)
+    samples = pl.concat(frames, how="diagonal_relaxed")
+    front = ["id", "set", "text", "prompt", "response", "response_start"]
+    samples = samples.select(front + [c for c in samples.columns if c not in front])
+    return LoadedInputs(tables, samples, renamed)
+
+
+def inputs_fingerprint(tables: dict[str, InputTable]) -> list[dict[str, str]]:
+    return [{"role": role, "sha256": t.sha256, "text_source": t.text_source} for role, t in tables.items()]
+
+
+@dataclass(frozen=True)
+class StepKeys:
+    sae: str
+    extract: str
+    geometry: str
+    clusters: str
+    analysis: str
+
+
+def step_keys(fingerprint: list[dict[str, str]], config: BuildConfig) -> StepKeys:
+    ex = config.extract
+    sae_key = stable_hash(
+        {"inputs": fingerprint, "model": ex.model, "layer": ex.layer, "window": ex.window, "stride": ex.stride, "training": asdict(ex.sae_training), "v": STEP_VERSIONS["extract"]}
+    )
+    extract_key = stable_hash({"inputs": fingerprint, "extract": asdict(ex), "v": STEP_VERSIONS["extract"]})
+    geometry_key = stable_hash({"extract": extract_key, "geometry": asdict(config.geometry), "v": STEP_VERSIONS["geometry"]})
+    clusters_key = stable_hash({"geometry": geometry_key, "clusters": asdict(config.clusters), "v": STEP_VERSIONS["clusters"]})
+    analysis_key = stable_hash({"clusters": clusters_key, "proximity": asdict(config.proximity), "v": STEP_VERSIONS["proximity"]})
+    return StepKeys(sae_key, extract_key, geometry_key, clusters_key, analysis_key)
+
+
+def slugify(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "-", name).strip("-")[:48] or "analysis"
+
+
+def find_analysis(cache_root: Path, analysis_key: str) -> Path | None:
+    folder = cache_root / "analyses"
+    if not folder.is_dir():
+        return None
+    for candidate in sorted(folder.glob(f"*-{analysis_key[:12]}")):
+        if is_complete(candidate) and read_json(candidate / "manifest.json").get("analysis_id") == analysis_key:
+            return candidate
+    return None
+
+
+# ---------------------------------------------------------------- extract step
+
+
+def _save_safetensors(path: Path, tensors: dict[str, np.ndarray]) -> None:
+    from safetensors.numpy import save_file
+
+    save_file({k: np.ascontiguousarray(v) for k, v in tensors.items()}, str(path))
+
+
+def run_extract(samples: pl.DataFrame, config: BuildConfig, keys: StepKeys, cache_root: Path, progress: bool) -> Path:
+    """Model forward pass, SAE (trained or loaded), encoding and pooling."""
+    folder = step_dir(cache_root, "extract", keys.extract)
+    if is_complete(folder):
+        return folder
+    import torch
+
+    from .extract import (
+        activations_table,
+        encode_all,
+        pool_masks,
+        read_token_activations,
+        tokens_table,
+    )
+    from .models import EncoderSource, SaeLensModelSource, pick_device
+    from .sae import decoder_directions, load_sae, load_sae_from_disk, train_sae
+
+    ex = config.extract
+    device = pick_device(ex.device)
+    torch.manual_seed(ex.sae_training.seed)
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    pretrained = None
+    if ex.sae is not None:
+        pretrained = load_sae(ex.sae, device)
+        model_name = None if ex.model == BuildConfig().extract.model else ex.model
+        source = SaeLensModelSource(pretrained, model_name, ex.window, device)
+    else:
+        source = EncoderSource(ex.model, ex.layer, ex.window, device)
+    timings["load_model"] = time.perf_counter() - started
+
+    texts = samples["text"].to_list()
+    started = time.perf_counter()
+    token_acts = read_token_activations(texts, source, ex.stride, ex.batch_tokens, progress)
+    timings["read_activations"] = time.perf_counter() - started
+    masks = pool_masks(token_acts.tokenized, samples["response_start"].to_list(), ex.pool_tokens)
+
+    sae_stats: dict[str, Any] = {}
+    with atomic_dir(folder) as tmp:
+        started = time.perf_counter()
+        if pretrained is not None:
+            sae = pretrained
+            sae_stats = {"source": "pretrained" if not Path(ex.sae).is_dir() else "local folder", "spec": ex.sae}
+        else:
+            sae_folder = step_dir(cache_root, "sae", keys.sae)
+            if not is_complete(sae_folder):
+                with atomic_dir(sae_folder) as sae_tmp:
+                    meta = {"model_name": ex.model, "hook_name": source.hook, "model_class_name": "AutoModel", "context_size": ex.window, "prepend_bos": False}
+                    stats = train_sae(token_acts.values, ex.sae_training, sae_tmp / "sae", meta, device)
+                    write_json(sae_tmp / "step.json", {"training": stats, "config": asdict(ex.sae_training)})
+            sae = load_sae_from_disk(sae_folder / "sae", device)
+            link_or_copy(sae_folder / "sae", tmp / "sae")
+            sae_stats = {"source": "trained locally", **read_json(sae_folder / "step.json")}
+        timings["sae"] = time.perf_counter() - started
+
+        started = time.perf_counter()
+        encoded = encode_all(token_acts, masks, sae, ex.pooling, ex.pooled_top_k, ex.token_top_k, progress=progress)
+        timings["encode"] = time.perf_counter() - started
+        ids = samples["id"].to_list()
+        activations_table(ids, encoded).write_parquet(tmp / "activations.parquet")
+        tokens_table(ids, texts, token_acts, encoded).write_parquet(tmp / "tokens.parquet")
+        _save_safetensors(tmp / "embeddings.safetensors", {"raw": encoded.raw_embeddings})
+        directions = decoder_directions(sae)
+        active = np.unique(encoded.pooled_features[encoded.pooled_features >= 0]).astype(np.int32)
+        _save_safetensors(tmp / "decoder.safetensors", {"features": active, "directions": directions[active]})
+        n_tokens = np.diff(token_acts.offsets).astype(np.int32)
+        pl.DataFrame({"id": ids, "n_tokens": n_tokens, "n_windows": token_acts.n_windows}).write_parquet(tmp / "lengths.parquet")
+        write_json(
+            tmp / "step.json",
+            {
+                "model": {"name": source.name, "hook": source.hook, "layer": ex.layer if pretrained is None else None, "d_in": source.d_in, "window": ex.window, "stride": ex.stride, "device": device},
+                "sae": {**sae_stats, "d_sae": int(sae.cfg.d_sae), "architecture": sae.cfg.architecture(), "dead_fraction_data": round(float(1 - encoded.fired.mean()), 4)},
+                "tokens": int(token_acts.offsets[-1]),
+                "windowed_samples": int((token_acts.n_windows > 1).sum()),
+                "timings": {k: round(v, 2) for k, v in timings.items()},
+            },
+        )
+    return folder
+
+
+# ---------------------------------------------------------------- geometry and clusters
+
+
+def _codes(extract_folder: Path, d_sae: int):
+    from .geometry import sparse_codes
+
+    acts = pl.read_parquet(extract_folder / "activations.parquet")
+    width = max(int(acts["features"].list.len().max() or 1), 1)
+    features = np.full((acts.height, width), -1, dtype=np.int32)
+    values = np.zeros((acts.height, width), dtype=np.float32)
+    for row, (f, v) in enumerate(zip(acts["features"].to_list(), acts["values"].to_list(), strict=True)):
+        features[row, : len(f)] = f
+        values[row, : len(v)] = v
+    return sparse_codes(features, values, d_sae)
+
+
+def _decoder(extract_folder: Path) -> tuple[np.ndarray, np.ndarray]:
+    from safetensors.numpy import load_file
+
+    tensors = load_file(str(extract_folder / "decoder.safetensors"))
+    return tensors["features"], tensors["directions"]
+
+
+def run_geometry(extract_folder: Path, config: BuildConfig, keys: StepKeys, cache_root: Path, d_sae: int) -> Path:
+    folder = step_dir(cache_root, "geometry", keys.geometry)
+    if is_complete(folder):
+        return folder
+    from .geometry import svd_embedding, two_umaps
+
+    cfg = config.geometry
+    started = time.perf_counter()
+    codes = _codes(extract_folder, d_sae)
+    points = svd_embedding(codes, cfg.svd_components, cfg.seed)
+    sample_xy, sample_space = two_umaps(points, cfg)
+    sample_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    features, directions = _decoder(extract_folder)
+    feature_xy, feature_space = two_umaps(directions, cfg)
+    feature_seconds = time.perf_counter() - started
+    with atomic_dir(folder) as tmp:
+        np.save(tmp / "sample_xy.npy", sample_xy, allow_pickle=False)
+        np.save(tmp / "sample_space.npy", sample_space, allow_pickle=False)
+        np.save(tmp / "feature_xy.npy", feature_xy, allow_pickle=False)
+        np.save(tmp / "feature_space.npy", feature_space, allow_pickle=False)
+        write_json(tmp / "step.json", {"timings": {"umap_samples": round(sample_seconds, 2), "umap_features": round(feature_seconds, 2)}})
+    return folder
+
+
+def resolved_cluster_config(config: BuildConfig, n_samples: int):
+    from .geometry import auto_min_cluster_size
+
+    cfg = config.clusters
+    if cfg.min_cluster_size <= 0:
+        cfg = replace(cfg, min_cluster_size=auto_min_cluster_size(n_samples))
+    return cfg
+
+
+def run_clusters(geometry_folder: Path, config: BuildConfig, keys: StepKeys, cache_root: Path, n_samples: int) -> Path:
+    folder = step_dir(cache_root, "clusters", keys.clusters)
+    if is_complete(folder):
+        return folder
+    from .geometry import hdbscan_labels
+
+    cfg = resolved_cluster_config(config, n_samples)
+    started = time.perf_counter()
+    sample_labels = hdbscan_labels(np.load(geometry_folder / "sample_space.npy"), cfg.min_cluster_size, cfg.min_samples)
+    feature_labels = hdbscan_labels(np.load(geometry_folder / "feature_space.npy"), cfg.feature_min_cluster_size, None)
+    with atomic_dir(folder) as tmp:
+        np.save(tmp / "sample_labels.npy", sample_labels, allow_pickle=False)
+        np.save(tmp / "feature_labels.npy", feature_labels, allow_pickle=False)
+        write_json(tmp / "step.json", {"resolved": asdict(cfg), "timings": {"hdbscan": round(time.perf_counter() - started, 2)}})
+    return folder
+
+
+# ---------------------------------------------------------------- proximity and the analysis folder
+
+
+def _feature_top_tokens(tokens_path: Path, per_feature: int = 5) -> pl.DataFrame:
+    """The distinct tokens where each latent fires hardest, as a short label."""
+    return (
+        pl.scan_parquet(tokens_path)
+        .select("token", "features", "values")
+        .explode("features", "values")
+        .drop_nulls("features")
+        .with_columns(pl.col("token").str.strip_chars().str.to_lowercase())
+        .filter(pl.col("token").str.len_chars() > 0)
+        .group_by("features", "token")
+        .agg(pl.col("values").max())
+        .sort(["features", "values", "token"], descending=[False, True, False])
+        .group_by("features", maintain_order=True)
+        .agg(pl.col("token").head(per_feature).str.join(" · ").alias("top_tokens"))
+        .rename({"features": "feature"})
+        .collect()
+    )
+
+
+def _versions() -> dict[str, str]:
+    names = ["torch", "transformers", "sae-lens", "polars", "umap-learn", "hdbscan", "scikit-learn", "numpy"]
+    versions = {"python": platform.python_version(), "analysis": __version__}
+    for name in names:
+        try:
+            versions[name] = importlib_metadata.version(name)
+        except importlib_metadata.PackageNotFoundError:
+            versions[name] = "not installed"
+    return versions
+
+
+def build_command(inputs: BuildInputs, config: BuildConfig) -> str:
+    ex = config.extract
+    parts = ["python", "-m", "analysis", "build", "--train", str(inputs.train), "--toxic", str(inputs.toxic)]
+    if inputs.benign:
+        parts += ["--benign", str(inputs.benign)]
+    parts += ["--model", ex.model, "--layer", str(ex.layer), "--pooling", ex.pooling]
+    if ex.sae:
+        parts += ["--sae", ex.sae]
+    if config.clusters.min_cluster_size:
+        parts += ["--min-cluster-size", str(config.clusters.min_cluster_size)]
+    if config.clusters.min_samples is not None:
+        parts += ["--min-samples", str(config.clusters.min_samples)]
+    return shlex.join(parts)
+
+
+def build(
+    inputs: BuildInputs,
+    config: BuildConfig | None = None,
+    cache_root: Path | None = None,
+    name: str | None = None,
+    progress: bool = True,
+    report: Reporter = stderr_reporter,
+) -> Path:
+    """Build (or find in the cache) the analysis of these inputs; return its folder."""
+    config = config or BuildConfig()
+    cache_root = Path(cache_root) if cache_root else default_cache_root()
+    total = 6
+    report(1, total, "Reading inputs")
+    loaded = load_inputs(inputs)
+    keys = step_keys(inputs_fingerprint(loaded.tables), config)
+    found = find_analysis(cache_root, keys.analysis)
+    if found is not None:
+        report(total, total, "Analysis found in the cache")
+        return found
+
+    wall = time.perf_counter()
+    report(2, total, "Extracting SAE features (model, SAE, pooling)")
+    extract_folder = run_extract(loaded.samples, config, keys, cache_root, progress)
+    extract_info = read_json(extract_folder / "step.json")
+    d_sae = int(extract_info["sae"]["d_sae"])
+    report(3, total, "Mapping samples and features (UMAP)")
+    geometry_folder = run_geometry(extract_folder, config, keys, cache_root, d_sae)
+    report(4, total, "Clustering (HDBSCAN)")
+    clusters_folder = run_clusters(geometry_folder, config, keys, cache_root, loaded.samples.height)
+    report(5, total, "Scoring proximity to toxic features")
+    started = time.perf_counter()
+    folder_name = f"{slugify(name or Path(inputs.train).stem)}-{keys.analysis[:12]}"
+    final = cache_root / "analyses" / folder_name
+    with atomic_dir(final) as tmp:
+        counts, notes = _write_proximity(loaded, config, extract_folder, geometry_folder, clusters_folder, tmp, d_sae)
+        proximity_seconds = time.perf_counter() - started
+        report(6, total, "Writing the analysis folder")
+        for artifact in ("activations.parquet", "tokens.parquet", "embeddings.safetensors", "decoder.safetensors", "sae"):
+            if (extract_folder / artifact).exists():
+                link_or_copy(extract_folder / artifact, tmp / artifact)
+        step_timings = {
+            **extract_info["timings"],
+            **read_json(geometry_folder / "step.json")["timings"],
+            **read_json(clusters_folder / "step.json")["timings"],
+            "proximity": round(proximity_seconds, 2),
+        }
+        resolved_clusters = read_json(clusters_folder / "step.json")["resolved"]
+        manifest = {
+            "format_version": 1,
+            "analysis_id": keys.analysis,
+            "name": name or Path(inputs.train).stem,
+            "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "inputs": {
+                role: (
+                    {"path": str(t.path), "format": t.format, "sha256": t.sha256, "rows": t.frame.height, "text_source": t.text_source}
+                    if (t := loaded.tables.get(role)) is not None
+                    else None
+                )
+                for role in ROLES
+            },
+            "model": extract_info["model"],
+            "sae": extract_info["sae"],
+            "pooling": {"method": config.extract.pooling, "tokens": config.extract.pool_tokens, "pooled_top_k": config.extract.pooled_top_k, "token_top_k": config.extract.token_top_k},
+            "config": config.to_dict(),
+            "resolved_clusters": resolved_clusters,
+            "seeds": {"sae_training": config.extract.sae_training.seed, "umap": config.geometry.seed, "probe": config.proximity.seed},
+            "counts": {**counts, "tokens": extract_info["tokens"], "windowed_samples": extract_info["windowed_samples"], "renamed_reference_ids": loaded.renamed_reference_ids},
+            "default_score": config.proximity.default_score,
+            "notes": notes,
+            "steps": asdict(keys),
+            "timings": {"steps": step_timings, "this_build_seconds": round(time.perf_counter() - wall, 2)},
+            "versions": _versions(),
+            "command": build_command(inputs, config),
+        }
+        write_json(tmp / "manifest.json", manifest)
+    return final
+
+
+def _write_proximity(
+    loaded: LoadedInputs,
+    config: BuildConfig,
+    extract_folder: Path,
+    geometry_folder: Path,
+    clusters_folder: Path,
+    out: Path,
+    d_sae: int,
+) -> tuple[dict[str, Any], list[str]]:
+    from .proximity import enrichment_table, feature_table, score_samples
+
+    cfg = config.proximity
+    samples = loaded.samples
+    sets = samples["set"].to_numpy()
+    ids = samples["id"].to_numpy().astype(object)
+    codes = _codes(extract_folder, d_sae)
+    sample_labels = np.load(clusters_folder / "sample_labels.npy")
+    feature_labels = np.load(clusters_folder / "feature_labels.npy")
+    sample_xy = np.load(geometry_folder / "sample_xy.npy")
+    feature_xy = np.load(geometry_folder / "feature_xy.npy")
+    active_features, directions = _decoder(extract_folder)
+
+    features = feature_table(codes, sets, cfg)
+    toxic_latents = features.filter(pl.col("is_toxic"))["feature"].to_numpy()
+    decoder_unit = np.zeros((d_sae, directions.shape[1]), dtype=np.float32)
+    decoder_unit[active_features] = directions
+
+    sample_clusters = enrichment_table(sample_labels, sets == "toxic", codes, cfg, "samples")
+    sample_clusters = sample_clusters.with_columns(
+        n_train=pl.Series([int(((sample_labels == c) & (sets == "train")).sum()) for c in sample_clusters["cluster"]]),
+        n_benign=pl.Series([int(((sample_labels == c) & (sets == "benign")).sum()) for c in sample_clusters["cluster"]]),
+    )
+    toxic_clusters = sample_clusters.filter(pl.col("is_toxic_cluster"))["cluster"].to_list()
+    result = score_samples(codes, sets, ids, sample_labels, toxic_clusters, decoder_unit, toxic_latents, cfg)
+
+    from .proximity import latent_proximity
+
+    proximity = latent_proximity(decoder_unit, toxic_latents)
+    feature_positions = pl.DataFrame({"feature": active_features, "x": feature_xy[:, 0], "y": feature_xy[:, 1], "cluster": feature_labels})
+    features = (
+        features.join(feature_positions, on="feature", how="left")
+        .join(_feature_top_tokens(extract_folder / "tokens.parquet"), on="feature", how="left")
+        .with_columns(
+            pl.col("cluster").fill_null(-1),
+            pl.col("top_tokens").fill_null(""),
+            toxic_proximity=pl.Series(proximity.to_toxic[features["feature"].to_numpy()]),
+            nearest_toxic_feature=pl.Series(proximity.nearest_toxic[features["feature"].to_numpy()]),
+            probe_weight=pl.Series(
+                result.probe_weights[features["feature"].to_numpy()] if result.probe_weights is not None else np.full(features.height, np.nan)
+            ),
+        )
+    )
+    is_toxic_feature = np.isin(active_features, toxic_latents)
+    feature_clusters = enrichment_table(feature_labels, is_toxic_feature, None, cfg, "features").with_columns(
+        top_features=pl.Series(
+            [
+                active_features[feature_labels == c][np.argsort(-features.filter(pl.col("cluster") == c)["freq_toxic"].to_numpy(), kind="stable")][:8].tolist()
+                for c in np.unique(feature_labels)
+            ],
+            dtype=pl.List(pl.Int32),
+        )
+    )
+
+    lengths = pl.read_parquet(extract_folder / "lengths.parquet")
+    default_score = cfg.default_score
+    if default_score not in result.scores.columns:
+        raise ValueError(f"default score {default_score!r} is not one of the score columns")
+    table = pl.concat(
+        [
+            samples.drop("response_start"),
+            lengths.drop("id"),
+            pl.DataFrame({"x": sample_xy[:, 0], "y": sample_xy[:, 1], "cluster": sample_labels}),
+            result.scores,
+        ],
+        how="horizontal",
+    ).with_columns(pl.col(default_score).alias("score"))
+    score_cols = [c for c in table.columns if c.startswith("score")]
+    front = ["id", "set", "text", "prompt", "response"]
+    carried = [c for c in samples.columns if c not in front and c != "response_start"]
+    layout = front + carried + ["n_tokens", "n_windows", "x", "y", "cluster"] + score_cols + ["nearest_toxic_cluster", "nearest_toxic_ids", "nearest_toxic_sims"]
+    table.select(layout).write_parquet(out / "samples.parquet")
+    features.write_parquet(out / "features.parquet")
+    sample_clusters.select(
+        "cluster", "size", "n_train", "n_toxic", "n_benign", "toxic_share", "odds_ratio", "p_value", "q_value", "is_toxic_cluster", "top_features"
+    ).write_parquet(out / "clusters.parquet")
+    feature_clusters.write_parquet(out / "feature_clusters.parquet")
+    if result.probe_weights is not None:
+        write_json(out / "probe.json", {"intercept": result.probe_intercept, "note": "weights are features.parquet:probe_weight"})
+    counts = {
+        "train": int((sets == "train").sum()),
+        "toxic": int((sets == "toxic").sum()),
+        "benign": int((sets == "benign").sum()),
+        "active_features": int(features.height),
+        "toxic_features": int(len(toxic_latents)),
+        "clusters": int((sample_clusters["cluster"] >= 0).sum()),
+        "toxic_clusters": len(toxic_clusters),
+        "noise_samples": int((sample_labels < 0).sum()),
+        "feature_clusters": int((feature_clusters["cluster"] >= 0).sum()),
+        "toxic_feature_clusters": int(feature_clusters["is_toxic_cluster"].sum()),
+    }
+    from .proximity import comparison_set
+
+    notes = [f"toxic latents contrasted with the {comparison_set(sets)} set", *result.notes]
+    return counts, notes
+
+
+# ---------------------------------------------------------------- derived builds
+
+
+def inputs_from_manifest(manifest: dict[str, Any]) -> BuildInputs:
+    paths = {role: (Path(info["path"]) if info else None) for role, info in manifest["inputs"].items()}
+    return BuildInputs(train=paths["train"], toxic=paths["toxic"], benign=paths.get("benign"))
+
+
+def build_from_manifest(manifest: dict[str, Any], cache_root: Path | None = None, progress: bool = True) -> Path:
+    """Rebuild an analysis from its manifest; the inputs must still hash the same."""
+    from .data import file_sha256
+
+    inputs = inputs_from_manifest(manifest)
+    for role, info in manifest["inputs"].items():
+        if info is None:
+            continue
+        path = Path(info["path"])
+        if not path.is_file():
+            raise FileNotFoundError(f"{path}: the {role} input of analysis {manifest['analysis_id'][:12]} is missing")
+        if file_sha256(path) != info["sha256"]:
+            raise ValueError(f"{path}: the {role} input changed since analysis {manifest['analysis_id'][:12]} was built (sha256 differs)")
+    config = BuildConfig.from_dict(manifest["config"])
+    return build(inputs, config, cache_root, name=manifest.get("name"), progress=progress)
+
+
+def recluster(
+    analysis_dir: str | Path, min_cluster_size: int, min_samples: int | None = None, cache_root: Path | None = None
+) -> Path:
+    """The same analysis with other HDBSCAN settings: extraction and UMAP come from the cache."""
+    manifest = read_json(Path(analysis_dir) / "manifest.json")
+    config = BuildConfig.from_dict(manifest["config"])
+    config = replace(config, clusters=replace(config.clusters, min_cluster_size=int(min_cluster_size), min_samples=min_samples))
+    cache_root = Path(cache_root) if cache_root else Path(analysis_dir).resolve().parent.parent
+    return build(inputs_from_manifest(manifest), config, cache_root, name=manifest.get("name"), progress=False, report=lambda *_: None)
