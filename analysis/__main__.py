@@ -108,6 +108,7 @@ def main(argv: list[str] | None = None) -> int:
     export_parser.add_argument("--keep-ids", nargs="*", default=[])
     export_parser.add_argument("--score", default="score")
     export_parser.add_argument("--out", type=Path, required=True)
+    export_parser.add_argument("--formats", default="csv,jsonl", help="extra annotated formats: csv,jsonl or none")
 
     reapply_parser = commands.add_parser("reapply", help="re-run an export from its manifest")
     reapply_parser.add_argument("manifest", type=Path)
@@ -136,7 +137,8 @@ def main(argv: list[str] | None = None) -> int:
                 remove_ids=tuple(args.remove_ids),
                 keep_ids=tuple(args.keep_ids),
             )
-            print(export(args.analysis_dir, rule, args.out))
+            formats = () if args.formats == "none" else tuple(f for f in args.formats.split(",") if f)
+            print(export(args.analysis_dir, rule, args.out, extra_formats=formats))
             return 0
         if args.command == "reapply":
             from .export import reapply

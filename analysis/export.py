@@ -436,20 +436,15 @@ def export_command(
     extra_formats: tuple[str, ...] = EXPORT_FORMATS,
 ) -> str:
     """The command line that runs the same export."""
-    args = [
-        "python",
-        "-m",
-        "analysis",
-        "export",
-        "--analysis",
-        str(analysis_dir),
-        "--rule",
-        json.dumps(rule.to_dict(), separators=(",", ":")),
-        "--out",
-        str(out_dir),
-        "--formats",
-        ",".join(extra_formats) if extra_formats else "none",
-    ]
+    args = ["python", "-m", "analysis", "export", str(analysis_dir), "--score", rule.score]
+    if rule.top_percent is not None:
+        args += ["--top-percent", repr(rule.top_percent)]
+    if rule.threshold is not None:
+        args += ["--threshold", repr(rule.threshold)]
+    for flag, values in (("--clusters", rule.clusters), ("--remove-ids", rule.remove_ids), ("--keep-ids", rule.keep_ids)):
+        if values:
+            args += [flag, *[str(v) for v in values]]
+    args += ["--out", str(out_dir), "--formats", ",".join(extra_formats) if extra_formats else "none"]
     return shlex.join(args)
 
 
