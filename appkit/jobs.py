@@ -70,12 +70,14 @@ def jobs_root(cache_root: Path) -> Path:
     return Path(cache_root) / "jobs"
 
 
-def start_job(cache_root: Path, args: list[str], *, kind: str, label: str) -> Path:
-    """Start `<analysis CLI> args` in the background; returns the job folder."""
+def start_job(
+    cache_root: Path, args: list[str], *, kind: str, label: str, command: list[str] | None = None
+) -> Path:
+    """Start `<analysis CLI> args` (or `command + args`) in the background; returns the job folder."""
     job_id = datetime.now(tz=UTC).strftime("%Y%m%d-%H%M%S") + "-" + uuid.uuid4().hex[:6]
     folder = jobs_root(cache_root) / job_id
     folder.mkdir(parents=True)
-    command = [*analysis_cli(), *args]
+    command = [*(command or analysis_cli()), *args]
     _write_json(
         folder / "job.json",
         {

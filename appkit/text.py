@@ -27,14 +27,18 @@ def truncate_expr(column: str, limit: int = 120) -> pl.Expr:
     )
 
 
-def hover_expr(column: str, limit: int = 90) -> pl.Expr:
-    """Truncated, HTML-escaped text for plotly hover labels (plotly renders a subset of HTML)."""
-    flat = truncate_expr(column, limit)
+def escape_expr(text: pl.Expr) -> pl.Expr:
+    """HTML-escape a string column (plotly hover labels render a subset of HTML)."""
     return (
-        flat.str.replace_all("&", "&amp;", literal=True)
+        text.str.replace_all("&", "&amp;", literal=True)
         .str.replace_all("<", "&lt;", literal=True)
         .str.replace_all(">", "&gt;", literal=True)
     )
+
+
+def hover_expr(column: str, limit: int = 90) -> pl.Expr:
+    """Truncated, HTML-escaped text for plotly hover labels."""
+    return escape_expr(truncate_expr(column, limit))
 
 
 def token_activation(tokens: pl.DataFrame, feature: int) -> pl.DataFrame:

@@ -8,11 +8,10 @@ from pathlib import Path
 import polars as pl
 import streamlit as st
 
-from appkit import jobs, nav, state
+from appkit import jobs, jobview, nav, state
 from appkit.sidebar import analyses_table
 from appkit.uploads import ACCEPTED_TYPES, MAX_UPLOAD_MB, InvalidInput, check_path, check_upload
 
-WATCHED = "_watched_jobs"
 ROLES = (("train", "Training set", True), ("toxic", "Toxic reference", True), ("benign", "Benign reference", False))
 
 nav.page_setup()
@@ -25,8 +24,7 @@ st.caption(
 
 
 def start(args: list[str], *, kind: str, label: str) -> None:
-    folder = jobs.start_job(root, args, kind=kind, label=label)
-    st.session_state.setdefault(WATCHED, []).append(folder.name)
+    jobview.start(root, args, kind=kind, label=label)
 
 
 def maybe_autostart_demo(table: pl.DataFrame) -> None:
@@ -44,44 +42,11 @@ def maybe_autostart_demo(table: pl.DataFrame) -> None:
     start(["demo"], kind="demo", label="Embedded demo analysis")
 
 
-def on_job_done(job: jobs.JobStatus) -> None:
-    """Open a finished build when this session started it or nothing is open yet."""
-    watched = st.session_state.get(WATCHED, [])
-    if job.job_id in watched:
-        watched.remove(job.job_id)
-        state.set_analysis(job.result_path)
-    elif state.current_analysis() is None and job.result_path:
-        state.set_analysis(job.result_path)
-    analyses_table.clear()
-
-
 table = analyses_table(str(root))
 maybe_autostart_demo(table)
 all_jobs = jobs.list_jobs(root)
 running = [job for job in all_jobs if job.state == "running"]
-
-
-@st.fragment(run_every=1.5 if running else None)
-def job_panel() -> None:
-    current = [jobs.job_status(job.folder) for job in running]
-    for job in current:
-        if job.state == "running":
-            title = f"{job.label}: {job.stage}" + (f" ({job.stage_index}/{job.stage_total})" if job.stage_total else "")
-            with st.status(title, state="running", expanded=True):
-                st.progress(job.progress, text=f"{job.progress:.0%} · started {job.started}")
-                if job.log_tail:
-                    st.code("\n".join(job.log_tail.splitlines()[-12:]), language=None)
-                if st.button("Cancel this build", key=f"cancel_{job.job_id}", icon=":material/cancel:"):
-                    jobs.cancel_job(job.folder)
-                    st.rerun(scope="app")
-    if any(job.state != "running" for job in current):
-        for job in current:
-            if job.state == "done":
-                on_job_done(job)
-        st.rerun(scope="app")
-
-
-job_panel()
+jobview.job_panel(root)
 
 latest = all_jobs[0] if all_jobs else None
 if latest is not None and latest.state in ("failed", "interrupted") and not (latest.folder / "dismissed").exists():

@@ -1,0 +1,63 @@
+"""Progress of background jobs on a page: a status box per running job, refreshed in place."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from appkit import jobs, state
+from appkit.sidebar import analyses_table
+
+WATCHED = "_watched_jobs"
+
+
+def start(cache_root: Path, args: list[str], *, kind: str, label: str, command: list[str] | None = None) -> None:
+    """Start a job and remember that this session wants its result opened."""
+    folder = jobs.start_job(cache_root, args, kind=kind, label=label, command=command)
+    st.session_state.setdefault(WATCHED, []).append(folder.name)
+
+
+def _on_done(job: jobs.JobStatus) -> None:
+    """Open a finished build when this session started it or nothing is open yet."""
+    watched = st.session_state.get(WATCHED, [])
+    if job.job_id in watched:
+        watched.remove(job.job_id)
+        state.set_analysis(job.result_path)
+    elif st.session_state.get(state.ANALYSIS) is None and job.result_path:
+        state.set_analysis(job.result_path)
+    analyses_table.clear()
+
+
+def running_jobs(cache_root: Path, kinds: tuple[str, ...] | None = None) -> list[jobs.JobStatus]:
+    return [job for job in jobs.list_jobs(cache_root) if job.state == "running" and (kinds is None or job.kind in kinds)]
+
+
+def job_panel(cache_root: Path, kinds: tuple[str, ...] | None = None) -> None:
+    """Show running jobs (of `kinds`), polling their logs every 1.5 s until they end.
+
+    The jobs are found from their folders, so a refreshed page picks them up again.
+    """
+    running = running_jobs(cache_root, kinds)
+
+    @st.fragment(run_every=1.5 if running else None)
+    def panel() -> None:
+        current = [jobs.job_status(job.folder) for job in running]
+        for job in current:
+            if job.state != "running":
+                continue
+            title = f"{job.label}: {job.stage}" + (f" ({job.stage_index}/{job.stage_total})" if job.stage_total else "")
+            with st.status(title, state="running", expanded=True):
+                st.progress(job.progress, text=f"{job.progress:.0%} · started {job.started}")
+                if job.log_tail:
+                    st.code("\n".join(job.log_tail.splitlines()[-12:]), language=None)
+                if st.button("Cancel", key=f"cancel_{job.job_id}", icon=":material/cancel:"):
+                    jobs.cancel_job(job.folder)
+                    st.rerun(scope="app")
+        if any(job.state != "running" for job in current):
+            for job in current:
+                if job.state == "done":
+                    _on_done(job)
+            st.rerun(scope="app")
+
+    panel()
