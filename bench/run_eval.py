@@ -141,16 +141,25 @@ def mean_across_tasks(tables: dict[str, pl.DataFrame]) -> pl.DataFrame:
     )
 
 
-def task_table(table: pl.DataFrame) -> pl.DataFrame:
-    return table.sort("auroc", descending=True).select(
-        "method",
+def _interval(table: pl.DataFrame, metric: str) -> list[str]:
+    return [
+        f"{value:.3f} [{low:.3f}, {high:.3f}]"
+        for value, low, high in table.select(metric, f"{metric}_lo", f"{metric}_hi").iter_rows()
+    ]
+
+
+def task_table(table: pl.DataFrame, default_score: str | None) -> pl.DataFrame:
+    """One task's metrics, best AUROC first; ``score`` is labelled as the copy it is."""
+    table = table.sort("auroc", descending=True)
+    methods = [
+        f"score (= {default_score})" if method == "score" and default_score else method
+        for method in table["method"]
+    ]
+    return table.select(
+        pl.Series("method", methods),
         "kind",
-        pl.format(
-            "{} [{}, {}]", *(pl.col(c).round(3) for c in ("auroc", "auroc_lo", "auroc_hi"))
-        ).alias("AUROC [95% CI]"),
-        pl.format("{} [{}, {}]", *(pl.col(c).round(3) for c in ("ap", "ap_lo", "ap_hi"))).alias(
-            "AP [95% CI]"
-        ),
+        pl.Series("AUROC [95% CI]", _interval(table, "auroc")),
+        pl.Series("AP [95% CI]", _interval(table, "ap")),
         *METRIC_COLUMNS[2:],
     )
 
@@ -217,7 +226,7 @@ def main(argv: list[str] | None = None) -> int:
             f"--positive harmful --bootstrap {args.bootstrap}` ({eval_seconds:.0f} s)",
             *(f"- note: {note}" for note in report.notes),
             "",
-            to_markdown(task_table(report.table)),
+            to_markdown(task_table(report.table, manifest.get("default_score"))),
             "",
         ]
     section += [
