@@ -25,6 +25,9 @@ ACTIVATIONS = "activations.parquet"
 TOKENS = "tokens.parquet"
 EMBEDDINGS = "embeddings.safetensors"
 SAE_WEIGHTS = Path("sae") / "sae_weights.safetensors"
+# Written by the pipeline beside the contract's files: unit decoder directions of the active
+# latents (`features` [n], `directions` [n, d_in]); the only decoder a pretrained SAE leaves.
+ACTIVE_DECODER = "decoder.safetensors"
 
 SETS: tuple[str, ...] = ("train", "toxic", "benign")
 
@@ -134,11 +137,24 @@ class Analysis:
         return pl.scan_parquet(path).filter(pl.col("id") == sample_id).sort("position").collect()
 
     def decoder(self) -> np.ndarray | None:
-        """`W_dec` [d_sae, d_in] of a locally trained SAE; None for a pretrained one."""
+        """`W_dec` [d_sae, d_in] from `sae/sae_weights.safetensors` (a locally trained SAE).
+
+        Without it (a pretrained SAE), the active latents' directions from
+        `decoder.safetensors` are placed in a [d_sae, d_in] matrix with zero rows for latents
+        never active; None when neither file exists.
+        """
         if not self._decoder_loaded:
             self._decoder = _read_decoder(self.path / SAE_WEIGHTS)
+            if self._decoder is None:
+                self._decoder = _read_active_decoder(self.path / ACTIVE_DECODER, self._d_sae())
             self._decoder_loaded = True
         return self._decoder
+
+    def _d_sae(self) -> int | None:
+        sae = self.manifest.get("sae")
+        if isinstance(sae, dict) and isinstance(sae.get("d_sae"), int):
+            return int(sae["d_sae"])
+        return None
 
     @cached_property
     def score_columns(self) -> list[str]:
@@ -198,6 +214,33 @@ def _read_decoder(path: Path) -> np.ndarray | None:
         return handle.get_tensor("W_dec")
 
 
+def _read_active_decoder(path: Path, d_sae: int | None) -> np.ndarray | None:
+    if not path.is_file():
+        return None
+    from safetensors.numpy import load_file
+
+    tensors = load_file(str(path))
+    if "features" not in tensors or "directions" not in tensors:
+        return None
+    features, directions = tensors["features"].astype(np.int64), tensors["directions"]
+    rows = max(d_sae or 0, int(features.max()) + 1 if features.size else 0)
+    decoder = np.zeros((rows, directions.shape[1]), dtype=directions.dtype)
+    decoder[features] = directions
+    return decoder
+
+
+def _describe_sae(value: Any) -> str:
+    """A pretrained SAE by its release/id; a locally trained one by its shape."""
+    if isinstance(value, dict) and not any(key in value for key in ("release", "sae_id", "name", "id", "path")):
+        architecture = value.get("architecture") or "SAE"
+        d_sae = value.get("d_sae")
+        shape = f"{architecture}, {d_sae:,} latents" if isinstance(d_sae, int) else str(architecture)
+        return f"trained locally ({shape})"
+    if isinstance(value, dict) and value.get("release"):
+        return f"{value['release']}/{value.get('sae_id', '')}".rstrip("/")
+    return _describe(value)
+
+
 def _describe(value: Any) -> str:
     """A short human summary of a manifest entry that may be a string or a dict."""
     if value is None:
@@ -207,8 +250,8 @@ def _describe(value: Any) -> str:
     if isinstance(value, dict):
         for key in ("name", "id", "release", "model", "path"):
             if isinstance(value.get(key), str):
-                extra = value.get("sae_id") or value.get("layer")
-                return f"{value[key]}" + (f" ({extra})" if extra not in (None, "") else "")
+                layer = value.get("layer")
+                return f"{value[key]}" + (f", layer {layer}" if layer is not None else "")
         return ", ".join(f"{key}={val}" for key, val in value.items() if not isinstance(val, dict | list))
     return str(value)
 
@@ -218,6 +261,8 @@ def _describe_inputs(inputs: Any) -> str:
         return _describe(inputs)
     parts = []
     for role, entry in inputs.items():
+        if entry is None:
+            continue
         if isinstance(entry, dict):
             file_name = Path(str(entry.get("path", ""))).name or "?"
             rows = entry.get("rows")
@@ -289,7 +334,7 @@ def list_analyses(cache_root: Path) -> pl.DataFrame:
                     "created": str(created),
                     "inputs": _describe_inputs(manifest.get("inputs")),
                     "model": _describe(manifest.get("model")),
-                    "sae": _describe(manifest.get("sae")) or "trained locally",
+                    "sae": _describe_sae(manifest.get("sae")) or "trained locally",
                     "counts": ", ".join(f"{count:,} {name}" for name, count in counts.items()),
                     "n_train": counts.get("train"),
                     "n_toxic": counts.get("toxic"),

@@ -102,6 +102,7 @@ def write_synthetic_analysis(
         samples = _samples_table(rng, layout, text_table, pooled_features, pooled_values, toxic_feature_mask, with_labels)
         decoder = _decoder(rng, n_features, features_of_topic)
         features = _features_table(rng, layout["set"], pooled_features, pooled_values, toxic_feature_mask, features_of_topic, n_features)
+        features = _with_proximity_columns(features, decoder, toxic_feature_mask)
         clusters = _sample_clusters_table(samples, pooled_features, n_features)
         feature_clusters = _feature_clusters_table(features)
 
@@ -143,14 +144,13 @@ def write_synthetic_analysis(
                 "toxic": {"path": "synthetic:toxic", "format": "synthetic", "sha256": None, "rows": counts["toxic"]},
                 "benign": {"path": "synthetic:benign", "format": "synthetic", "sha256": None, "rows": counts["benign"]},
             },
-            "model": "synthetic (no model)",
-            "sae": {"name": "synthetic TopK SAE", "d_sae": n_features, "d_in": D_IN, "k": POOLED_K},
-            "layer": 0,
-            "pooling": "mean",
+            "model": {"name": "synthetic (no model)", "layer": 0, "d_in": D_IN},
+            "sae": {"architecture": "topk", "d_sae": n_features, "d_in": D_IN, "k": POOLED_K},
+            "pooling": {"method": "mean", "tokens": "response", "pooled_top_k": POOLED_K, "token_top_k": TOKEN_K},
             "parameters": {"n_samples": n_samples, "n_features": n_features, "with_labels": with_labels},
             "seeds": {"synthetic": seed},
-            "default_score": "knn",
-            "counts": counts,
+            "default_score": "score_knn",
+            "counts": {**counts, "active_features": features.height, "toxic_features": int(features["is_toxic"].sum())},
             "timings": {"total_s": round(time.perf_counter() - started, 3)},
         }
         (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
@@ -438,6 +438,22 @@ def _features_table(
         }
     )
     return table.filter(pl.Series(active))
+
+
+def _with_proximity_columns(features: pl.DataFrame, decoder: np.ndarray, toxic_feature_mask: np.ndarray) -> pl.DataFrame:
+    """The pipeline's extra per-latent columns: cosine to the nearest toxic latent (1 for a
+    toxic latent), which one it is, and a probe weight."""
+    toxic = np.flatnonzero(toxic_feature_mask)
+    rows = features["feature"].to_numpy()
+    cosine = decoder[rows] @ decoder[toxic].T
+    cosine[rows[:, None] == toxic[None, :]] = -np.inf  # a toxic latent's nearest is another one
+    nearest = toxic[cosine.argmax(axis=1)]
+    proximity = np.where(toxic_feature_mask[rows], 1.0, cosine.max(axis=1))
+    return features.with_columns(
+        pl.Series("toxic_proximity", proximity.astype(np.float64)),
+        pl.Series("nearest_toxic_feature", nearest.astype(np.int32)),
+        pl.Series("probe_weight", np.where(toxic_feature_mask[rows], 1.0, -0.1) * features["toxic_log_odds"].to_numpy()),
+    )
 
 
 def _sample_clusters_table(samples: pl.DataFrame, pooled_features: np.ndarray, n_features: int) -> pl.DataFrame:

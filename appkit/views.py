@@ -10,7 +10,7 @@ from appkit import nav, state
 from appkit.cached import analysis_at, feature_names, score_label
 from appkit.text import highlighted_html, token_activation, truncate_expr
 
-EXPLANATION_COLUMNS = ("feature", "activation", "contribution", "is_toxic", "top_tokens")
+EXPLANATION_COLUMNS = ("feature", "activation", "contribution", "is_toxic", "top_tokens", "nearest_toxic_feature", "toxic_proximity")
 
 
 @st.cache_resource(max_entries=512, show_spinner=False)
@@ -47,6 +47,8 @@ def explanation_table(table: pl.DataFrame, key: str) -> None:
         "contribution": st.column_config.NumberColumn("Contribution to score", format="%.4f"),
         "is_toxic": st.column_config.CheckboxColumn("Toxic feature"),
         "top_tokens": st.column_config.TextColumn("Fires most on"),
+        "nearest_toxic_feature": st.column_config.NumberColumn("Nearest toxic feature", format="%d"),
+        "toxic_proximity": st.column_config.NumberColumn("Decoder cosine to it", format="%.2f"),
     }
     st.dataframe(table.select(columns), hide_index=True, width="stretch", column_config=config, key=key)
 
