@@ -352,3 +352,39 @@ def test_cli_errors(tmp_path, capsys):
         main([str(tmp_path / "nowhere"), "--label-column", "label", "--positive", "harmful"]) == 2
     )
     assert "not a complete analysis folder" in capsys.readouterr().err
+
+
+def test_embedding_row_mismatch_is_noted_not_used(tmp_path):
+    folder = _write_analysis(tmp_path / "analysis")
+    save_file({"raw": np.zeros((3, 2), dtype=np.float32)}, str(folder / "embeddings.safetensors"))
+    report = evaluate(folder, "label", "harmful", n_bootstrap=0)
+    assert "embedding_knn" not in report.table["method"].to_list()
+    assert any("embeddings.safetensors has 3 rows" in note for note in report.notes)
+
+
+# ---------------------------------------------------------------- benchmark tasks
+
+DATASETS = Path(__file__).resolve().parents[1] / ".." / "shared" / "datasets"
+
+
+@pytest.mark.datasets
+def test_planted_tasks_keep_references_apart_from_the_pool():
+    from bench import tasks
+
+    if not tasks.datasets_available(DATASETS):
+        pytest.skip("reference datasets absent")
+    for task in tasks.build_tasks(DATASETS, seed=0):
+        planted = (task.train["label"] == tasks.HARMFUL).mean()
+        assert 0.09 <= planted <= 0.11, task.name
+        # ids reveal nothing about the label; order is shuffled
+        assert task.train["id"].str.starts_with(f"{task.name}_").all()
+        assert not task.train["id"].str.contains("hate|neutral|chosen|rejected|safe").any()
+        train_texts = set(task.train["text"])
+        assert not train_texts & set(task.toxic["text"])
+        assert not train_texts & set(task.benign["text"])
+        assert (task.benign["label"] == tasks.CLEAN).all()
+        if task.name == "hh_harmless":
+            assert task.train["pair_id"].n_unique() == task.train.height
+            assert not set(task.train["pair_id"]) & set(task.benign["pair_id"])
+    again = tasks.build_tasks(DATASETS, seed=0)[0]
+    assert again.train.equals(tasks.build_tasks(DATASETS, seed=0)[0].train)
