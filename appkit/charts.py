@@ -181,11 +181,13 @@ def scatter_map(
             part = data.filter(pl.col("set") == set_name)
             add(part, SET_LABELS[set_name], {"color": SET_COLORS[set_name], "symbol": SET_SYMBOLS[set_name], "size": size, "opacity": 0.75})
     elif color.kind == "category":
-        labels = data["_color"].cast(pl.String).fill_null("(none)")
-        counts = labels.value_counts(sort=True)
-        top = [value for value in counts[labels.name].to_list() if value != color.noise_value][: MAX_CATEGORIES - 1]
-        grouped = data.with_columns(
-            pl.when(labels.is_in(top)).then(labels).when(labels == color.noise_value).then(labels).otherwise(pl.lit("other")).alias("_group")
+        labelled = data.with_columns(pl.col("_color").cast(pl.String).fill_null("(none)").alias("_label"))
+        counts = labelled["_label"].value_counts(sort=True)
+        top = [value for value in counts["_label"].to_list() if value != color.noise_value][: MAX_CATEGORIES - 1]
+        # Past the palette's size, the rarest categories share one grey "other" trace.
+        keep = [*top, *([color.noise_value] if color.noise_value is not None else [])]
+        grouped = labelled.with_columns(
+            pl.when(pl.col("_label").is_in(keep)).then(pl.col("_label")).otherwise(pl.lit("other")).alias("_group")
         )
         order = _natural_order(top) + [value for value in ("other", color.noise_value) if value is not None]
         for index, value in enumerate(order):

@@ -7,7 +7,6 @@ from pathlib import Path
 import streamlit as st
 
 from appkit import jobs, state
-from appkit.sidebar import analyses_table
 
 WATCHED = "_watched_jobs"
 
@@ -26,7 +25,6 @@ def _on_done(job: jobs.JobStatus) -> None:
         state.set_analysis(job.result_path)
     elif st.session_state.get(state.ANALYSIS) is None and job.result_path:
         state.set_analysis(job.result_path)
-    analyses_table.clear()
 
 
 def running_jobs(cache_root: Path, kinds: tuple[str, ...] | None = None) -> list[jobs.JobStatus]:
@@ -38,6 +36,14 @@ def job_panel(cache_root: Path, kinds: tuple[str, ...] | None = None) -> None:
 
     The jobs are found from their folders, so a refreshed page picks them up again.
     """
+    # Jobs this session started that ended while no fragment was watching (a page change,
+    # a slow rerun): open their result now.
+    for job_id in list(st.session_state.get(WATCHED, [])):
+        finished = jobs.job_status(jobs.jobs_root(cache_root) / job_id)
+        if finished.state == "done":
+            _on_done(finished)
+        elif finished.state != "running":
+            st.session_state[WATCHED].remove(job_id)
     running = running_jobs(cache_root, kinds)
 
     @st.fragment(run_every=1.5 if running else None)
@@ -47,13 +53,14 @@ def job_panel(cache_root: Path, kinds: tuple[str, ...] | None = None) -> None:
             if job.state != "running":
                 continue
             title = f"{job.label}: {job.stage}" + (f" ({job.stage_index}/{job.stage_total})" if job.stage_total else "")
-            with st.status(title, state="running", expanded=True):
-                st.progress(job.progress, text=f"{job.progress:.0%} · started {job.started}")
-                if job.log_tail:
-                    st.code("\n".join(job.log_tail.splitlines()[-12:]), language=None)
-                if st.button("Cancel", key=f"cancel_{job.job_id}", icon=":material/cancel:"):
-                    jobs.cancel_job(job.folder)
-                    st.rerun(scope="app")
+            # Not a `with` block: leaving one marks the status complete, and the job is not.
+            box = st.status(title, state="running", expanded=True)
+            box.progress(job.progress, text=f"{job.progress:.0%} · started {job.started}")
+            if job.log_tail:
+                box.code("\n".join(job.log_tail.splitlines()[-12:]), language=None)
+            if box.button("Cancel", key=f"cancel_{job.job_id}", icon=":material/cancel:"):
+                jobs.cancel_job(job.folder)
+                st.rerun(scope="app")
         if any(job.state != "running" for job in current):
             for job in current:
                 if job.state == "done":

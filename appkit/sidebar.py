@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import polars as pl
 import streamlit as st
 
@@ -9,12 +11,19 @@ from analysis.artifacts import Analysis, list_analyses
 from appkit import state
 
 
-@st.cache_data(ttl=5, show_spinner=False)
-def analyses_table(cache_root: str) -> pl.DataFrame:
-    """The analyses in the cache; re-listed at most every few seconds."""
-    from pathlib import Path
-
+@st.cache_data(max_entries=8, show_spinner=False)
+def _listing(cache_root: str, version: int) -> pl.DataFrame:
     return list_analyses(Path(cache_root))
+
+
+def analyses_table(cache_root: str) -> pl.DataFrame:
+    """The analyses in the cache, re-read only when the `analyses/` folder changed.
+
+    Finished builds are renamed into that folder, which updates its modification time.
+    """
+    folder = Path(cache_root) / "analyses"
+    version = folder.stat().st_mtime_ns if folder.is_dir() else 0
+    return _listing(cache_root, version)
 
 
 def analysis_sidebar(analysis: Analysis | None) -> None:

@@ -61,7 +61,7 @@ def bind(state_key: str, widget_key: str | None = None) -> dict[str, Any]:
     so the value survives leaving the page; `on_change` copies the user's edit back.
     """
     widget_key = widget_key or f"_w_{state_key}"
-    if state_key in st.session_state:
+    if st.session_state.get(state_key) is not None:
         st.session_state[widget_key] = st.session_state[state_key]
 
     def copy_back() -> None:

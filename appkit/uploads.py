@@ -52,8 +52,22 @@ def check_path(path_text: str, role: str) -> CheckedInput:
     return CheckedInput(path=table.path, rows=table.frame.height, format=table.format)
 
 
-def check_upload(file_name: str, data: bytes, role: str, cache_root: Path) -> CheckedInput:
-    """Validate uploaded bytes; on success store them under cache/uploads/<sha256>.<ext>."""
+@dataclass(frozen=True)
+class CheckedUpload:
+    """Uploaded bytes that passed `load_table`, not yet stored."""
+
+    file_name: str
+    data: bytes
+    rows: int
+    format: str
+
+    @property
+    def suffix(self) -> str:
+        return Path(self.file_name).suffix.lower()
+
+
+def check_upload(file_name: str, data: bytes, role: str) -> CheckedUpload:
+    """Validate uploaded bytes in a private temporary folder (never in the cache)."""
     load_table, input_error = _load_table()
     suffix = Path(file_name).suffix.lower()
     if suffix.lstrip(".") not in ACCEPTED_TYPES:
@@ -66,15 +80,20 @@ def check_upload(file_name: str, data: bytes, role: str, cache_root: Path) -> Ch
         try:
             table = load_table(scratch_path, role, min_rows=1)
         except input_error as error:
+            # The message names the scratch file; say it with the name the user knows.
             where = f"row {error.row}: " if getattr(error, "row", None) is not None else ""
             raise InvalidInput(f"{file_name}: {where}{getattr(error, 'problem', error)}") from error
-        rows, file_format = table.frame.height, table.format
-    digest = hashlib.sha256(data).hexdigest()
+        return CheckedUpload(file_name=file_name, data=data, rows=table.frame.height, format=table.format)
+
+
+def store_upload(upload: CheckedUpload, cache_root: Path) -> Path:
+    """Keep a checked upload as cache/uploads/<sha256>.<ext> (written atomically, once)."""
+    digest = hashlib.sha256(upload.data).hexdigest()
     folder = Path(cache_root) / "uploads"
     folder.mkdir(parents=True, exist_ok=True)
-    final = folder / f"{digest}{suffix}"
+    final = folder / f"{digest}{upload.suffix}"
     if not final.is_file():
         partial = folder / f".{digest}.{uuid.uuid4().hex[:8]}.part"
-        partial.write_bytes(data)
+        partial.write_bytes(upload.data)
         os.replace(partial, final)
-    return CheckedInput(path=final, rows=rows, format=file_format)
+    return final

@@ -10,7 +10,16 @@ import streamlit as st
 
 from appkit import jobs, jobview, nav, state
 from appkit.sidebar import analyses_table
-from appkit.uploads import ACCEPTED_TYPES, MAX_UPLOAD_MB, InvalidInput, check_path, check_upload
+from appkit.uploads import (
+    ACCEPTED_TYPES,
+    MAX_UPLOAD_MB,
+    CheckedInput,
+    CheckedUpload,
+    InvalidInput,
+    check_path,
+    check_upload,
+    store_upload,
+)
 
 ROLES = (("train", "Training set", True), ("toxic", "Toxic reference", True), ("benign", "Benign reference", False))
 
@@ -152,34 +161,36 @@ with st.form("build_form"):
     submitted = st.form_submit_button("Check files and build", type="primary", icon=":material/play_arrow:")
 
 if submitted:
-    checked: dict[str, Path] = {}
+    # Check every file first; store uploads only when all of them are fine, so a bad
+    # file leaves the cache as it was.
+    checked: dict[str, CheckedInput | CheckedUpload] = {}
     problems: list[str] = []
     with st.spinner("Checking the input files…"):
         for role, label, required in ROLES:
             upload, path_text = sources[role]
             try:
                 if upload is not None:
-                    result = check_upload(upload.name, upload.getvalue(), role, root)
+                    checked[role] = check_upload(upload.name, upload.getvalue(), role)
                 elif str(path_text).strip():
-                    result = check_path(str(path_text), role)
+                    checked[role] = check_path(str(path_text), role)
                 elif required:
                     problems.append(f"{label}: upload a file or give a path.")
-                    continue
-                else:
-                    continue
             except InvalidInput as error:
                 problems.append(f"{label}: {error}")
-                continue
-            checked[role] = result.path
-            st.toast(f"{label}: {result.rows:,} rows ({result.format}) look fine.")
     if problems:
         for problem in problems:
             st.error(problem, icon=":material/error:")
         st.caption("Nothing was started and no file was kept.")
     else:
-        args = ["build", "--train", str(checked["train"]), "--toxic", str(checked["toxic"])]
-        if "benign" in checked:
-            args += ["--benign", str(checked["benign"])]
+        paths = {
+            role: store_upload(item, root) if isinstance(item, CheckedUpload) else item.path for role, item in checked.items()
+        }
+        for role, label, _required in ROLES:
+            if role in checked:
+                st.toast(f"{label}: {checked[role].rows:,} rows ({checked[role].format}) look fine.")
+        args = ["build", "--train", str(paths["train"]), "--toxic", str(paths["toxic"])]
+        if "benign" in paths:
+            args += ["--benign", str(paths["benign"])]
         if model.strip():
             args += ["--model", model.strip()]
         if sae.strip():
@@ -189,7 +200,9 @@ if submitted:
         args += ["--pooling", pooling]
         if name.strip():
             args += ["--name", name.strip()]
-        start(args, kind="build", label=f"Build {name.strip() or Path(checked['train']).name}")
+        train_upload = sources["train"][0]
+        shown_name = name.strip() or (train_upload.name if train_upload is not None else Path(paths["train"]).name)
+        start(args, kind="build", label=f"Build {shown_name}")
         st.rerun()
 
 finished = [job for job in all_jobs if job.state != "running"][:5]

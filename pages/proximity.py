@@ -28,6 +28,7 @@ st.caption(
     "candidates for removal."
 )
 
+state.chosen_score(analysis)
 left, right = st.columns([2, 1])
 score = left.selectbox("Score", analysis.score_columns, format_func=cached.score_label, **state.bind(state.SCORE))
 top_n = right.slider("Training prompts to rank", min_value=10, max_value=200, value=25, step=5)

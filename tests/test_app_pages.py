@@ -1,0 +1,226 @@
+"""Every analysis page, run headless with Streamlit's AppTest on a synthetic analysis."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from analysis.synthetic import write_synthetic_analysis
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGES = ROOT / "pages"
+
+
+def make_app() -> AppTest:
+    # Run app.py from a string: Streamlit's test runner then executes the entry script on
+    # every run (a `pages/` folder beside the script would make it run pages directly).
+    return AppTest.from_string((ROOT / "app.py").read_text(), default_timeout=60)
+
+
+@pytest.fixture(scope="module")
+def cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("app-cache")
+    write_synthetic_analysis(root / "analyses" / "synthetic-pages", 1200, n_features=512, seed=1)
+    return root
+
+
+@pytest.fixture
+def app(cache: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    monkeypatch.setenv("ANALYSIS_CACHE_DIR", str(cache))
+    at = make_app()
+    at.run()
+    assert not at.exception
+    return at
+
+
+def open_page(at: AppTest, name: str) -> AppTest:
+    at.switch_page(str(PAGES / f"{name}.py")).run()
+    assert not at.exception, [item.value for item in at.exception]
+    return at
+
+
+def test_first_visit_opens_the_newest_analysis(app: AppTest) -> None:
+    assert app.title[0].value == "Analyses"
+    assert app.query_params["analysis"] == "synthetic-pages"
+    assert app.query_params["page"] == "home"
+    names = app.dataframe[0].value["name"].to_list()
+    assert names == ["synthetic-pages"]
+
+
+def test_map_selection_fills_the_linked_table(app: AppTest) -> None:
+    open_page(app, "map")
+    assert app.title[0].value == "Sample map"
+    assert not app.dataframe  # nothing selected yet
+    app.session_state["selected_ids"] = ["train-000001", "toxic-000002", "benign-000003"]
+    app.run()
+    table = app.dataframe[0].value
+    assert sorted(table["id"].to_list()) == ["benign-000003", "toxic-000002", "train-000001"]
+    app.session_state["selected_ids"] = ["train-000010"]
+    app.run()
+    assert app.dataframe[0].value["id"].to_list() == ["train-000010"]
+
+
+def test_map_selection_handler_decodes_plotly_points(app: AppTest) -> None:
+    from appkit import cached
+
+    path = app.session_state["analysis_path"]
+    figure = cached.sample_map(path, "set", None, "")
+    # Traces are train, benign, toxic (toxic drawn last, on top).
+    points = [{"curve_number": 2, "point_index": 0}, {"curve_number": 0, "point_index": 4}, {"curve_number": 2, "point_index": 0}]
+    ids = figure.ids_of(points)
+    assert ids == [str(figure.trace_ids[2][0]), str(figure.trace_ids[0][4])]
+    assert ids[0].startswith("toxic-") and ids[1].startswith("train-")
+    assert figure.ids_of([{"curve_number": 9, "point_index": 0}, {"curveNumber": 1, "pointIndex": 0}]) == [str(figure.trace_ids[1][0])]
+    total = sum(len(ids) for ids in figure.trace_ids)
+    assert total == 1200  # every sample is drawn: nothing is downsampled
+
+
+@pytest.mark.parametrize("color", ["cluster", "score", "score_probe", "column:label", "column:category", "feature"])
+def test_map_colorings(app: AppTest, color: str) -> None:
+    open_page(app, "map")
+    app.selectbox(key="_w_color_by").set_value(color).run()
+    assert not app.exception, [item.value for item in app.exception]
+    assert app.session_state["color_by"] == color
+    assert app.query_params["color"] == color
+
+
+def test_map_search_and_detail_pane(app: AppTest) -> None:
+    open_page(app, "map")
+    app.text_input(key="map_search").input("LEVERAGE").run()
+    table = app.dataframe[0].value
+    assert table.shape[0] > 0
+    assert table["text"].str.contains("leverage").all()
+    app.session_state["focus_id"] = table["id"][0]
+    app.run()
+    assert not app.exception
+    highlighted = [item for item in app.html if "rgba(" in item.proto.body]
+    assert highlighted, "the detail pane highlights the tokens of the chosen feature"
+
+
+def test_manual_choices_from_the_map(app: AppTest) -> None:
+    open_page(app, "map")
+    app.session_state["selected_ids"] = ["train-000001", "train-000002", "toxic-000001"]
+    app.run()
+    next(button for button in app.button if button.label == "Remove these in the filter").click().run()
+    assert app.session_state["manual_remove_ids"] == ["train-000001", "train-000002"]  # reference rows are never removed
+    next(button for button in app.button if button.label == "Always keep these").click().run()
+    assert app.session_state["manual_keep_ids"] == ["train-000001", "train-000002"]
+    assert app.session_state["manual_remove_ids"] == []
+
+
+def test_clusters_page(app: AppTest) -> None:
+    open_page(app, "clusters")
+    table = app.dataframe[0].value
+    assert "noise" in table["name"].to_list()
+    assert table["is_toxic_cluster"].sum() >= 1
+    assert table.shape[0] == 9  # 8 topic blobs + noise
+    assert [metric.value for metric in app.metric][:2] == ["8", "3"]
+
+
+def test_clusters_recluster_reports_failure(app: AppTest, cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A synthetic analysis has no pipeline config: re-clustering must fail visibly, not crash."""
+    from appkit import jobs
+
+    open_page(app, "clusters")
+    app.number_input[0].set_value(20)
+    next(button for button in app.button if button.label == "Re-cluster").click().run()
+    assert not app.exception
+    recluster_jobs = [job for job in jobs.list_jobs(cache) if job.kind == "recluster"]
+    assert recluster_jobs
+    status = jobs.wait_for(recluster_jobs[0].folder, timeout_s=60)
+    assert status.state == "failed"
+    app.run()
+    assert any("re-clustering failed" in item.value for item in app.error)
+
+
+def test_feature_page(app: AppTest) -> None:
+    open_page(app, "features")
+    chosen = app.session_state["feature"]
+    analysis_features = pl.read_parquet(Path(app.session_state["analysis_path"]) / "features.parquet")
+    assert bool(analysis_features.filter(pl.col("feature") == chosen)["is_toxic"][0])  # starts on the strongest toxic feature
+    neighbours = app.dataframe[0].value
+    assert neighbours.shape[0] == 10 and chosen not in neighbours["feature"].to_list()
+    assert (np.diff(neighbours["cosine"].to_numpy()) <= 1e-6).all()  # nearest first
+    other = int(analysis_features.filter(~pl.col("is_toxic"))["feature"][0])
+    app.selectbox(key="_w_feature").set_value(other).run()
+    assert not app.exception
+    assert app.session_state["feature"] == other
+    assert app.subheader[0].value == f"Feature {other}"
+
+
+def test_proximity_page(app: AppTest) -> None:
+    open_page(app, "proximity")
+    ranked = app.dataframe[0].value
+    assert ranked.shape[0] == 25
+    assert (np.diff(ranked["score"].to_numpy()) <= 0).all()
+    app.selectbox(key="_w_score").set_value("score_probe").run()
+    assert not app.exception
+    assert "score_probe" in app.dataframe[0].value.columns
+    assert app.query_params["score"] == "score_probe"
+    # The first prompt is explained: a table of features with contributions.
+    explanation = next(frame.value for frame in app.dataframe if "contribution" in frame.value.columns)
+    assert explanation.shape[0] > 0
+
+
+def test_evaluate_page(app: AppTest) -> None:
+    open_page(app, "evaluate")
+    assert app.selectbox(key="evaluate_label").value == "label"
+    summary = app.dataframe[0].value
+    assert set(summary.columns) == {"score", "auroc", "average_precision"}
+    assert summary["auroc"].max() > 0.75
+
+
+def test_evaluate_page_is_hidden_without_labels(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write_synthetic_analysis(tmp_path / "analyses" / "unlabelled", 300, n_features=400, with_labels=False)
+    samples_path = tmp_path / "analyses" / "unlabelled" / "samples.parquet"
+    pl.read_parquet(samples_path).drop("category").write_parquet(samples_path)
+    monkeypatch.setenv("ANALYSIS_CACHE_DIR", str(tmp_path))
+    at = make_app()
+    at.run()
+    assert not at.exception
+    with pytest.raises(ValueError):
+        at.switch_page(str(PAGES / "evaluate.py"))
+
+
+def test_choices_survive_page_changes_and_links(app: AppTest) -> None:
+    open_page(app, "map")
+    app.selectbox(key="_w_color_by").set_value("cluster").run()
+    open_page(app, "proximity")
+    open_page(app, "map")
+    assert app.selectbox(key="_w_color_by").value == "cluster"
+
+
+def test_a_shared_link_restores_the_view(cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ANALYSIS_CACHE_DIR", str(cache))
+    at = make_app()
+    at.query_params.update({"analysis": "synthetic-pages", "color": "score_knn", "score": "score_probe", "rule": "threshold:0.4;clusters:0,2"})
+    at.run()
+    assert not at.exception
+    assert at.session_state["color_by"] == "score_knn"
+    assert at.session_state["score"] == "score_probe"
+    assert at.session_state["rule"]["mode"] == "threshold"
+    assert at.session_state["rule"]["threshold"] == 0.4
+    assert at.session_state["rule"]["clusters"] == [0, 2]
+
+
+def test_a_link_cannot_open_folders_outside_the_cache(cache: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from appkit.state import resolve_analysis_reference
+
+    monkeypatch.setenv("ANALYSIS_CACHE_DIR", str(cache))
+    assert resolve_analysis_reference("synthetic-pages") == (cache / "analyses" / "synthetic-pages").resolve()
+    assert resolve_analysis_reference(str(cache / "analyses" / "synthetic-pages")) is None
+    assert resolve_analysis_reference("../analyses/synthetic-pages") is None
+    assert resolve_analysis_reference("missing") is None
+
+
+def test_rule_round_trips_through_a_link() -> None:
+    from appkit.state import decode_rule, encode_rule
+
+    rule = {"mode": "top_percent", "top_percent": 7.5, "threshold": None, "clusters": [3, 1]}
+    assert encode_rule(rule) == "top:7.5;clusters:3,1"
+    assert decode_rule(encode_rule(rule)) == rule
+    assert decode_rule("threshold:abc") is None

@@ -1,0 +1,202 @@
+"""The analysis-folder reader and the synthetic analysis writer (docs/ARTIFACTS.md)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+import pytest
+
+from analysis.artifacts import Analysis, AnalysisNotFound, list_analyses
+from analysis.synthetic import write_synthetic_analysis
+
+SAMPLE_COLUMNS = {
+    "id": pl.String,
+    "set": pl.String,
+    "text": pl.String,
+    "prompt": pl.String,
+    "response": pl.String,
+    "n_tokens": pl.Int32,
+    "n_windows": pl.Int32,
+    "x": pl.Float32,
+    "y": pl.Float32,
+    "cluster": pl.Int32,
+    "score_toxic_activation": pl.Float64,
+    "score_decoder_proximity": pl.Float64,
+    "score_decoder_proximity_excl": pl.Float64,
+    "score_knn": pl.Float64,
+    "score_cluster_distance": pl.Float64,
+    "score_probe": pl.Float64,
+    "score": pl.Float64,
+    "nearest_toxic_cluster": pl.Int32,
+    "nearest_toxic_ids": pl.List(pl.String),
+    "nearest_toxic_sims": pl.List(pl.Float32),
+}
+FEATURE_COLUMNS = {
+    "feature": pl.Int32,
+    "freq_train": pl.Float64,
+    "freq_toxic": pl.Float64,
+    "freq_benign": pl.Float64,
+    "mean_train": pl.Float64,
+    "mean_toxic": pl.Float64,
+    "mean_benign": pl.Float64,
+    "toxic_log_odds": pl.Float64,
+    "toxic_p": pl.Float64,
+    "toxic_q": pl.Float64,
+    "is_toxic": pl.Boolean,
+    "x": pl.Float32,
+    "y": pl.Float32,
+    "cluster": pl.Int32,
+    "top_tokens": pl.String,
+}
+CLUSTER_COLUMNS = ("cluster", "size", "toxic_share", "odds_ratio", "p_value", "q_value", "is_toxic_cluster", "top_features")
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("cache")
+    return write_synthetic_analysis(root / "analyses" / "synthetic-test", 600, n_features=512, seed=3)
+
+
+def test_synthetic_folder_follows_the_contract(synthetic: Path) -> None:
+    analysis = Analysis.open(synthetic)
+    for name, dtype in SAMPLE_COLUMNS.items():
+        assert analysis.samples.schema[name] == dtype, name
+    for name, dtype in FEATURE_COLUMNS.items():
+        assert analysis.features.schema[name] == dtype, name
+    for table in (analysis.clusters, analysis.feature_clusters):
+        assert set(CLUSTER_COLUMNS) <= set(table.columns)
+        assert -1 in table["cluster"].to_list()  # noise is a row
+    assert {"n_train", "n_toxic", "n_benign"} <= set(analysis.clusters.columns)
+    assert "n_toxic_features" in analysis.feature_clusters.columns
+    assert analysis.activations.schema == pl.Schema({"id": pl.String, "features": pl.List(pl.Int32), "values": pl.List(pl.Float32)})
+    assert set(analysis.samples["set"].unique()) == {"train", "toxic", "benign"}
+    assert analysis.samples["id"].is_unique().all()
+    # Cluster sizes add up to the samples, and every sample has pooled activations.
+    assert int(analysis.clusters["size"].sum()) == analysis.samples.height
+    assert analysis.activations["id"].sort().equals(analysis.samples["id"].sort())
+    # Pooled activations are sorted by value, descending, with distinct latents per row.
+    first = analysis.activations.row(0, named=True)
+    assert first["values"] == sorted(first["values"], reverse=True)
+    assert len(set(first["features"])) == len(first["features"])
+    assert (synthetic / "embeddings.safetensors").is_file()
+
+
+def test_synthetic_scores_track_the_toxic_topics(synthetic: Path) -> None:
+    samples = Analysis.open(synthetic).samples
+    means = samples.group_by("set").agg(pl.col("score").mean()).sort("set")
+    by_set = dict(means.iter_rows())
+    assert by_set["toxic"] > by_set["train"] > by_set["benign"] - 0.1
+    train = samples.filter(pl.col("set") == "train")
+    assert train["label"].null_count() == 0
+    assert samples.filter(pl.col("set") != "train")["label"].null_count() == samples.height - train.height
+    harmful = train.filter(pl.col("label") == 1)["score"].mean()
+    clean = train.filter(pl.col("label") == 0)["score"].mean()
+    assert harmful > clean
+
+
+def test_training_input_is_recorded_with_its_hash(synthetic: Path) -> None:
+    manifest = json.loads((synthetic / "manifest.json").read_text())
+    entry = manifest["inputs"]["train"]
+    path = Path(entry["path"])
+    assert path.is_file() and path.is_relative_to(synthetic)
+    assert entry["format"] == "jsonl"
+    assert entry["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
+    lines = path.read_bytes().splitlines()
+    assert entry["rows"] == len(lines) == manifest["counts"]["train"]
+    assert set(json.loads(lines[0])) == {"id", "prompt", "response", "category", "label"}
+
+
+def test_tokens_spans_point_into_the_text(synthetic: Path) -> None:
+    analysis = Analysis.open(synthetic)
+    sample = analysis.samples.row(7, named=True)
+    tokens = analysis.tokens_for(sample["id"])
+    assert tokens.height == sample["n_tokens"]
+    assert tokens["position"].to_list() == list(range(tokens.height))
+    assert set(tokens["id"]) == {sample["id"]}
+    for token, start, end in tokens.select("token", "start", "end").iter_rows():
+        assert sample["text"][start:end] == token
+    assert analysis.tokens_for("no-such-id").is_empty()
+
+
+def test_reader_properties(synthetic: Path) -> None:
+    analysis = Analysis.open(synthetic)
+    assert analysis.score_columns == [name for name in SAMPLE_COLUMNS if name.startswith("score")]
+    assert analysis.default_score == "score"
+    assert analysis.label_columns == ["category", "label"]
+    assert analysis.has_labels
+    decoder = analysis.decoder()
+    assert decoder is not None and decoder.shape == (512, 64) and decoder.dtype == np.float32
+    feature = int(analysis.features.filter(pl.col("is_toxic"))["feature"][0])
+    activation = analysis.feature_activation(feature)
+    assert activation.columns == ["id", "value"]
+    expected = analysis.activations.filter(pl.col("features").list.contains(feature))["id"].sort()
+    assert activation["id"].sort().equals(expected)
+    assert analysis.feature_activation(10_000).is_empty()
+    assert analysis.counts() == {"train": 480, "toxic": 60, "benign": 60}
+
+
+def test_labels_only_count_small_carried_columns(tmp_path: Path, synthetic: Path) -> None:
+    copy = tmp_path / "copy"
+    shutil.copytree(synthetic, copy)
+    samples = pl.read_parquet(copy / "samples.parquet")
+    samples.drop("label", "category").with_columns(pl.col("id").alias("source_id")).write_parquet(copy / "samples.parquet")
+    analysis = Analysis.open(copy)
+    assert analysis.carried_columns == ["source_id"]
+    assert analysis.label_columns == []  # one value per row is no label
+    assert not analysis.has_labels
+
+
+def test_decoder_falls_back_to_active_directions(tmp_path: Path, synthetic: Path) -> None:
+    from safetensors.numpy import save_file
+
+    copy = tmp_path / "pretrained"
+    shutil.copytree(synthetic, copy)
+    shutil.rmtree(copy / "sae")
+    assert Analysis.open(copy).decoder() is None
+    save_file({"features": np.array([2, 5], dtype=np.int32), "directions": np.ones((2, 4), dtype=np.float32)}, str(copy / "decoder.safetensors"))
+    decoder = Analysis.open(copy).decoder()
+    assert decoder.shape == (512, 4)  # d_sae from the manifest
+    assert decoder[5].tolist() == [1.0] * 4 and decoder[3].tolist() == [0.0] * 4
+
+
+def test_open_rejects_incomplete_folders(tmp_path: Path) -> None:
+    with pytest.raises(AnalysisNotFound):
+        Analysis.open(tmp_path)
+    with pytest.raises(AnalysisNotFound):
+        Analysis.open(tmp_path / "missing")
+
+
+def test_list_analyses_skips_work_in_progress(tmp_path: Path, synthetic: Path) -> None:
+    root = tmp_path / "cache"
+    shutil.copytree(synthetic, root / "analyses" / "done-1")
+    shutil.copytree(synthetic, root / "analyses" / ".tmp-building")
+    shutil.copytree(synthetic, root / "analyses" / "tmp-other")
+    (root / "analyses" / "half-written").mkdir()
+    (root / "analyses" / "broken").mkdir()
+    (root / "analyses" / "broken" / "manifest.json").write_text("{not json")
+    table = list_analyses(root)
+    assert sorted(table["name"].to_list()) == ["broken", "done-1"]
+    done = table.filter(pl.col("name") == "done-1").row(0, named=True)
+    assert done["n_train"] == 480 and done["n_toxic"] == 60 and done["n_benign"] == 60
+    assert "train.jsonl" in done["inputs"]
+    assert done["sae"].startswith("trained locally")
+    assert done["model"].startswith("synthetic")
+    assert list_analyses(tmp_path / "empty").is_empty()
+
+
+def test_synthetic_writer_refuses_to_overwrite(synthetic: Path) -> None:
+    with pytest.raises(FileExistsError):
+        write_synthetic_analysis(synthetic, 100)
+    assert not [path for path in synthetic.parent.iterdir() if path.name.startswith(".tmp")]
+
+
+def test_synthetic_is_deterministic(tmp_path: Path) -> None:
+    first = write_synthetic_analysis(tmp_path / "a", 120, n_features=400, seed=5)
+    second = write_synthetic_analysis(tmp_path / "b", 120, n_features=400, seed=5)
+    assert Analysis.open(first).samples.equals(Analysis.open(second).samples)
+    assert Analysis.open(first).features.equals(Analysis.open(second).features)
