@@ -30,7 +30,7 @@ def analysis_at(path: str) -> Analysis:
 def map_points(path: str) -> pl.DataFrame:
     """The columns the sample map needs, with hover text truncated and escaped once."""
     samples = analysis_at(path).samples
-    return samples.select("id", "set", "x", "y", hover_expr("text", 90).alias("text")).select(
+    return samples.select("id", "set", "x", "y", hover_expr("text", 70).alias("text")).select(
         "id",
         "set",
         "x",

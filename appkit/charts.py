@@ -164,7 +164,7 @@ def scatter_map(
                 y=part["y"].to_numpy(),
                 mode="markers",
                 name=name,
-                hovertext=part["hover"].to_numpy(),
+                hovertext=part["hover"].to_numpy().astype(str),
                 hovertemplate=hovertemplate,
                 marker=marker,
                 legendgroup=legendgroup,
@@ -173,8 +173,19 @@ def scatter_map(
         )
         trace_ids.append(part["id"].to_numpy())
 
-    def symbols(part: pl.DataFrame) -> np.ndarray:
-        return part["set"].replace_strict(SET_SYMBOLS, default="circle").to_numpy()
+    def add_per_set(part: pl.DataFrame, name: str, marker: dict) -> None:
+        """One trace per set (its own marker shape) under one legend entry.
+
+        Per-point symbol arrays would do the same in one trace, but plotly validates them
+        point by point, which takes seconds at 100,000 points.
+        """
+        shown = False
+        for set_name in SET_ORDER:
+            subset = part.filter(pl.col("set") == set_name)
+            if subset.is_empty():
+                continue
+            add(subset, name, {**marker, "symbol": SET_SYMBOLS[set_name]}, legendgroup=name, showlegend=not shown)
+            shown = True
 
     if color.kind == "set":
         for set_name in SET_ORDER:
@@ -184,7 +195,7 @@ def scatter_map(
         labelled = data.with_columns(pl.col("_color").cast(pl.String).fill_null("(none)").alias("_label"))
         counts = labelled["_label"].value_counts(sort=True)
         top = [value for value in counts["_label"].to_list() if value != color.noise_value][: MAX_CATEGORIES - 1]
-        # Past the palette's size, the rarest categories share one grey "other" trace.
+        # Past the palette's size, the rarest categories share one grey "other" entry.
         keep = [*top, *([color.noise_value] if color.noise_value is not None else [])]
         grouped = labelled.with_columns(
             pl.when(pl.col("_label").is_in(keep)).then(pl.col("_label")).otherwise(pl.lit("other")).alias("_group")
@@ -195,13 +206,13 @@ def scatter_map(
             is_noise = value == color.noise_value
             name = "noise" if is_noise else str(value)
             marker_color = NOISE_COLOR if is_noise or value == "other" else CATEGORY_COLORS[index % len(CATEGORY_COLORS)]
-            add(part, name, {"color": marker_color, "symbol": symbols(part), "size": size, "opacity": 0.5 if is_noise else 0.8})
+            add_per_set(part, name, {"color": marker_color, "size": size, "opacity": 0.5 if is_noise else 0.8})
         _shape_legend(figure, size)
         trace_ids.extend(np.array([], dtype=object) for _ in SET_ORDER)
     else:
         present = data.filter(pl.col("_color").is_not_null() & pl.col("_color").cast(pl.Float64).is_not_nan())
         missing = data.filter(pl.col("_color").is_null() | pl.col("_color").cast(pl.Float64).is_nan())
-        add(missing, "no value", {"color": MISSING_COLOR, "symbol": symbols(missing), "size": size, "opacity": 0.5})
+        add_per_set(missing, "no value", {"color": MISSING_COLOR, "size": size, "opacity": 0.5})
         values = present["_color"].cast(pl.Float64)
         low, high = (float(values.min()), float(values.max())) if not present.is_empty() else (0.0, 1.0)
         for set_name in SET_ORDER:

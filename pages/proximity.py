@@ -33,16 +33,19 @@ left, right = st.columns([2, 1])
 score = left.selectbox("Score", analysis.score_columns, format_func=cached.score_label, **state.bind(state.SCORE))
 top_n = right.slider("Training prompts to rank", min_value=10, max_value=200, value=25, step=5)
 
-show_chart(
-    set_histogram(
-        analysis.samples,
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def distribution(path: str, score: str):
+    return set_histogram(
+        cached.analysis_at(path).samples,
         score,
         title=f"Distribution of {cached.score_label(score)} per set",
         x_title=f"{cached.score_label(score)} (higher = closer to toxic)",
-    ),
-    key="score_distribution",
-    file_name=f"distribution-{score}",
-)
+    )
+
+
+show_chart(distribution(path, score), key="score_distribution", file_name=f"distribution-{score}")
 
 
 @st.cache_resource(max_entries=8, show_spinner="Ranking training prompts…")
