@@ -22,7 +22,7 @@ class SaeTrainingConfig:
     lr_end: float = 5e-4
     lr_warm_up_steps: int = 10
     batch_size: int = 4096
-    training_tokens: int = 400_000
+    training_tokens: int = 300_000
     aux_loss_coefficient: float = 1.0
     jumprelu_sparsity_coefficient: float = 0.5
     seed: int = 0
@@ -34,7 +34,7 @@ class ExtractConfig:
 
     model: str = DEFAULT_MODEL
     sae: str | None = None  # None: train one locally; "release/sae_id" or a local sae-lens folder
-    layer: int = 6  # hidden-state index for the default encoder (0 = embeddings)
+    layer: int = 3  # hidden-state index of the default encoder; 3 beat 6 on the demo (README)
     pooling: str = "mean"  # "mean" or "max" over the pooled tokens
     pool_tokens: str = "response"  # "response" (when there is one) or "all"
     pooled_top_k: int = 64
