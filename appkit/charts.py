@@ -275,23 +275,36 @@ def _natural_order(values: list[str]) -> list[str]:
 
 
 def set_histogram(frame: pl.DataFrame, column: str, *, title: str, x_title: str, cut: float | None = None, cut_label: str = "cut") -> go.Figure:
-    """Overlaid, density-normalised histograms of one column per set (train / toxic / benign)."""
+    """Densities of one column per set on shared bins: references filled, training as a line.
+
+    Shared bin edges make the three shapes comparable; drawing the (large) training set as
+    a line on top keeps the references visible beneath it.
+    """
+    values_by_set = {
+        set_name: frame.filter(pl.col("set") == set_name)[column].cast(pl.Float64).drop_nulls().drop_nans().to_numpy()
+        for set_name in ("benign", "toxic", "train")
+    }
+    present = [values for values in values_by_set.values() if values.size]
     figure = go.Figure()
-    for set_name in ("train", "benign", "toxic"):
-        values = frame.filter(pl.col("set") == set_name)[column].drop_nulls().drop_nans().to_numpy()
-        if values.size == 0:
-            continue
-        figure.add_trace(
-            go.Histogram(
-                x=values,
-                name=f"{SET_LABELS[set_name]} (n={values.size:,})",
-                marker_color=SET_COLORS[set_name],
-                opacity=0.55,
-                histnorm="probability density",
-                nbinsx=60,
-            )
-        )
-    figure.update_layout(**base_layout(title, x_title, "Density (each set sums to 1)", legend_title="Set", height=380), barmode="overlay")
+    if present:
+        everything = np.concatenate(present)
+        low, high = float(everything.min()), float(everything.max())
+        edges = np.linspace(low, high if high > low else low + 1.0, 61)
+        centers = (edges[:-1] + edges[1:]) / 2
+        for set_name, values in values_by_set.items():
+            if values.size == 0:
+                continue
+            density, _ = np.histogram(values, bins=edges, density=True)
+            name = f"{SET_LABELS[set_name]} (n={values.size:,})"
+            if set_name == "train":
+                figure.add_trace(
+                    go.Scatter(x=centers, y=density, mode="lines", line={"shape": "hvh", "color": SET_COLORS[set_name], "width": 2.5}, name=name)
+                )
+            else:
+                figure.add_trace(
+                    go.Bar(x=centers, y=density, width=float(edges[1] - edges[0]), marker_color=SET_COLORS[set_name], opacity=0.45, name=name)
+                )
+    figure.update_layout(**base_layout(title, x_title, "Density (area of each set = 1)", legend_title="Set", height=380), barmode="overlay", bargap=0)
     if cut is not None:
         figure.add_vline(x=cut, line_dash="dash", line_color="#222222", annotation_text=cut_label, annotation_position="top")
     return figure

@@ -152,7 +152,9 @@ n_removed, n_train = removed.height, decision.height
 st.subheader("Before you export")
 st.text(rule.describe())
 metrics = st.columns(4)
-metrics[0].metric("Training rows removed", f"{n_removed:,}", f"{n_removed / max(n_train, 1):.1%} of {n_train:,}", delta_color="off")
+metrics[0].metric(
+    "Training rows removed", f"{n_removed:,}", f"{n_removed / max(n_train, 1):.1%} of {n_train:,}", delta_color="off", delta_arrow="off"
+)
 metrics[1].metric("Training rows kept", f"{n_train - n_removed:,}")
 metrics[2].metric("Clusters touched", f"{removed['cluster'].n_unique() if n_removed else 0:,}")
 binary_labels = [
@@ -171,6 +173,7 @@ if binary_labels and n_removed:
         f"{caught:,} of {total_positive:,}",
         f"precision {caught / max(n_removed, 1):.0%}",
         delta_color="off",
+        delta_arrow="off",
         help=f"How many of the rows labelled positive in `{label_column}` the rule removes.",
     )
 
@@ -285,7 +288,7 @@ if last and Path(last) == target and (target / "manifest.json").is_file():
         icon=":material/folder_zip:",
         type="primary",
     )
-    st.caption("Re-run this exact cut from a terminal:")
-    st.code(manifest.get("command") or export_command(analysis.path, rule, target), language="bash")
+    with st.expander("Re-run this exact cut from a terminal"):
+        st.code(manifest.get("command") or export_command(analysis.path, rule, target), language="bash")
     with st.expander("Export manifest"):
         st.json(manifest, expanded=1)

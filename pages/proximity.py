@@ -118,12 +118,12 @@ figure.update_layout(
     **base_layout(
         f"Which toxic cluster the top {top_n} prompts are nearest to",
         "Training prompts",
-        "Nearest toxic cluster (its top tokens)",
+        "",
         height=max(260, 60 + 34 * by_cluster.height),
     ),
     showlegend=False,
 )
-figure.update_yaxes(autorange="reversed")
+figure.update_yaxes(autorange="reversed", automargin=True)
 show_chart(figure, key="near_clusters", file_name=f"nearest-toxic-clusters-{score}")
 
 st.caption("Pick a prompt to read it with its explanation: the features that drive its score, and its nearest toxic references.")
