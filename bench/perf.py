@@ -318,9 +318,30 @@ def run_worker(mode: str, n_rows: int, datasets: Path, seed: int) -> dict:
 # ---------------------------------------------------------------- report
 
 
-def measure(mode: str, n_rows: int, datasets: Path, seed: int) -> dict:
+def measure(mode: str, n_rows: int, datasets: Path, seed: int, timeout_s: float) -> dict:
     print(f"[perf] {mode} N={n_rows}", file=sys.stderr, flush=True)
-    completed = subprocess.run(
+    try:
+        completed = _run_worker_process(mode, n_rows, datasets, seed, timeout_s)
+    except subprocess.TimeoutExpired:
+        return {
+            "mode": mode,
+            "n_train": n_rows,
+            "error": f"stopped after {timeout_s:.0f} s (time limit)",
+        }
+    if completed.returncode != 0:
+        print(completed.stderr[-3000:], file=sys.stderr)
+        return {
+            "mode": mode,
+            "n_train": n_rows,
+            "error": completed.stderr.strip().splitlines()[-1:],
+        }
+    return json.loads(completed.stdout.strip().splitlines()[-1])
+
+
+def _run_worker_process(
+    mode: str, n_rows: int, datasets: Path, seed: int, timeout_s: float
+) -> subprocess.CompletedProcess:
+    return subprocess.run(
         [
             sys.executable,
             str(Path(__file__).resolve()),
@@ -337,15 +358,8 @@ def measure(mode: str, n_rows: int, datasets: Path, seed: int) -> dict:
         capture_output=True,
         text=True,
         check=False,
+        timeout=timeout_s,
     )
-    if completed.returncode != 0:
-        print(completed.stderr[-3000:], file=sys.stderr)
-        return {
-            "mode": mode,
-            "n_train": n_rows,
-            "error": completed.stderr.strip().splitlines()[-1:],
-        }
-    return json.loads(completed.stdout.strip().splitlines()[-1])
 
 
 def growth_exponents(rows: list[dict]) -> dict[str, float]:
@@ -520,6 +534,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--real-sizes", type=int, nargs="*", default=[1000, 10000])
     parser.add_argument("--synthetic-sizes", type=int, nargs="*", default=[1000, 10000, 100000])
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--timeout", type=float, default=1200, help="seconds per measurement")
     parser.add_argument("--results", type=Path, default=REPOSITORY_ROOT / "bench" / "RESULTS.md")
     parser.add_argument("--worker", choices=["real", "synthetic"], help=argparse.SUPPRESS)
     parser.add_argument("--n", type=int, help=argparse.SUPPRESS)
@@ -548,7 +563,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     for mode, sizes in (("real", real_sizes), ("synthetic", args.synthetic_sizes)):
         for n_rows in sizes:
-            row = measure(mode, n_rows, args.datasets, args.seed)
+            row = measure(mode, n_rows, args.datasets, args.seed, args.timeout)
             results[mode] = [r for r in results[mode] if r["n_train"] != n_rows] + [row]
             results[mode].sort(key=lambda r: r["n_train"])
             results_path.write_text(json.dumps(results, indent=1) + "\n")
