@@ -7,6 +7,7 @@ from pathlib import Path
 import streamlit as st
 
 from appkit import jobs, state
+from appkit.text import escape_markdown
 
 WATCHED = "_watched_jobs"
 
@@ -54,7 +55,7 @@ def job_panel(cache_root: Path, kinds: tuple[str, ...] | None = None) -> None:
                 continue
             title = f"{job.label}: {job.stage}" + (f" ({job.stage_index}/{job.stage_total})" if job.stage_total else "")
             # Not a `with` block: leaving one marks the status complete, and the job is not.
-            box = st.status(title, state="running", expanded=True)
+            box = st.status(escape_markdown(title), state="running", expanded=True)
             box.progress(job.progress, text=f"{job.progress:.0%} · started {job.started}")
             if job.log_tail:
                 box.code("\n".join(job.log_tail.splitlines()[-12:]), language=None)

@@ -9,6 +9,7 @@ import streamlit as st
 
 from analysis.artifacts import Analysis, list_analyses
 from appkit import state
+from appkit.text import escape_markdown
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -34,7 +35,7 @@ def analysis_sidebar(analysis: Analysis | None) -> None:
         else:
             counts = analysis.counts()
             st.caption("Open analysis")
-            st.markdown(f"**{_plain(analysis.name)}**")
+            st.markdown(f"**{escape_markdown(analysis.name)}**")
             st.caption(
                 " · ".join(f"{counts.get(name, 0):,} {name}" for name in ("train", "toxic", "benign"))
             )
@@ -58,8 +59,3 @@ def analysis_sidebar(analysis: Analysis | None) -> None:
         if manual:
             st.caption(f"{manual:,} manual filter choices kept for Filter & export.")
         st.caption("The address bar always holds a link to this view (analysis, page, colors, score, rule).")
-
-
-def _plain(text: str) -> str:
-    """Folder names go into markdown: escape its syntax so a name cannot format itself."""
-    return "".join(f"\\{char}" if char in "\\`*_{}[]()#+-.!<>|~" else char for char in text)

@@ -9,6 +9,15 @@ import polars as pl
 HIGHLIGHT_RGB = "228, 87, 86"  # the toxic-reference red, so "hot" tokens read as toxic-ward
 
 
+MARKDOWN_SPECIAL = set("\\`*_{}[]()#+-.!<>|~$:")
+
+
+def escape_markdown(text: object) -> str:
+    """Text from the data (file names, labels, ids) placed inside Streamlit markdown
+    (captions, alerts, labels): every markdown character is escaped, so it shows as typed."""
+    return "".join(f"\\{char}" if char in MARKDOWN_SPECIAL else char for char in str(text))
+
+
 def truncate(text: str | None, limit: int = 120) -> str:
     if text is None:
         return ""

@@ -71,7 +71,7 @@ def sample_detail(analysis: Analysis, sample_id: str, score: str | None, key: st
             cols[1].metric("Training rows scoring higher", f"{higher:.1%}")
     labels = {name: row[name] for name in analysis.label_columns if row.get(name) is not None}
     if labels:
-        st.caption(" · ".join(f"{name}: {value}" for name, value in labels.items()))
+        st.text(" · ".join(f"{name}: {value}" for name, value in labels.items()))
 
     table, from_explainer = explanation(str(analysis.path), sample_id, score or "score")
     names = feature_names(str(analysis.path))

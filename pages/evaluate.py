@@ -15,6 +15,7 @@ from sklearn.metrics import (
 
 from appkit import cached, nav, state
 from appkit.charts import CATEGORY_COLORS, base_layout, show_chart
+from appkit.text import escape_markdown
 
 nav.page_setup()
 analysis = state.require_analysis()
@@ -92,7 +93,10 @@ if not data["scores"]:
     st.warning(f"{data['n_rows']:,} labelled training rows, {data['n_positive']:,} positive: both classes are needed.")
     st.stop()
 base_rate = data["n_positive"] / data["n_rows"]
-st.caption(f"{data['n_rows']:,} labelled training rows, {data['n_positive']:,} with {label_column} = {positive} ({base_rate:.1%}).")
+st.caption(
+    f"{data['n_rows']:,} labelled training rows, {data['n_positive']:,} with "
+    f"{escape_markdown(label_column)} = {escape_markdown(positive)} ({base_rate:.1%})."
+)
 
 summary = pl.DataFrame(
     {

@@ -15,6 +15,7 @@ import streamlit as st
 
 from appkit import cached, nav, state
 from appkit.charts import SET_COLORS, base_layout, show_chart
+from appkit.text import escape_markdown
 
 MODES = {"top_percent": "Top q% by score", "threshold": "Score at or above a threshold", "none": "No score cut (clusters / manual only)"}
 LAST_EXPORT = "_last_export"
@@ -129,7 +130,7 @@ try:
     )
     rule.check_has_criteria()
 except ValueError as error:
-    st.info(f"The rule is not complete yet: {error}.")
+    st.info(f"The rule is not complete yet: {escape_markdown(error)}.")
     st.stop()
 
 
@@ -169,7 +170,7 @@ if binary_labels and n_removed:
     caught = removed.filter(is_positive).height
     total_positive = decision.filter(is_positive).height
     metrics[3].metric(
-        f"Rows with {label_column} = 1 removed",
+        f"Rows with {escape_markdown(label_column)} = 1 removed",
         f"{caught:,} of {total_positive:,}",
         f"precision {caught / max(n_removed, 1):.0%}",
         delta_color="off",
@@ -259,7 +260,7 @@ if st.button("Export kept and removed sets" if not already else "Exported: show 
         except FileExistsError:
             pass  # another session exported the same rule meanwhile: same content
         except (ValueError, OSError) as error:
-            st.error(f"Export failed: {error}")
+            st.error(f"Export failed: {escape_markdown(error)}")
             st.stop()
     st.session_state[LAST_EXPORT] = str(target)
 

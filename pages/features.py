@@ -170,7 +170,7 @@ for tab, set_name in zip(tabs, ("train", "toxic", "benign"), strict=True):
             st.caption("Not active on any sample of this set.")
             continue
         for sample_id, value, text in top.select("id", "value", "text").iter_rows():
-            st.caption(f"{sample_id} · pooled activation {value:.3f}")
+            st.text(f"{sample_id} · pooled activation {value:.3f}")
             tokens = analysis.tokens_for(sample_id)
             if tokens.is_empty():
                 st.code(text, language=None, wrap_lines=True)

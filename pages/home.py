@@ -10,6 +10,7 @@ import streamlit as st
 
 from appkit import jobs, jobview, nav, state
 from appkit.sidebar import analyses_table
+from appkit.text import escape_markdown
 from appkit.uploads import (
     ACCEPTED_TYPES,
     MAX_UPLOAD_MB,
@@ -61,7 +62,7 @@ latest = all_jobs[0] if all_jobs else None
 if latest is not None and latest.state in ("failed", "interrupted") and not (latest.folder / "dismissed").exists():
     with st.container(border=True):
         reason = "stopped before finishing" if latest.state == "interrupted" else f"failed (exit code {latest.returncode})"
-        st.error(f"The last build, {latest.label}, {reason}.", icon=":material/error:")
+        st.error(f"The last build, {escape_markdown(latest.label)}, {reason}.", icon=":material/error:")
         if latest.log_tail:
             st.code("\n".join(latest.log_tail.splitlines()[-15:]), language=None)
         retry, dismiss = st.columns([1, 1])
@@ -110,7 +111,7 @@ else:
     if current is None:
         right.caption("Select a row, then open it.")
     else:
-        right.caption(f"Open now: {current.name}")
+        right.caption(f"Open now: {escape_markdown(current.name)}")
         with st.expander("Manifest of the open analysis"):
             st.json(current.manifest, expanded=1)
         nav.link("map", label="Explore its sample map", icon=":material/scatter_plot:")
@@ -179,7 +180,7 @@ if submitted:
                 problems.append(f"{label}: {error}")
     if problems:
         for problem in problems:
-            st.error(problem, icon=":material/error:")
+            st.error(escape_markdown(problem), icon=":material/error:")
         st.caption("Nothing was started and no file was kept.")
     else:
         paths = {

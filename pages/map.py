@@ -6,6 +6,7 @@ import streamlit as st
 
 from appkit import cached, nav, state
 from appkit.charts import show_chart
+from appkit.text import escape_markdown
 from appkit.views import sample_detail
 
 TABLE_LIMIT = 2_000
@@ -86,7 +87,7 @@ with map_column:
         selection_mode=("points", "box", "lasso"),
     )
     if search:
-        st.caption(f"{len(cached.search_ids(path, search)):,} samples contain “{search}”.")
+        st.caption(f"{len(cached.search_ids(path, search)):,} samples contain “{escape_markdown(search)}”.")
 
 selected: list[str] = st.session_state.get(state.SELECTED, [])
 with map_column:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import sys
 import time
 from pathlib import Path
@@ -32,6 +33,11 @@ def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("ANALYSIS_CLI", STAND_IN)
     monkeypatch.setenv("SYNTHETIC_SAMPLES", "300")
     return tmp_path
+
+
+def unescape(markdown: str) -> str:
+    """Alerts hold escaped markdown (data never formats itself); read them back as text."""
+    return re.sub(r"\\(.)", r"\1", markdown)
 
 
 def run_until(at: AppTest, done, timeout_s: float = 60) -> AppTest:
@@ -109,7 +115,7 @@ def test_a_bad_upload_starts_nothing_and_keeps_nothing(cache: Path, monkeypatch:
     at = make_app()
     at.run()
     upload_form(at, {"train": ("train.jsonl", GOOD_JSONL), "toxic": ("toxic.jsonl", b'{"prompt": "a", "response": "b"}\n{not json\n')})
-    errors = [error.value for error in at.error]
+    errors = [unescape(error.value) for error in at.error]
     assert any(message.startswith("Toxic reference: toxic.jsonl: row 2") for message in errors), errors
     assert not (cache / "uploads").exists()
     assert jobs.list_jobs(cache) == []
@@ -122,7 +128,7 @@ def test_missing_inputs_and_paths_are_reported(cache: Path, monkeypatch: pytest.
     at.text_input(key="path_train").input(str(cache / "nowhere.jsonl"))
     next(button for button in at.button if button.label == "Check files and build").click()
     at.run()
-    errors = [error.value for error in at.error]
+    errors = [unescape(error.value) for error in at.error]
     assert any("Training set:" in message and "no such file" in message for message in errors)
     assert any(message == "Toxic reference: upload a file or give a path." for message in errors)
     assert jobs.list_jobs(cache) == []

@@ -224,3 +224,26 @@ def test_rule_round_trips_through_a_link() -> None:
     assert encode_rule(rule) == "top:7.5;clusters:3,1"
     assert decode_rule(encode_rule(rule)) == rule
     assert decode_rule("threshold:abc") is None
+
+
+def test_dataset_text_is_never_markup() -> None:
+    from appkit.text import escape_markdown, highlighted_html, hover_expr, token_activation
+
+    text = "<script>alert(1)</script> **bold** & more"
+    tokens = pl.DataFrame(
+        {
+            "id": ["x"] * 3,
+            "position": pl.Series([0, 1, 2], dtype=pl.Int32),
+            "token": ["<script>alert(1)</script>", "**bold**", "more"],
+            "start": pl.Series([0, 26, 37], dtype=pl.Int32),
+            "end": pl.Series([25, 34, 41], dtype=pl.Int32),
+            "features": [[5, 1], [2], [5]],
+            "values": [[2.0, 1.0], [1.0], [0.5]],
+        }
+    )
+    rendered = highlighted_html(text, token_activation(tokens, 5))
+    assert "<script>" not in rendered and "&lt;script&gt;alert(1)&lt;/script&gt;" in rendered
+    assert " &amp; " in rendered and rendered.count("<span") == 2  # the two tokens where feature 5 fires
+    hover = pl.DataFrame({"text": [text]}).select(hover_expr("text", 200))["text"][0]
+    assert "<" not in hover and "&lt;script&gt;" in hover
+    assert escape_markdown("a*b_[c](d) :red[x]") == "a\\*b\\_\\[c\\]\\(d\\) \\:red\\[x\\]"
