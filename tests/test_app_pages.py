@@ -247,3 +247,13 @@ def test_dataset_text_is_never_markup() -> None:
     hover = pl.DataFrame({"text": [text]}).select(hover_expr("text", 200))["text"][0]
     assert "<" not in hover and "&lt;script&gt;" in hover
     assert escape_markdown("a*b_[c](d) :red[x]") == "a\\*b\\_\\[c\\]\\(d\\) \\:red\\[x\\]"
+
+
+def test_a_link_can_name_the_page(cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ANALYSIS_CACHE_DIR", str(cache))
+    at = make_app()
+    at.query_params.update({"analysis": "synthetic-pages", "page": "clusters"})
+    at.run()
+    assert not at.exception
+    assert at.title[0].value == "Clusters"
+    assert at.query_params["page"] == "clusters"
