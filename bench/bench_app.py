@@ -1,11 +1,12 @@
 """Server-side time of the app's heavy views on a synthetic 100,000-sample analysis.
 
-    python bench/bench_app.py [--samples 100000] [--repeats 5]
+    python bench/bench_app.py [--samples 100000] [--repeats 5] [--browser]
 
 Runs the app headless with Streamlit's AppTest (the same script runs a browser session
 would trigger) and prints one row per measurement: cold and warm page loads of the
 sample map, a selection reaching the linked table, a color change, and the other pages.
-The browser's own rendering is not included (see tests/test_browser.py for that path).
+With --browser it also serves the app and drives Debian's chromium (Playwright): time
+until the map is drawn, and from the end of a box selection to the linked table.
 The analysis is written once under bench/out/ (git-ignored) and reused.
 """
 
@@ -49,6 +50,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--samples", type=int, default=100_000)
     parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--browser", action="store_true", help="also measure in chromium")
     args = parser.parse_args()
 
     cache = ROOT / "bench" / "out" / f"app-cache-{args.samples}"
@@ -106,11 +108,89 @@ def main() -> None:
         rows.append((f"{page} page, first visit", cold, ""))
         record(f"{page} page, warm rerun", warm)
 
+    if args.browser:
+        rows.extend(browser_timings(cache, args.repeats))
+
     width = max(len(name) for name, _, _ in rows)
     print(f"\n{args.samples:,} samples, {os.cpu_count()} CPU cores\n")
     print(f"{'measurement'.ljust(width)}  seconds  note")
     for name, seconds, note in rows:
         print(f"{name.ljust(width)}  {seconds:7.3f}  {note}")
+
+
+def browser_timings(cache: Path, repeats: int) -> list[tuple[str, float, str]]:
+    """Serve the app and time the map and a box selection in chromium."""
+    import re
+    import signal
+    import socket
+    import subprocess
+    import urllib.request
+
+    from playwright.sync_api import sync_playwright
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port),
+         "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
+        cwd=ROOT,
+        env={**os.environ, "ANALYSIS_CACHE_DIR": str(cache), "ANALYSIS_AUTO_DEMO": "0"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    rows: list[tuple[str, float, str]] = []
+    try:
+        for _ in range(120):
+            try:
+                urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).close()
+                break
+            except OSError:
+                time.sleep(0.5)
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path="/usr/bin/chromium",
+                args=["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+                      "--disable-component-update", "--disable-sync"],
+            )
+            page = browser.new_page(viewport={"width": 1600, "height": 1100})
+            page.set_default_timeout(180_000)
+            loads = []
+            for attempt in range(repeats + 1):
+                started = time.perf_counter()
+                page.goto(f"{url}/map")
+                page.wait_for_selector(".js-plotly-plot .scatterlayer, .js-plotly-plot canvas")
+                page.wait_for_selector(".js-plotly-plot .draglayer .nsewdrag")
+                loads.append(time.perf_counter() - started)
+                if attempt == 0:
+                    rows.append(("browser: map drawn, first load (server cold)", loads[0], "page open to plot ready"))
+            rows.append(("browser: map drawn, reload", statistics.median(loads[1:]), f"median of {repeats}"))
+            selections = []
+            for index in range(repeats):
+                box = page.locator(".js-plotly-plot .draglayer .nsewdrag").first.bounding_box()
+                page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+                page.locator('.modebar-btn[data-val="select"]').first.click()
+                low, high = 0.2 + 0.05 * index, 0.6 + 0.05 * index
+                page.mouse.move(box["x"] + box["width"] * low, box["y"] + box["height"] * low)
+                page.mouse.down()
+                page.mouse.move(box["x"] + box["width"] * high, box["y"] + box["height"] * high, steps=8)
+                started = time.perf_counter()
+                page.mouse.up()
+                page.get_by_text(re.compile(r"^[\d,]+ selected")).first.wait_for(state="visible")
+                page.wait_for_function(
+                    "() => document.querySelector('[data-testid=\"stApp\"]')?.getAttribute('data-test-script-state') !== 'running'"
+                )
+                selections.append(time.perf_counter() - started)
+                page.reload()
+                page.wait_for_selector(".js-plotly-plot .draglayer .nsewdrag")
+            rows.append(("browser: box selection -> linked table shown", statistics.median(selections), f"median of {repeats}"))
+            browser.close()
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+    return rows
 
 
 if __name__ == "__main__":
