@@ -61,6 +61,21 @@ SCORE_LABELS = {
 }
 
 
+POSITIVE_VALUES = ("1", "true", "yes", "harmful", "toxic", "unsafe", "bad", "positive", "misaligned")
+
+
+def positive_value(analysis: Analysis, column: str) -> str | None:
+    """The value of a two-valued training label that marks a row to remove ("1", "harmful", ...).
+
+    None when the column does not look like such a label; the Evaluate page still lets
+    the user pick any value by hand.
+    """
+    values = analysis.samples.filter(pl.col("set") == "train")[column].drop_nulls().cast(pl.String).unique().to_list()
+    if len(values) != 2:
+        return None
+    return next((value for value in values if value.lower() in POSITIVE_VALUES), None)
+
+
 def score_label(column: str) -> str:
     return SCORE_LABELS.get(column, column.removeprefix("score_").replace("_", " "))
 

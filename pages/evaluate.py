@@ -32,13 +32,8 @@ st.caption(
 )
 
 controls = st.columns([2, 2, 3])
-train_rows = analysis.samples.filter(pl.col("set") == "train")
-binary = [
-    name
-    for name in analysis.label_columns
-    if set(train_rows[name].drop_nulls().cast(pl.String).str.to_lowercase().unique().to_list()) <= {"0", "1", "true", "false"}
-]
-preferred = binary[0] if binary else analysis.label_columns[0]
+with_positive = [name for name in analysis.label_columns if cached.positive_value(analysis, name) is not None]
+preferred = with_positive[0] if with_positive else analysis.label_columns[0]
 label_column = controls[0].selectbox(
     "Label column", analysis.label_columns, index=analysis.label_columns.index(preferred), key="evaluate_label"
 )
@@ -49,7 +44,7 @@ values = (
     .sort()
     .to_list()
 )
-default_positive = next((value for value in ("1", "true", "True", "harmful", "toxic", "unsafe") if value in values), values[-1] if values else None)
+default_positive = cached.positive_value(analysis, label_column) or (values[-1] if values else None)
 positive = controls[1].selectbox("Positive value", values, index=values.index(default_positive) if default_positive in values else 0, key="evaluate_positive")
 chosen_scores = controls[2].multiselect(
     "Scores", analysis.score_columns, default=analysis.score_columns, format_func=cached.score_label, key="evaluate_scores"

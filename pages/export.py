@@ -158,19 +158,15 @@ metrics[0].metric(
 )
 metrics[1].metric("Training rows kept", f"{n_train - n_removed:,}")
 metrics[2].metric("Clusters touched", f"{removed['cluster'].n_unique() if n_removed else 0:,}")
-binary_labels = [
-    name
-    for name in analysis.label_columns
-    if set(train[name].drop_nulls().cast(pl.String).str.to_lowercase().unique().to_list()) <= {"0", "1", "true", "false"}
-]
-if binary_labels and n_removed:
-    # A planted-harm label (0/1 or true/false) lets the preview say how much of it the cut catches.
-    label_column = binary_labels[0]
-    is_positive = pl.col(label_column).cast(pl.String).str.to_lowercase().is_in(["1", "true"])
+labels = [(name, value) for name in analysis.label_columns if (value := cached.positive_value(analysis, name)) is not None]
+if labels and n_removed:
+    # A planted-harm label (1/0, harmful/clean, ...) lets the preview say how much of it the cut catches.
+    label_column, positive = labels[0]
+    is_positive = pl.col(label_column).cast(pl.String) == positive
     caught = removed.filter(is_positive).height
     total_positive = decision.filter(is_positive).height
     metrics[3].metric(
-        f"Rows with {escape_markdown(label_column)} = 1 removed",
+        f"Rows with {escape_markdown(label_column)} = {escape_markdown(positive)} removed",
         f"{caught:,} of {total_positive:,}",
         f"precision {caught / max(n_removed, 1):.0%}",
         delta_color="off",

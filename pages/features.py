@@ -141,11 +141,13 @@ with view_column:
     elif feature >= decoder.shape[0]:
         st.caption("This feature is outside the stored decoder.")
     else:
-        cosine = decoder @ decoder[feature]
-        cosine[feature] = -np.inf
-        nearest = np.argsort(-cosine)[:10]
+        # Only latents active somewhere in the data: the others have no samples to show.
+        active = features["feature"].to_numpy()
+        active = active[(active != feature) & (active < decoder.shape[0])]
+        cosine = decoder[active] @ decoder[feature]
+        order = np.argsort(-cosine)[:10]
         neighbours = (
-            pl.DataFrame({"feature": nearest.astype(np.int32), "cosine": cosine[nearest].astype(np.float64)})
+            pl.DataFrame({"feature": active[order].astype(np.int32), "cosine": cosine[order].astype(np.float64)})
             .join(features.select("feature", "is_toxic", "cluster", "top_tokens"), on="feature", how="left", maintain_order="left")
         )
         st.dataframe(

@@ -257,3 +257,20 @@ def test_a_link_can_name_the_page(cache: Path, monkeypatch: pytest.MonkeyPatch) 
     assert not at.exception
     assert at.title[0].value == "Clusters"
     assert at.query_params["page"] == "clusters"
+
+
+def test_word_labels_are_understood(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = write_synthetic_analysis(tmp_path / "analyses" / "worded", 300, n_features=400)
+    samples = pl.read_parquet(folder / "samples.parquet")
+    samples.with_columns(pl.col("label").replace_strict({0: "clean", 1: "harmful"}, default=None, return_dtype=pl.String)).write_parquet(
+        folder / "samples.parquet"
+    )
+    monkeypatch.setenv("ANALYSIS_CACHE_DIR", str(tmp_path))
+    at = make_app()
+    at.run()
+    open_page(at, "evaluate")
+    assert at.selectbox(key="evaluate_label").value == "label"
+    assert at.selectbox(key="evaluate_positive").value == "harmful"
+    assert at.dataframe[0].value["auroc"].max() > 0.7
+    open_page(at, "export")
+    assert any(metric.label == "Rows with label = harmful removed" for metric in at.metric)
