@@ -63,8 +63,11 @@ cols = st.columns(4)
 cols[0].metric("Clusters", f"{clustered.height:,}")
 cols[1].metric("Toxic clusters", f"{n_toxic_clusters:,}")
 cols[2].metric("Samples in noise", f"{int(noise['size'].sum()) if not noise.is_empty() else 0:,}")
-params = analysis.manifest.get("config", {}).get("clusters", {}) if isinstance(analysis.manifest.get("config"), dict) else {}
-cols[3].metric("min_cluster_size", str(params.get("min_cluster_size", "?")))
+# The settings HDBSCAN actually ran with (a configured 0 means "chosen from the data size").
+params = analysis.manifest.get("resolved_clusters") or {}
+if not params and isinstance(analysis.manifest.get("config"), dict):
+    params = analysis.manifest["config"].get("clusters", {})
+cols[3].metric("Minimum cluster size", str(params.get("min_cluster_size", "?")), help="HDBSCAN's min_cluster_size for this analysis.")
 
 # Enrichment chart: where each cluster stands between "mostly benign/train" and "toxic".
 figure = go.Figure()

@@ -192,6 +192,10 @@ def test_main_flow(page, server: str, analysis_dir: Path, tmp_path: Path) -> Non
     page.locator(".js-plotly-plot").first.wait_for(state="visible")
     shot(page, "proximity")
 
+    go_to(page, "Clusters")
+    page.locator(".js-plotly-plot").first.wait_for(state="visible")
+    shot(page, "clusters")
+
     go_to(page, "Filter & export")
     top = page.get_by_label("Remove the top q% of training rows")
     top.fill("10")
@@ -219,6 +223,8 @@ def test_main_flow(page, server: str, analysis_dir: Path, tmp_path: Path) -> Non
         kept_ids = set(kept["id"].cast(pl.String)) if "id" in kept.columns else set()
         n_kept = kept.height
     assert n_kept == n_train - expected_removed
+    go_to(page, "Analyses")
+    shot(page, "analyses")
     top_ids = set(samples.filter(pl.col("set") == "train").sort(["score", "id"], descending=[True, False]).head(expected_removed)["id"])
     if kept_ids:
         assert not kept_ids & top_ids  # the highest-scoring rows are the ones removed
