@@ -193,7 +193,12 @@ with right:
         .with_columns(pl.col("reason").str.replace(r"^cluster .*", "whole cluster").str.replace(r"^score.* >= .*", "score threshold"))
         .group_by("reason").len().sort("len", descending=True).rename({"len": "rows"})
     )
-    st.dataframe(reasons, hide_index=True, width="stretch")
+    st.dataframe(
+        reasons,
+        hide_index=True,
+        width="stretch",
+        column_config={"reason": st.column_config.TextColumn("Reason"), "rows": st.column_config.NumberColumn("Rows")},
+    )
     st.markdown("**Removed rows per cluster**")
     sizes = train.group_by("cluster").len().rename({"len": "training_rows"})
     per_cluster = (
@@ -210,6 +215,9 @@ with right:
         width="stretch",
         height=240,
         column_config={
+            "cluster": st.column_config.TextColumn("Cluster"),
+            "removed": st.column_config.NumberColumn("Removed"),
+            "training_rows": st.column_config.NumberColumn("Training rows"),
             "share": st.column_config.ProgressColumn("Share of cluster removed", min_value=0.0, max_value=1.0, format="percent"),
             "is_toxic_cluster": st.column_config.CheckboxColumn("Toxic cluster"),
         },
