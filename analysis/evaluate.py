@@ -358,18 +358,23 @@ def compute_baselines(
     return scores, kinds, notes
 
 
+def _with_interval(table: pl.DataFrame, metric: str) -> pl.Series:
+    # A handful of rows (one per method): formatting them in Python is clearer than in polars.
+    cells = [
+        f"{value:.3f}" + (f" [{low:.3f}, {high:.3f}]" if np.isfinite(low) else "")
+        for value, low, high in table.select(metric, f"{metric}_lo", f"{metric}_hi").iter_rows()
+    ]
+    return pl.Series(f"{metric} [95% CI]", cells, dtype=pl.String)
+
+
 def format_table(report: EvaluationReport) -> str:
     """The metrics table as readable text, best AUROC first."""
-    shown = report.table.sort("auroc", descending=True).select(
+    table = report.table.sort("auroc", descending=True)
+    shown = table.select(
         "method",
         "kind",
-        pl.format(
-            "{} [{}, {}]",
-            *(pl.col(c).round(3) for c in ("auroc", "auroc_lo", "auroc_hi")),
-        ).alias("auroc [95% CI]"),
-        pl.format("{} [{}, {}]", *(pl.col(c).round(3) for c in ("ap", "ap_lo", "ap_hi"))).alias(
-            "ap [95% CI]"
-        ),
+        _with_interval(table, "auroc"),
+        _with_interval(table, "ap"),
         *(pl.col(c).round(3) for c in TABLE_COLUMNS[8:-2]),
     )
     with pl.Config(
