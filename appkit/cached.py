@@ -26,17 +26,16 @@ def analysis_at(path: str) -> Analysis:
     return state.open_analysis(path)
 
 
+# Hover text is most of what the browser receives for a map (and sends back for every
+# selected point), so it stays short; the set shows as the trace name beside it.
+HOVER_CHARS = 60
+
+
 @st.cache_resource(max_entries=4, show_spinner=False)
 def map_points(path: str) -> pl.DataFrame:
     """The columns the sample map needs, with hover text truncated and escaped once."""
     samples = analysis_at(path).samples
-    return samples.select("id", "set", "x", "y", hover_expr("text", 70).alias("text")).select(
-        "id",
-        "set",
-        "x",
-        "y",
-        (pl.col("id") + pl.lit(" · ") + pl.col("set") + pl.lit("<br>") + pl.col("text")).alias("hover"),
-    )
+    return samples.select("id", "set", "x", "y", hover_expr("text", HOVER_CHARS).alias("hover"))
 
 
 def color_options(analysis: Analysis) -> dict[str, str]:

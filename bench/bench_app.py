@@ -167,25 +167,35 @@ def browser_timings(cache: Path, repeats: int) -> list[tuple[str, float, str]]:
                 if attempt == 0:
                     rows.append(("browser: map drawn, first load (server cold)", loads[0], "page open to plot ready"))
             rows.append(("browser: map drawn, reload", statistics.median(loads[1:]), f"median of {repeats}"))
-            selections = []
-            for index in range(repeats):
-                box = page.locator(".js-plotly-plot .draglayer .nsewdrag").first.bounding_box()
-                page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-                page.locator('.modebar-btn[data-val="select"]').first.click()
-                low, high = 0.2 + 0.05 * index, 0.6 + 0.05 * index
-                page.mouse.move(box["x"] + box["width"] * low, box["y"] + box["height"] * low)
-                page.mouse.down()
-                page.mouse.move(box["x"] + box["width"] * high, box["y"] + box["height"] * high, steps=8)
-                started = time.perf_counter()
-                page.mouse.up()
-                page.get_by_text(re.compile(r"^[\d,]+ selected")).first.wait_for(state="visible")
-                page.wait_for_function(
-                    "() => document.querySelector('[data-testid=\"stApp\"]')?.getAttribute('data-test-script-state') !== 'running'"
+            for fraction in (0.1, 0.4):  # box side as a share of the plot: about 5% and 20% of the points
+                selections = []
+                counts = []
+                for index in range(repeats):
+                    box = page.locator(".js-plotly-plot .draglayer .nsewdrag").first.bounding_box()
+                    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+                    page.locator('.modebar-btn[data-val="select"]').first.click()
+                    low = 0.3 + 0.01 * index
+                    page.mouse.move(box["x"] + box["width"] * low, box["y"] + box["height"] * low)
+                    page.mouse.down()
+                    page.mouse.move(box["x"] + box["width"] * (low + fraction), box["y"] + box["height"] * (low + fraction), steps=8)
+                    started = time.perf_counter()
+                    page.mouse.up()
+                    caption = page.get_by_text(re.compile(r"^[\d,]+ selected")).first
+                    caption.wait_for(state="visible")
+                    page.wait_for_function(
+                        "() => document.querySelector('[data-testid=\"stApp\"]')?.getAttribute('data-test-script-state') !== 'running'"
+                    )
+                    selections.append(time.perf_counter() - started)
+                    counts.append(int(caption.inner_text().split(" ")[0].replace(",", "")))
+                    page.reload()  # a new session: nothing selected
+                    page.wait_for_selector(".js-plotly-plot .draglayer .nsewdrag")
+                rows.append(
+                    (
+                        f"browser: box of ~{statistics.median(counts):,.0f} points -> linked table shown",
+                        statistics.median(selections),
+                        f"mouse-up to table, median of {repeats}",
+                    )
                 )
-                selections.append(time.perf_counter() - started)
-                page.reload()
-                page.wait_for_selector(".js-plotly-plot .draglayer .nsewdrag")
-            rows.append(("browser: box selection -> linked table shown", statistics.median(selections), f"median of {repeats}"))
             browser.close()
     finally:
         os.killpg(server.pid, signal.SIGTERM)
