@@ -27,6 +27,9 @@ def analyses_table(cache_root: str) -> pl.DataFrame:
     return _listing(cache_root, version)
 
 
+SWITCHER = "_w_sidebar_analysis"
+
+
 def analysis_sidebar(analysis: Analysis | None) -> None:
     table = analyses_table(str(state.cache_root()))
     with st.sidebar:
@@ -42,19 +45,21 @@ def analysis_sidebar(analysis: Analysis | None) -> None:
         if table.height > 1:
             paths = table["path"].to_list()
             names = dict(zip(paths, table["name"].to_list(), strict=True))
-            current = state.current_analysis()
-            index = paths.index(str(current.path)) if current is not None and str(current.path) in paths else None
-            chosen = st.selectbox(
+            # The widget shows the open analysis whichever page opened it; a change here opens another.
+            if analysis is not None and str(analysis.path) in names:
+                st.session_state[SWITCHER] = str(analysis.path)
+
+            def switch() -> None:
+                state.set_analysis(st.session_state[SWITCHER])
+
+            st.selectbox(
                 "Switch analysis",
                 paths,
-                index=index,
                 format_func=lambda path: names.get(path, path),
-                key="_w_sidebar_analysis",
+                key=SWITCHER,
+                on_change=switch,
                 placeholder="Choose an analysis",
             )
-            if chosen and (current is None or chosen != str(current.path)):
-                state.set_analysis(chosen)
-                st.rerun()
         manual = len(st.session_state.get(state.MANUAL_REMOVE, [])) + len(st.session_state.get(state.MANUAL_KEEP, []))
         if manual:
             st.caption(f"{manual:,} manual filter choices kept for Filter & export.")

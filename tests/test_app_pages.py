@@ -274,3 +274,22 @@ def test_word_labels_are_understood(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     assert at.dataframe[0].value["auroc"].max() > 0.7
     open_page(at, "export")
     assert any(metric.label == "Rows with label = harmful removed" for metric in at.metric)
+
+
+def test_the_sidebar_follows_and_switches_the_analysis(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    first = write_synthetic_analysis(tmp_path / "analyses" / "first", 200, n_features=400, seed=1)
+    second = write_synthetic_analysis(tmp_path / "analyses" / "second", 200, n_features=400, seed=2)
+    monkeypatch.setenv("ANALYSIS_CACHE_DIR", str(tmp_path))
+    at = make_app()
+    at.run()
+    opened = at.session_state["analysis_path"]
+    other = str(first if opened == str(second) else second)
+    # Opening another analysis elsewhere (the home page) moves the sidebar along, and it stays.
+    at.session_state["analysis_path"] = other
+    at.run()
+    at.run()
+    assert at.session_state["analysis_path"] == other
+    assert at.sidebar.selectbox[0].value == other
+    at.sidebar.selectbox[0].set_value(opened).run()
+    assert at.session_state["analysis_path"] == opened
+    assert at.query_params["analysis"] == Path(opened).name
