@@ -145,5 +145,5 @@ def nearest_toxic(analysis: Analysis, row: dict) -> pl.DataFrame:
     if not ids:
         return pl.DataFrame()
     pairs = pl.DataFrame({"id": [str(item) for item in ids], "similarity": [float(value) for value in sims][: len(ids)]})
-    texts = analysis.samples.select("id", "cluster", truncate_expr("text", 200))
-    return pairs.join(texts, on="id", how="left").select("id", "similarity", "cluster", "text")
+    texts = analysis.samples.filter(pl.col("id").is_in(pairs["id"].implode())).select("id", "cluster", truncate_expr("text", 200))
+    return pairs.join(texts, on="id", how="left", maintain_order="left").select("id", "similarity", "cluster", "text")
