@@ -119,7 +119,10 @@ def encode_samples(
     d_sae = codes.shape[1]
     tk = min(token_top_k, d_sae)
     token_values, token_features = codes.topk(tk, dim=1)
-    pooled_owner, pooled_codes, pooled_acts = owner[mask], codes[mask], acts[mask]
+    if bool(mask.all()):
+        pooled_owner, pooled_codes, pooled_acts = owner, codes, acts
+    else:
+        pooled_owner, pooled_codes, pooled_acts = owner[mask], codes[mask], acts[mask]
     n = len(sample_acts)
     per_sample = torch.bincount(pooled_owner, minlength=n).clamp(min=1).unsqueeze(1).float()
     if pooling == "mean":
@@ -150,7 +153,7 @@ def encode_all(
     pooling: str,
     pooled_top_k: int,
     token_top_k: int,
-    batch_tokens: int = 32_768,
+    batch_tokens: int = 16_384,
     progress: bool = True,
 ) -> EncodedBatch:
     """`encode_samples` over groups of whole samples, so memory stays bounded."""

@@ -17,18 +17,21 @@ import numpy as np
 from .config import SaeTrainingConfig
 
 
-def _activation_batches(acts: Any, batch_size: int, seed: int) -> Iterator[Any]:
-    """Endless shuffled batches of token activations (new permutation each epoch)."""
+def _activation_batches(acts: Any, rows: Any, batch_size: int, seed: int) -> Iterator[Any]:
+    """Endless shuffled batches of the token activations at `rows` (new order each epoch).
+
+    Batches are gathered by index, so the (large) activation matrix is never copied whole.
+    """
     import torch
 
     generator = torch.Generator().manual_seed(seed)
-    n = acts.shape[0]
+    n = len(rows)
     while True:
-        order = torch.randperm(n, generator=generator)
+        order = rows[torch.randperm(n, generator=generator)]
         for start in range(0, n - batch_size + 1, batch_size):
             yield acts[order[start : start + batch_size]].float()
         if n < batch_size:
-            yield acts[torch.randint(0, n, (batch_size,), generator=generator)].float()
+            yield acts[rows[torch.randint(0, n, (batch_size,), generator=generator)]].float()
 
 
 def train_sae(
@@ -59,8 +62,8 @@ def train_sae(
         raise ValueError(f"only {n_tokens} tokens to train an SAE on: at least 64 are needed")
     order = torch.randperm(n_tokens, generator=torch.Generator().manual_seed(cfg.seed))
     n_heldout = min(20_000, max(32, n_tokens // 20))
-    heldout, train = acts[order[:n_heldout]].float(), acts[order[n_heldout:]]
-    batch_size = min(cfg.batch_size, train.shape[0])
+    heldout, train_rows = acts[order[:n_heldout]].float(), order[n_heldout:]
+    batch_size = min(cfg.batch_size, len(train_rows))
 
     common = dict(
         d_in=d_in,
@@ -93,10 +96,10 @@ def train_sae(
         dead_feature_window=max(total // batch_size // 4, 1),
         feature_sampling_window=max(total // batch_size // 2, 1),
         logger=LoggingConfig(log_to_wandb=False),
-        n_batches_for_norm_estimate=min(50, max(train.shape[0] // batch_size, 1)),
+        n_batches_for_norm_estimate=min(50, max(len(train_rows) // batch_size, 1)),
     )
     started = time.perf_counter()
-    trainer = SAETrainer(cfg=trainer_cfg, sae=sae, data_provider=_activation_batches(train, batch_size, cfg.seed))
+    trainer = SAETrainer(cfg=trainer_cfg, sae=sae, data_provider=_activation_batches(acts, train_rows, batch_size, cfg.seed))
     trained = trainer.fit()
     seconds = time.perf_counter() - started
     out_dir.mkdir(parents=True, exist_ok=True)
