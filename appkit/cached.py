@@ -84,7 +84,7 @@ def sample_map(path: str, color_key: str, feature: int | None, search: str) -> M
     analysis = analysis_at(path)
     points = map_points(path)
     if color_key == CLUSTER_COLOR:
-        color = ColorSpec("category", "Cluster", analysis.samples["cluster"].cast(pl.String), noise_value="-1")
+        color = ColorSpec("category", "Cluster", analysis.samples["cluster"].cast(pl.String), noise_value="-1", label_groups=True)
     elif color_key in analysis.score_columns:
         color = ColorSpec("number", score_label(color_key), analysis.samples[color_key])
     elif color_key.startswith("column:") and color_key.removeprefix("column:") in analysis.samples.columns:

@@ -106,6 +106,7 @@ class ColorSpec:
     values: pl.Series | None = None  # aligned with the frame's rows
     colorscale: str = SCORE_SCALE
     noise_value: str | None = None  # a category shown grey (HDBSCAN noise)
+    label_groups: bool = False  # write each category's name at its center (cluster ids)
 
 
 @dataclass
@@ -209,6 +210,9 @@ def scatter_map(
             add_per_set(part, name, {"color": marker_color, "size": size, "opacity": 0.5 if is_noise else 0.8})
         _shape_legend(figure, size)
         trace_ids.extend(np.array([], dtype=object) for _ in SET_ORDER)
+        if color.label_groups:
+            _group_labels(figure, grouped.filter(pl.col("_group").is_in(top)))
+            trace_ids.append(np.array([], dtype=object))
     else:
         present = data.filter(pl.col("_color").is_not_null() & pl.col("_color").cast(pl.Float64).is_not_nan())
         missing = data.filter(pl.col("_color").is_null() | pl.col("_color").cast(pl.Float64).is_nan())
@@ -239,8 +243,12 @@ def scatter_map(
     if highlight_ids:
         part = data.filter(pl.col("id").is_in(list(highlight_ids)))
         add(part, highlight_name, {"color": "rgba(0,0,0,0)", "size": size + 8, "line": {"color": "#111111", "width": 1.5}, "symbol": "circle-open"})
+    layout = base_layout(title, x_title, y_title, legend_title=color.title if color.kind != "number" else "Set", height=height)
+    # Legend under the plot: category legends run to several rows and would cover the title.
+    layout["legend"].update({"yanchor": "top", "y": -0.08})
+    layout["margin"] = {"l": 40, "r": 20, "t": 50, "b": 110}
     figure.update_layout(
-        **base_layout(title, x_title, y_title, legend_title=color.title if color.kind != "number" else "Set", height=height),
+        **layout,
         dragmode="select",
         uirevision="map",
         hovermode="closest",
@@ -248,6 +256,25 @@ def scatter_map(
     figure.update_xaxes(showgrid=False, zeroline=False, showticklabels=False)
     figure.update_yaxes(showgrid=False, zeroline=False, showticklabels=False)
     return MapFigure(figure, trace_ids)
+
+
+def _group_labels(figure: go.Figure, grouped: pl.DataFrame) -> None:
+    """Each group's name at its median position, so clusters can be named on the map itself."""
+    centers = grouped.group_by("_group").agg(pl.col("x").median(), pl.col("y").median()).sort("_group")
+    if centers.is_empty():
+        return
+    figure.add_trace(
+        go.Scatter(
+            x=centers["x"].to_numpy(),
+            y=centers["y"].to_numpy(),
+            mode="text",
+            text=centers["_group"].to_numpy().astype(str),
+            textfont={"size": 15, "color": "#111111", "family": "Arial Black, sans-serif"},
+            name="labels",
+            showlegend=False,
+            hoverinfo="skip",
+        )
+    )
 
 
 def _shape_legend(figure: go.Figure, size: float) -> None:
