@@ -183,6 +183,14 @@ def test_main_flow(page, server: str, analysis_dir: Path, tmp_path: Path) -> Non
     page.get_by_test_id("stDataFrame").first.wait_for(state="visible")  # the linked table
     shot(page, "map-selection")
 
+    # Pick the first row of the linked table: the detail pane explains that sample.
+    table = page.get_by_test_id("stDataFrame").first.bounding_box()
+    page.mouse.click(table["x"] + 14, table["y"] + 35 + 17)  # the row-selection cell of row 1
+    wait_idle(page)
+    page.get_by_text("Why it scores this way").wait_for(state="visible")
+    page.get_by_text("Nearest toxic-reference samples").wait_for(state="visible")
+    shot(page, "map-detail")
+
     go_to(page, "Feature map")
     page.locator(".js-plotly-plot").first.wait_for(state="visible")
     page.get_by_text("Samples where feature", exact=False).first.wait_for(state="visible")
