@@ -8,15 +8,13 @@ run (`bind`). A view can be shared as a link: `analysis`, `page`, `color`, `scor
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
 import streamlit as st
 
 from analysis.artifacts import Analysis, AnalysisNotFound
-
-REPO_ROOT = Path(__file__).resolve().parent.parent
+from analysis.cache import default_cache_root
 
 ANALYSIS = "analysis_path"
 COLOR = "color_by"
@@ -33,8 +31,8 @@ DEFAULT_RULE: dict[str, Any] = {"mode": "top_percent", "top_percent": 5.0, "thre
 
 
 def cache_root() -> Path:
-    """`ANALYSIS_CACHE_DIR` when set, else `cache/` in the repository."""
-    return Path(os.environ.get("ANALYSIS_CACHE_DIR", REPO_ROOT / "cache")).resolve()
+    """`ANALYSIS_CACHE_DIR` when set, else `cache/` in the repository (the CLI's rule too)."""
+    return default_cache_root()
 
 
 def ensure_defaults() -> None:
