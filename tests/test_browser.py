@@ -1,9 +1,11 @@
 """The main flow in a real browser: map, box selection, linked table, filter, export download.
 
 Starts `streamlit run app.py` on a free port and drives Debian's chromium with Playwright.
-The analysis under test is a synthetic one unless `BROWSER_TEST_ANALYSIS` names an
-analysis folder (e.g. the demo: `cache/analyses/<name>`). Screenshots of the map, the
-feature page, the proximity page and the export go to docs/screenshots/.
+The analysis under test is the embedded demo (built with `python -m analysis demo` into the
+cache when it is not there yet) unless `BROWSER_TEST_ANALYSIS` names another analysis folder
+or `synthetic`. Screenshots of the map, the feature page, the proximity page and the export
+go to tests/artifacts/screenshots/ (git-ignored), or to the folder `BROWSER_SCREENSHOTS`
+names (`docs/screenshots` refreshes the README's pictures).
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
-SCREENSHOTS = ROOT / "docs" / "screenshots"
+SCREENSHOTS = ROOT / os.environ.get("BROWSER_SCREENSHOTS", "tests/artifacts/screenshots")
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -42,6 +44,15 @@ VIEWPORT = {"width": 1600, "height": 1800}  # tall: Streamlit scrolls inside the
 pytestmark = pytest.mark.browser
 
 
+def _demo_analysis() -> str:
+    """The demo analysis folder, built first when the cache lacks it (minutes, once)."""
+    result = subprocess.run(
+        [sys.executable, "-m", "analysis", "demo", "--quiet"], cwd=ROOT, capture_output=True, text=True, timeout=1800
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return result.stdout.strip().splitlines()[-1]
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -50,8 +61,8 @@ def free_port() -> int:
 
 @pytest.fixture(scope="module")
 def analysis_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    chosen = os.environ.get("BROWSER_TEST_ANALYSIS")
-    if chosen:
+    chosen = os.environ.get("BROWSER_TEST_ANALYSIS") or _demo_analysis()
+    if chosen != "synthetic":
         folder = Path(chosen).resolve()
         assert (folder / "manifest.json").is_file(), f"{chosen} is not an analysis folder"
         cache = tmp_path_factory.mktemp("browser-cache")
