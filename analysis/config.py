@@ -73,7 +73,7 @@ class ProximityConfig:
     k_neighbors: int = 10
     fdr_alpha: float = 0.05
     min_toxic_count: int = 3
-    default_score: str = "score_knn"
+    default_score: str = "score_decoder_proximity_excl"
     probe_c: float = 1.0
     seed: int = 0
 
