@@ -434,7 +434,13 @@ def _write_proximity(
     out: Path,
     d_sae: int,
 ) -> tuple[dict[str, Any], list[str]]:
-    from .proximity import enrichment_table, feature_table, score_samples
+    from .proximity import (
+        comparison_set,
+        enrichment_table,
+        feature_table,
+        latent_proximity,
+        score_samples,
+    )
 
     cfg = config.proximity
     samples = loaded.samples
@@ -459,8 +465,6 @@ def _write_proximity(
     )
     toxic_clusters = sample_clusters.filter(pl.col("is_toxic_cluster"))["cluster"].to_list()
     result = score_samples(codes, sets, ids, sample_labels, toxic_clusters, decoder_unit, toxic_latents, cfg)
-
-    from .proximity import latent_proximity
 
     proximity = latent_proximity(decoder_unit, toxic_latents)
     feature_positions = pl.DataFrame({"feature": active_features, "x": feature_xy[:, 0], "y": feature_xy[:, 1], "cluster": feature_labels})
@@ -525,8 +529,6 @@ def _write_proximity(
         "feature_clusters": int((feature_clusters["cluster"] >= 0).sum()),
         "toxic_feature_clusters": int(feature_clusters["is_toxic_cluster"].sum()),
     }
-    from .proximity import comparison_set
-
     notes = [f"toxic latents contrasted with the {comparison_set(sets)} set", *result.notes]
     return counts, notes
 
