@@ -83,8 +83,12 @@ def exact_knn(points: np.ndarray, n_neighbors: int, metric: str) -> tuple[np.nda
             points, n_neighbors, metric, {}, False, np.random.RandomState(0), low_memory=True
         )
         return indices, distances, None
+    from sklearn import config_context
+
     search = NearestNeighbors(n_neighbors=n_neighbors, metric=metric, algorithm="brute", n_jobs=-1).fit(points)
-    distances, indices = search.kneighbors(points)
+    # sklearn's default 1 GB working memory for distance chunks would dominate the peak
+    with config_context(working_memory=128):
+        distances, indices = search.kneighbors(points)
     return indices.astype(np.int32), distances.astype(np.float32), None
 
 

@@ -38,6 +38,7 @@ import polars as pl
 REPOSITORY_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPOSITORY_ROOT))
 
+from analysis.config import ExtractConfig, SaeTrainingConfig  # noqa: E402
 from bench import tasks as task_builder  # noqa: E402
 from bench.results import replace_section, to_markdown  # noqa: E402
 
@@ -393,11 +394,12 @@ def step_table(rows: list[dict]) -> pl.DataFrame:
     )
 
 
-# MiniLM-L6 (the embedded default): 6 layers, hidden 384, MLP 1536. Its non-embedding
-# parameters set the forward cost per token (embedding lookups cost no multiplications).
-ENCODER_LAYERS, ENCODER_HIDDEN, ENCODER_MLP = 6, 384, 1536
+# MiniLM-L6 (the embedded default): hidden 384, MLP 1536; the pipeline runs only the layers
+# up to the one it reads. Non-embedding parameters set the forward cost per token
+# (embedding lookups cost no multiplications).
+ENCODER_LAYERS, ENCODER_HIDDEN, ENCODER_MLP = ExtractConfig().layer, 384, 1536
 ENCODER_PARAMS = ENCODER_LAYERS * (4 * ENCODER_HIDDEN**2 + 2 * ENCODER_HIDDEN * ENCODER_MLP)
-SAE_TRAINING_TOKENS = 400_000  # config default: SaeTrainingConfig.training_tokens
+SAE_TRAINING_TOKENS = SaeTrainingConfig().training_tokens
 # LLM-as-a-judge, assumed (nothing here runs one): an 8B dense judge, a 200-token
 # instruction template around each sample, a 10-token verdict without reasoning.
 JUDGE_PARAMS, JUDGE_TEMPLATE_TOKENS, JUDGE_OUTPUT_TOKENS = 8.0e9, 200, 10
@@ -429,7 +431,7 @@ def compute_comparison(row: dict) -> pl.DataFrame:
             },
             {
                 "quantity": "forward passes per 1,000 samples",
-                "filter": f"{windows_per_sample * 1000:.0f} (22M-param encoder)",
+                "filter": f"{windows_per_sample * 1000:.0f} ({ENCODER_LAYERS} layers of a 22M-param encoder)",
                 "llm_judge": f"{1000 * (1 + JUDGE_OUTPUT_TOKENS):.0f} (1 prefill + 10 decode, 8B)",
                 "source": "measured / assumed",
             },
