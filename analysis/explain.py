@@ -20,20 +20,14 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-EXPLAINED_SCORES = (
-    "score_toxic_activation",
-    "score_decoder_proximity",
-    "score_decoder_proximity_excl",
-    "score_knn",
-    "score_cluster_distance",
-    "score_probe",
-)
+from .config import ProximityConfig
+from .proximity import SCORE_COLUMNS as EXPLAINED_SCORES
 
 
 def resolve_score(analysis: Any, score_name: str) -> str:
     """`score` stands for the family the manifest names as the default."""
     if score_name == "score":
-        return analysis.manifest.get("default_score", "score_knn")
+        return analysis.manifest.get("default_score", ProximityConfig().default_score)
     if score_name not in EXPLAINED_SCORES:
         raise ValueError(f"no explanation for {score_name!r}; known: score, {', '.join(EXPLAINED_SCORES)}")
     return score_name
