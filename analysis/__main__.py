@@ -33,7 +33,7 @@ def _add_build_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--sae-architecture", choices=["topk", "jumprelu"], default=None)
     parser.add_argument("--training-tokens", type=int, default=None)
     parser.add_argument("--min-cluster-size", type=int, default=None)
-    parser.add_argument("--min-samples", type=int, default=None)
+    parser.add_argument("--min-samples", type=int, default=None, help="HDBSCAN min_samples (0: same as the min cluster size)")
     parser.add_argument("--neighbors", type=int, default=None, help="UMAP n_neighbors")
     parser.add_argument("--default-score", default=None)
     parser.add_argument("--device", default=None, help="cpu, cuda, ... (default: cuda when available)")
@@ -60,7 +60,8 @@ def config_from_args(args: argparse.Namespace):
     )
     clusters = replace(
         config.clusters,
-        **{k: v for k, v in {"min_cluster_size": args.min_cluster_size, "min_samples": args.min_samples}.items() if v is not None},
+        **{k: v for k, v in {"min_cluster_size": args.min_cluster_size}.items() if v is not None},
+        **({"min_samples": args.min_samples or None} if args.min_samples is not None else {}),
     )
     geometry = replace(config.geometry, **({"n_neighbors": args.neighbors} if args.neighbors else {}))
     proximity = replace(config.proximity, **({"default_score": args.default_score} if args.default_score else {}))

@@ -158,7 +158,7 @@ class Analysis:
 
     @cached_property
     def score_columns(self) -> list[str]:
-        return [name for name in self.samples.columns if name.startswith("score")]
+        return [name for name in self.samples.columns if name == "score" or name.startswith("score_")]
 
     @property
     def default_score(self) -> str | None:
@@ -173,7 +173,7 @@ class Analysis:
         return [
             name
             for name in self.samples.columns
-            if name not in CONTRACT_SAMPLE_COLUMNS and not name.startswith("score")
+            if name not in CONTRACT_SAMPLE_COLUMNS and name not in self.score_columns
         ]
 
     @cached_property

@@ -8,7 +8,7 @@ from typing import Any
 DEFAULT_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
 
 # Bump when a step's code changes what it writes, so old cache folders are not reused.
-STEP_VERSIONS = {"extract": 1, "geometry": 1, "clusters": 1, "proximity": 1}
+STEP_VERSIONS = {"extract": 2, "geometry": 1, "clusters": 1, "proximity": 1}
 
 
 @dataclass(frozen=True)
@@ -62,7 +62,7 @@ class ClusterConfig:
     """HDBSCAN on the low-dimensional UMAP of samples and of features."""
 
     min_cluster_size: int = 0  # 0: chosen from the number of samples (see geometry.auto_min_cluster_size)
-    min_samples: int | None = None
+    min_samples: int | None = 5  # lower than min_cluster_size: 30 clusters instead of 5 on the demo
     feature_min_cluster_size: int = 8
 
 

@@ -279,7 +279,7 @@ def evaluate(
             f"every labelled training row has {label_column} == {positive!r}: nothing to compare"
         )
 
-    score_columns = [c for c in samples.columns if c.startswith("score")]
+    score_columns = [c for c in samples.columns if c == "score" or c.startswith("score_")]
     scores = {c: train[c].cast(pl.Float64).to_numpy() for c in score_columns}
     kinds = dict.fromkeys(score_columns, KIND_SCORE)
     notes: list[str] = []

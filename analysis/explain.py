@@ -62,7 +62,7 @@ def explain_sample(analysis: Any, sample_id: str, score_name: str = "score", top
     info = analysis.features.select(
         "feature", "is_toxic", "top_tokens", "toxic_proximity", "nearest_toxic_feature", "probe_weight"
     )
-    frame = pl.DataFrame({"feature": features.astype(np.int32), "activation": values}).join(info, on="feature", how="left")
+    frame = pl.DataFrame({"feature": features.astype(np.int32), "activation": values}).join(info, on="feature", how="left", maintain_order="left")
     is_toxic = frame["is_toxic"].fill_null(False).to_numpy()
     proximity = frame["toxic_proximity"].fill_null(0.0).to_numpy()
     mass = max(values.sum(), 1e-12)

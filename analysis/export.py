@@ -229,6 +229,7 @@ class _Plan:
     analysis_id: str
     analysis_manifest_sha256: str
     analysis_build_command: str | None
+    analysis_build: dict[str, Any] | None
     input_path: Path
     input_format: str
     input_sha256: str
@@ -314,6 +315,11 @@ def _plan(analysis_dir: Path, rule: FilterRule) -> _Plan:
         analysis_id=str(manifest.get("analysis_id") or analysis_dir.name),
         analysis_manifest_sha256=manifest_sha,
         analysis_build_command=manifest.get("command"),
+        analysis_build=(
+            {"name": manifest.get("name"), "inputs": manifest["inputs"], "config": manifest["config"], "analysis_id": manifest["analysis_id"]}
+            if "config" in manifest and "analysis_id" in manifest
+            else None
+        ),
         input_path=input_path,
         input_format=input_format,
         input_sha256=actual_sha,
@@ -483,6 +489,8 @@ def _manifest(
             "path": str(plan.analysis_dir),
             "manifest_sha256": plan.analysis_manifest_sha256,
             "build_command": plan.analysis_build_command,
+            # what `reapply` needs to rebuild the analysis when its folder is gone
+            "build": plan.analysis_build,
         },
         "train_input": {
             "path": str(plan.input_path),
@@ -575,11 +583,31 @@ def export(
     return _build_atomically(out_dir, build)
 
 
+def _rebuild_analysis(analysis: dict[str, Any], missing_dir: Path) -> Path:
+    """Rebuild a missing analysis from what the export manifest recorded about it."""
+    build_info = analysis.get("build")
+    if not build_info:
+        how = analysis.get("build_command") or (
+            "`python -m analysis build` with the inputs and parameters of that analysis"
+        )
+        raise FileNotFoundError(
+            f"analysis {analysis['id']} is missing (expected at {missing_dir}); rebuild it with: {how}"
+        )
+    from .pipeline import build_from_manifest
+
+    rebuilt = build_from_manifest(build_info, cache_root=missing_dir.parent.parent, progress=False)
+    if json.loads((rebuilt / MANIFEST).read_text(encoding="utf-8")).get("analysis_id") != analysis["id"]:
+        raise ExportError(f"rebuilding analysis {analysis['id']} gave another analysis ({rebuilt.name})")
+    return rebuilt
+
+
 def reapply(manifest_path: str | Path, out_dir: str | Path) -> Path:
     """Re-run the export described by an export `manifest.json` into the new folder `out_dir`.
 
     Checks that the analysis folder and the training input are the ones the export used
-    (sha256 of the analysis manifest and of the input), then verifies that every data file
+    (the analysis id, or the sha256 of its manifest, and the sha256 of the input); an
+    analysis folder that is gone is rebuilt from the recorded inputs and settings (its
+    step caches make that fast when they still exist). Then verifies that every data file
     comes out byte-identical to the recorded one; raises ExportError (and leaves nothing
     behind) if not. Returns `out_dir`.
     """
@@ -588,15 +616,11 @@ def reapply(manifest_path: str | Path, out_dir: str | Path) -> Path:
     analysis = recorded["analysis"]
     analysis_dir = Path(analysis["path"])
     if not (analysis_dir / MANIFEST).is_file():
-        how = analysis.get("build_command") or (
-            "`python -m analysis build` with the inputs and parameters of that analysis"
-        )
-        raise FileNotFoundError(
-            f"analysis {analysis['id']} is missing (expected at {analysis_dir}); "
-            f"rebuild it with: {how}"
-        )
-    _, manifest_sha = _read_analysis_manifest(analysis_dir)
-    if manifest_sha != analysis["manifest_sha256"]:
+        analysis_dir = _rebuild_analysis(analysis, analysis_dir)
+    current, manifest_sha = _read_analysis_manifest(analysis_dir)
+    # A rebuilt analysis has the same id (hash of inputs and settings) but a new manifest
+    # (creation time, timings); the byte-identity check of the outputs below is the proof.
+    if manifest_sha != analysis["manifest_sha256"] and current.get("analysis_id") != analysis["id"]:
         raise ExportError(
             f"analysis {analysis['id']} at {analysis_dir} is not the one this export used "
             "(its manifest.json changed)"

@@ -61,21 +61,24 @@ def plan_windows(n_tokens: int, capacity: int, stride: int) -> list[tuple[int, i
     """Split n tokens into windows; return (start, keep_from, keep_to) in sample positions.
 
     Each token is kept from the window whose centre is nearest to it, so the kept ranges
-    tile [0, n) exactly once.
+    tile [0, n) exactly once. A stride of a whole window or more becomes 3/4 of the window,
+    so windows always overlap and every token has some context on both sides.
     """
     if n_tokens <= capacity:
         return [(0, 0, n_tokens)]
-    stride = max(1, min(stride, capacity))
+    stride = max(1, stride if stride < capacity else (3 * capacity) // 4)
     starts = list(range(0, n_tokens - capacity, stride)) + [n_tokens - capacity]
-    centres = [s + capacity / 2 for s in starts]
-    plans = []
-    for i, start in enumerate(starts):
-        lo = 0 if i == 0 else int(np.floor((centres[i - 1] + centres[i]) / 2)) + 1
-        hi = n_tokens if i == len(starts) - 1 else int(np.floor((centres[i] + centres[i + 1]) / 2)) + 1
-        lo, hi = max(lo, start), min(hi, start + capacity)
-        if hi > lo:
-            plans.append((start, lo, hi))
-    return plans
+    # boundary between window i and i+1: midway between their centres, inside both windows
+    boundaries = [0]
+    for left, right in zip(starts[:-1], starts[1:], strict=True):
+        middle = (left + right + capacity) // 2 + 1
+        boundaries.append(min(max(middle, right), left + capacity))
+    boundaries.append(n_tokens)
+    return [
+        (start, lo, hi)
+        for start, lo, hi in zip(starts, boundaries[:-1], boundaries[1:], strict=True)
+        if hi > lo
+    ]
 
 
 def make_windows(tokenized: list[TokenizedText], capacity: int, stride: int) -> list[Window]:

@@ -87,7 +87,7 @@ def load_inputs(inputs: BuildInputs) -> LoadedInputs:
             frame = frame.with_columns(
                 pl.when(clashes).then(pl.lit(f"{role}:") + pl.col("id")).otherwise(pl.col("id")).alias("id")
             )
-            if bool(frame["id"].is_in(list(seen)).any()):
+            if bool(frame["id"].is_in(list(seen)).any()) or not frame["id"].is_unique().all():
                 raise InputError(table.path, "ids clash with the training set's even after prefixing the set name")
         seen.update(frame["id"].to_list())
         frames.append(frame)
@@ -110,12 +110,24 @@ class StepKeys:
     analysis: str
 
 
+def local_files_fingerprint(spec: str | None) -> list[list[str]] | None:
+    """sha256 of every file of a local SAE folder, so an SAE retrained in place is not reused."""
+    if spec is None or not Path(spec).expanduser().is_dir():
+        return None
+    from .data import file_sha256
+
+    folder = Path(spec).expanduser()
+    return [[p.name, file_sha256(p)] for p in sorted(folder.iterdir()) if p.is_file()]
+
+
 def step_keys(fingerprint: list[dict[str, str]], config: BuildConfig) -> StepKeys:
     ex = config.extract
     sae_key = stable_hash(
         {"inputs": fingerprint, "model": ex.model, "layer": ex.layer, "window": ex.window, "stride": ex.stride, "training": asdict(ex.sae_training), "v": STEP_VERSIONS["extract"]}
     )
-    extract_key = stable_hash({"inputs": fingerprint, "extract": asdict(ex), "v": STEP_VERSIONS["extract"]})
+    extract_key = stable_hash(
+        {"inputs": fingerprint, "extract": asdict(ex), "sae_files": local_files_fingerprint(ex.sae), "v": STEP_VERSIONS["extract"]}
+    )
     geometry_key = stable_hash({"extract": extract_key, "geometry": asdict(config.geometry), "v": STEP_VERSIONS["geometry"]})
     clusters_key = stable_hash({"geometry": geometry_key, "clusters": asdict(config.clusters), "v": STEP_VERSIONS["clusters"]})
     analysis_key = stable_hash({"clusters": clusters_key, "proximity": asdict(config.proximity), "v": STEP_VERSIONS["proximity"]})
@@ -145,6 +157,14 @@ def _save_safetensors(path: Path, tensors: dict[str, np.ndarray]) -> None:
     save_file({k: np.ascontiguousarray(v) for k, v in tensors.items()}, str(path))
 
 
+def encoder_layer_from_hook(hook: str) -> int:
+    """`encoder.layer.2` (the output of block 2) is hidden-state index 3."""
+    match = re.fullmatch(r"encoder\.layer\.(\d+)", hook or "")
+    if not match:
+        raise ValueError(f"an encoder SAE's hook must look like encoder.layer.N, got {hook!r}")
+    return int(match.group(1)) + 1
+
+
 def run_extract(samples: pl.DataFrame, config: BuildConfig, keys: StepKeys, cache_root: Path, progress: bool) -> Path:
     """Model forward pass, SAE (trained or loaded), encoding and pooling."""
     folder = step_dir(cache_root, "extract", keys.extract)
@@ -170,8 +190,13 @@ def run_extract(samples: pl.DataFrame, config: BuildConfig, keys: StepKeys, cach
     pretrained = None
     if ex.sae is not None:
         pretrained = load_sae(ex.sae, device)
-        model_name = None if ex.model == BuildConfig().extract.model else ex.model
-        source = SaeLensModelSource(pretrained, model_name, ex.window, device)
+        meta = pretrained.cfg.metadata
+        if meta.model_class_name == "AutoModel":
+            # an SAE this tool trained on an encoder: read the encoder the same way again
+            source = EncoderSource(meta.model_name, encoder_layer_from_hook(meta.hook_name), ex.window, device)
+        else:
+            model_name = None if ex.model == BuildConfig().extract.model else ex.model
+            source = SaeLensModelSource(pretrained, model_name, ex.window, device)
     else:
         source = EncoderSource(ex.model, ex.layer, ex.window, device)
     timings["load_model"] = time.perf_counter() - started
@@ -333,17 +358,29 @@ def _versions() -> dict[str, str]:
 
 
 def build_command(inputs: BuildInputs, config: BuildConfig) -> str:
-    ex = config.extract
+    """The command line that rebuilds this analysis (every setting the CLI can express)."""
+    ex, training = config.extract, config.extract.sae_training
     parts = ["python", "-m", "analysis", "build", "--train", str(inputs.train), "--toxic", str(inputs.toxic)]
     if inputs.benign:
         parts += ["--benign", str(inputs.benign)]
-    parts += ["--model", ex.model, "--layer", str(ex.layer), "--pooling", ex.pooling]
     if ex.sae:
         parts += ["--sae", ex.sae]
-    if config.clusters.min_cluster_size:
-        parts += ["--min-cluster-size", str(config.clusters.min_cluster_size)]
-    if config.clusters.min_samples is not None:
-        parts += ["--min-samples", str(config.clusters.min_samples)]
+    flags = {
+        "--model": ex.model,
+        "--layer": ex.layer,
+        "--pooling": ex.pooling,
+        "--pool-tokens": ex.pool_tokens,
+        "--d-sae": training.d_sae,
+        "--k": training.k,
+        "--sae-architecture": training.architecture,
+        "--training-tokens": training.training_tokens,
+        "--min-cluster-size": config.clusters.min_cluster_size,
+        "--min-samples": config.clusters.min_samples if config.clusters.min_samples is not None else 0,
+        "--neighbors": config.geometry.n_neighbors,
+        "--default-score": config.proximity.default_score,
+    }
+    for flag, value in flags.items():
+        parts += [flag, str(value)]
     return shlex.join(parts)
 
 
@@ -469,8 +506,8 @@ def _write_proximity(
     proximity = latent_proximity(decoder_unit, toxic_latents)
     feature_positions = pl.DataFrame({"feature": active_features, "x": feature_xy[:, 0], "y": feature_xy[:, 1], "cluster": feature_labels})
     features = (
-        features.join(feature_positions, on="feature", how="left")
-        .join(_feature_top_tokens(extract_folder / "tokens.parquet"), on="feature", how="left")
+        features.join(feature_positions, on="feature", how="left", maintain_order="left")
+        .join(_feature_top_tokens(extract_folder / "tokens.parquet"), on="feature", how="left", maintain_order="left")
         .with_columns(
             pl.col("cluster").fill_null(-1),
             pl.col("top_tokens").fill_null(""),
@@ -505,7 +542,9 @@ def _write_proximity(
         ],
         how="horizontal",
     ).with_columns(pl.col(default_score).alias("score"))
-    score_cols = [c for c in table.columns if c.startswith("score")]
+    from .proximity import SCORE_COLUMNS
+
+    score_cols = [*SCORE_COLUMNS, "score"]
     front = ["id", "set", "text", "prompt", "response"]
     carried = [c for c in samples.columns if c not in front and c != "response_start"]
     layout = front + carried + ["n_tokens", "n_windows", "x", "y", "cluster"] + score_cols + ["nearest_toxic_cluster", "nearest_toxic_ids", "nearest_toxic_sims"]

@@ -62,6 +62,8 @@ def feature_table(codes: sp.csr_matrix, sets: np.ndarray, cfg: ProximityConfig) 
     log_odds = smoothed_log_odds(a, n_toxic, b, n_other)
     p = fisher_greater(a, a + b, n_toxic, n_toxic + n_other)
     used = np.flatnonzero(np.asarray(active.sum(axis=0)).ravel() > 0)
+    # BH over every latent active in the data (those absent from both compared sets have
+    # p = 1): conservative, and the family does not change with the comparison set
     q = np.ones_like(p)
     q[used] = bh_q(p[used])
     is_toxic = (q < cfg.fdr_alpha) & (log_odds > 0) & (a >= cfg.min_toxic_count)
@@ -143,7 +145,11 @@ def latent_proximity(decoder_unit: np.ndarray, toxic_latents: np.ndarray) -> Lat
     cos = decoder_unit @ decoder_unit[toxic_latents].T
     cos[toxic_latents, np.arange(len(toxic_latents))] = -np.inf
     best = cos.argmax(axis=1)
-    return LatentProximity(cos[np.arange(d_sae), best].clip(-1, 1), toxic_latents[best].astype(np.int32))
+    value = cos[np.arange(d_sae), best]
+    # a lone toxic latent has no other toxic latent to be near
+    alone = ~np.isfinite(value)
+    nearest = np.where(alone, -1, toxic_latents[best]).astype(np.int32)
+    return LatentProximity(np.where(alone, np.nan, value.clip(-1, 1)), nearest)
 
 
 def _top_k_mean_similarity(

@@ -417,7 +417,9 @@ def test_reapply_checks_the_analysis_and_the_input(tmp_path):
 
     manifest_path = analysis_dir / "manifest.json"
     original_manifest = manifest_path.read_bytes()
-    manifest_path.write_bytes(original_manifest + b"\n")
+    other = json.loads(original_manifest)
+    other["analysis_id"] = "another-analysis"
+    manifest_path.write_text(json.dumps(other))
     with pytest.raises(ExportError, match="manifest.json changed"):
         reapply(first / "manifest.json", tmp_path / "second")
     manifest_path.write_bytes(original_manifest)

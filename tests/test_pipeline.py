@@ -219,3 +219,56 @@ def test_cli_build_prints_the_folder_last_and_export_reapply_are_identical(built
         cwd=ROOT, capture_output=True, text=True, timeout=300,
     )
     assert refused.returncode != 0 and "error" in refused.stderr
+
+
+@pytest.mark.parametrize("capacity", [5, 8, 127, 254])
+@pytest.mark.parametrize("stride", [1, 3, 100, 192, 300])
+def test_windows_keep_every_token_exactly_once(capacity, stride):
+    from analysis.models import plan_windows
+
+    for n in range(1, 600, 7):
+        kept = []
+        for start, lo, hi in plan_windows(n, capacity, stride):
+            assert start <= lo < hi <= start + capacity
+            kept.extend(range(lo, hi))
+        assert kept == list(range(n)), (n, capacity, stride)
+
+
+def test_an_input_column_named_like_a_score_is_carried_not_confused(built, tmp_path):
+    rows = [json.loads(line) for line in built["paths"]["train"].read_text().splitlines()]
+    train = tmp_path / "train.jsonl"
+    train.write_text("".join(json.dumps({**row, "scores": i}) + "\n" for i, row in enumerate(rows)))
+    folder = build(BuildInputs(train, built["paths"]["toxic"], built["paths"]["benign"]), small_config(), built["cache"], progress=False)
+    analysis = Analysis.open(folder)
+    assert "scores" in analysis.carried_columns
+    assert "scores" not in analysis.score_columns
+
+
+def test_an_sae_trained_here_can_be_reused_with_sae(built, tmp_path):
+    config = small_config()
+    reuse = replace(config, extract=replace(config.extract, sae=str(built["dir"] / "sae")))
+    folder = build(built["inputs"], reuse, tmp_path / "cache", progress=False)
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert manifest["sae"]["source"] == "local folder"
+    assert manifest["model"]["hook"] == "encoder.layer.2"
+    np.testing.assert_allclose(
+        pl.read_parquet(folder / "samples.parquet")["score_toxic_activation"].to_numpy(),
+        pl.read_parquet(built["dir"] / "samples.parquet")["score_toxic_activation"].to_numpy(),
+        rtol=1e-4, atol=1e-5,
+    )
+
+
+def test_reapply_rebuilds_a_deleted_analysis(built, tmp_path):
+    import shutil
+
+    from analysis.export import FilterRule, export, reapply
+
+    cache = tmp_path / "cache"
+    shutil.copytree(built["cache"] / "steps", cache / "steps")
+    folder = build(built["inputs"], small_config(), cache, name="tiny", progress=False)
+    first = export(folder, FilterRule(top_percent=20), tmp_path / "first")
+    shutil.rmtree(folder)
+    again = reapply(first / "manifest.json", tmp_path / "again")
+    assert (folder / "manifest.json").is_file()
+    for name in ("kept.jsonl", "removed.jsonl", "kept.parquet", "removed.parquet"):
+        assert (first / name).read_bytes() == (again / name).read_bytes(), name
