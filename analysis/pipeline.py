@@ -232,9 +232,8 @@ def run_extract(samples: pl.DataFrame, config: BuildConfig, keys: StepKeys, cach
         activations_table(ids, encoded).write_parquet(tmp / "activations.parquet")
         tokens_table(ids, texts, token_acts, encoded).write_parquet(tmp / "tokens.parquet")
         _save_safetensors(tmp / "embeddings.safetensors", {"raw": encoded.raw_embeddings})
-        directions = decoder_directions(sae)
         active = np.unique(encoded.pooled_features[encoded.pooled_features >= 0]).astype(np.int32)
-        _save_safetensors(tmp / "decoder.safetensors", {"features": active, "directions": directions[active]})
+        _save_safetensors(tmp / "decoder.safetensors", {"features": active, "directions": decoder_directions(sae, active)})
         n_tokens = np.diff(token_acts.offsets).astype(np.int32)
         pl.DataFrame({"id": ids, "n_tokens": n_tokens, "n_windows": token_acts.n_windows}).write_parquet(tmp / "lengths.parquet")
         write_json(
@@ -492,8 +491,7 @@ def _write_proximity(
 
     features = feature_table(codes, sets, cfg)
     toxic_latents = features.filter(pl.col("is_toxic"))["feature"].to_numpy()
-    decoder_unit = np.zeros((d_sae, directions.shape[1]), dtype=np.float32)
-    decoder_unit[active_features] = directions
+    proximity = latent_proximity(d_sae, active_features, directions, toxic_latents)
 
     sample_clusters = enrichment_table(sample_labels, sets == "toxic", codes, cfg, "samples")
     sample_clusters = sample_clusters.with_columns(
@@ -501,9 +499,8 @@ def _write_proximity(
         n_benign=pl.Series([int(((sample_labels == c) & (sets == "benign")).sum()) for c in sample_clusters["cluster"]]),
     )
     toxic_clusters = sample_clusters.filter(pl.col("is_toxic_cluster"))["cluster"].to_list()
-    result = score_samples(codes, sets, ids, sample_labels, toxic_clusters, decoder_unit, toxic_latents, cfg)
+    result = score_samples(codes, sets, ids, sample_labels, toxic_clusters, proximity, toxic_latents, cfg)
 
-    proximity = latent_proximity(decoder_unit, toxic_latents)
     feature_positions = pl.DataFrame({"feature": active_features, "x": feature_xy[:, 0], "y": feature_xy[:, 1], "cluster": feature_labels})
     features = (
         features.join(feature_positions, on="feature", how="left", maintain_order="left")

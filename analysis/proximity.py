@@ -138,18 +138,28 @@ class LatentProximity:
     nearest_toxic: np.ndarray  # [d_sae], -1 when there is no toxic latent
 
 
-def latent_proximity(decoder_unit: np.ndarray, toxic_latents: np.ndarray) -> LatentProximity:
-    d_sae = decoder_unit.shape[0]
-    if len(toxic_latents) == 0:
-        return LatentProximity(np.zeros(d_sae), np.full(d_sae, -1, dtype=np.int32))
-    cos = decoder_unit @ decoder_unit[toxic_latents].T
-    cos[toxic_latents, np.arange(len(toxic_latents))] = -np.inf
+def latent_proximity(
+    d_sae: int, features: np.ndarray, directions: np.ndarray, toxic_latents: np.ndarray
+) -> LatentProximity:
+    """Decoder proximity of every latent to the toxic ones, computed among the active latents.
+
+    `features` are the latents active in the data and `directions` their unit decoder rows;
+    inactive latents never contribute to a score, so they get proximity 0 and no nearest.
+    """
+    to_toxic = np.zeros(d_sae, dtype=np.float32)
+    nearest_toxic = np.full(d_sae, -1, dtype=np.int32)
+    toxic_rows = np.flatnonzero(np.isin(features, toxic_latents))
+    if len(toxic_rows) == 0:
+        return LatentProximity(to_toxic, nearest_toxic)
+    cos = directions @ directions[toxic_rows].T
+    cos[toxic_rows, np.arange(len(toxic_rows))] = -np.inf
     best = cos.argmax(axis=1)
-    value = cos[np.arange(d_sae), best]
+    value = cos[np.arange(len(features)), best]
     # a lone toxic latent has no other toxic latent to be near
     alone = ~np.isfinite(value)
-    nearest = np.where(alone, -1, toxic_latents[best]).astype(np.int32)
-    return LatentProximity(np.where(alone, np.nan, value.clip(-1, 1)), nearest)
+    to_toxic[features] = np.where(alone, np.nan, value.clip(-1, 1))
+    nearest_toxic[features] = np.where(alone, -1, features[toxic_rows][best])
+    return LatentProximity(to_toxic, nearest_toxic)
 
 
 def _top_k_mean_similarity(
@@ -200,7 +210,7 @@ def score_samples(
     ids: np.ndarray,
     labels: np.ndarray,
     toxic_clusters: list[int],
-    decoder_unit: np.ndarray,
+    proximity: LatentProximity,
     toxic_latents: np.ndarray,
     cfg: ProximityConfig,
 ) -> ScoreResult:
@@ -214,7 +224,6 @@ def score_samples(
         notes.append("no latent passed the toxic test: latent-based scores are 0")
 
     toxic_mass = np.asarray(codes[:, toxic_mask].sum(axis=1)).ravel() if toxic_mask.any() else np.zeros(len(ids))
-    proximity = latent_proximity(decoder_unit, toxic_latents)
     including = np.where(toxic_mask, 1.0, proximity.to_toxic)
     excluding = np.where(toxic_mask, 0.0, proximity.to_toxic)
     non_toxic_mass = np.maximum(mass - toxic_mass, 1e-12)

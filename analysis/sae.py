@@ -167,8 +167,13 @@ def load_sae(spec: str, device: str = "cpu") -> Any:
     return SAE.from_pretrained(release, sae_id, device=device)
 
 
-def decoder_directions(sae: Any) -> np.ndarray:
-    """Unit-norm decoder directions, [d_sae, d_in]."""
-    w = sae.W_dec.detach().float().cpu().numpy()
+def decoder_directions(sae: Any, latents: np.ndarray | None = None) -> np.ndarray:
+    """Unit-norm decoder directions of `latents` (all when None), [n, d_in]."""
+    import torch
+
+    w = sae.W_dec.detach()
+    if latents is not None:
+        w = w[torch.as_tensor(np.asarray(latents), dtype=torch.long, device=w.device)]
+    w = w.float().cpu().numpy()
     norms = np.linalg.norm(w, axis=1, keepdims=True)
     return w / np.maximum(norms, 1e-12)
