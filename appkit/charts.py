@@ -134,6 +134,20 @@ class MapFigure:
         return found
 
 
+def scatter_trace(part: pl.DataFrame, name: str, hovertext: np.ndarray, marker: dict, hovertemplate: str, **extra) -> go.Scattergl:
+    """One WebGL marker trace of the rows of `part` (columns `x`, `y`) for the maps."""
+    return go.Scattergl(
+        x=part["x"].to_numpy(),
+        y=part["y"].to_numpy(),
+        mode="markers",
+        name=name,
+        hovertext=hovertext,
+        hovertemplate=hovertemplate,
+        marker=marker,
+        **extra,
+    )
+
+
 def scatter_map(
     frame: pl.DataFrame,
     color: ColorSpec,
@@ -160,16 +174,9 @@ def scatter_map(
         if part.is_empty():
             return
         figure.add_trace(
-            go.Scattergl(
-                x=part["x"].to_numpy(),
-                y=part["y"].to_numpy(),
-                mode="markers",
-                name=name,
-                hovertext=part["hover"].to_numpy().astype(str),
-                hovertemplate=hovertemplate,
-                marker=marker,
-                legendgroup=legendgroup,
-                showlegend=showlegend,
+            scatter_trace(
+                part, name, part["hover"].to_numpy().astype(str), marker, hovertemplate,
+                legendgroup=legendgroup, showlegend=showlegend,
             )
         )
         trace_ids.append(part["id"].to_numpy())

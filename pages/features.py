@@ -8,7 +8,14 @@ import polars as pl
 import streamlit as st
 
 from appkit import cached, nav, state
-from appkit.charts import SET_COLORS, SET_LABELS, base_layout, marker_size, show_chart
+from appkit.charts import (
+    SET_COLORS,
+    SET_LABELS,
+    base_layout,
+    marker_size,
+    scatter_trace,
+    show_chart,
+)
 from appkit.text import escape_expr, highlighted_html, token_activation
 
 MAP_KEY = "feature_map"
@@ -56,14 +63,9 @@ def feature_map(path: str) -> tuple[go.Figure, list[np.ndarray]]:
             ).alias("hover")
         )["hover"]
         figure.add_trace(
-            go.Scattergl(
-                x=part["x"].to_numpy(),
-                y=part["y"].to_numpy(),
-                mode="markers",
-                name=name,
-                hovertext=hover.to_numpy(),
-                hovertemplate="%{hovertext}<extra></extra>",
-                marker={**marker, "size": size + (2 if name == "Toxic feature" else 0), "opacity": 0.85},
+            scatter_trace(
+                part, name, hover.to_numpy(), {**marker, "size": size + (2 if name == "Toxic feature" else 0), "opacity": 0.85},
+                "%{hovertext}<extra></extra>",
             )
         )
         trace_features.append(part["feature"].to_numpy())
