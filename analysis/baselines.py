@@ -21,6 +21,8 @@ from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import MaxAbsScaler, normalize
 
+from .geometry import activation_matrix as sparse_activation_matrix  # noqa: F401  (public name kept)
+
 DEFAULT_NEIGHBOURS = 10
 PROBE_FOLDS = 5
 
@@ -143,25 +145,6 @@ def embedding_knn_scores(
         None if benign_embeddings is None else np.asarray(benign_embeddings, dtype=np.float32),
         k,
     )
-
-
-def sparse_activation_matrix(activations: pl.DataFrame, ids: Sequence[str]) -> sp.csr_matrix:
-    """CSR matrix [len(ids), n_latents] of pooled SAE activations, rows in ``ids`` order.
-
-    ``activations`` has the columns of ``activations.parquet`` (id, features, values); ids
-    without a row there get an empty row.
-    """
-    order = pl.DataFrame({"id": list(ids)}, schema={"id": pl.String}).with_row_index("row")
-    entries = (
-        order.join(activations.select("id", "features", "values"), on="id", how="inner")
-        .explode("features", "values")
-        .drop_nulls("features")
-    )
-    rows = entries["row"].to_numpy()
-    columns = entries["features"].to_numpy().astype(np.int64)
-    values = entries["values"].to_numpy().astype(np.float32)
-    n_latents = int(columns.max()) + 1 if columns.size else 1
-    return sp.csr_matrix((values, (rows, columns)), shape=(len(ids), n_latents))
 
 
 def probe_cv_scores(

@@ -42,13 +42,13 @@ def _sparse_row(analysis: Any, sample_id: str) -> tuple[np.ndarray, np.ndarray]:
 
 def _unit_vectors(analysis: Any, ids: list[str]) -> dict[int, float]:
     """Mean of the unit-norm sparse codes of `ids`, as {latent: value}."""
-    rows = analysis.activations.filter(pl.col("id").is_in(ids))
-    total: dict[int, float] = {}
-    for features, values in zip(rows["features"].to_list(), rows["values"].to_list(), strict=True):
-        norm = float(np.linalg.norm(values)) or 1.0
-        for f, v in zip(features, values, strict=True):
-            total[f] = total.get(f, 0.0) + v / norm / max(rows.height, 1)
-    return total
+    from .geometry import activation_matrix, l2_normalize_rows
+
+    if not ids:
+        return {}
+    mean = np.asarray(l2_normalize_rows(activation_matrix(analysis.activations, ids)).mean(axis=0)).ravel()
+    latents = np.flatnonzero(mean)
+    return dict(zip(latents.tolist(), mean[latents].tolist(), strict=True))
 
 
 def explain_sample(analysis: Any, sample_id: str, score_name: str = "score", top: int = 15) -> pl.DataFrame:

@@ -9,18 +9,33 @@ from __future__ import annotations
 
 import math
 import warnings
+from collections.abc import Sequence
 
 import numpy as np
+import polars as pl
 import scipy.sparse as sp
 
 from .config import GeometryConfig
 
 
-def sparse_codes(features: np.ndarray, values: np.ndarray, d_sae: int) -> sp.csr_matrix:
-    """Padded top-k (features, values) rows as a CSR matrix [n, d_sae]; -1 = padding."""
-    valid = features >= 0
-    rows = np.repeat(np.arange(features.shape[0]), valid.sum(axis=1))
-    return sp.csr_matrix((values[valid].astype(np.float32), (rows, features[valid])), shape=(features.shape[0], d_sae))
+def activation_matrix(activations: pl.DataFrame, ids: Sequence[str], n_latents: int | None = None) -> sp.csr_matrix:
+    """CSR matrix [len(ids), n_latents] of pooled SAE activations, rows in ``ids`` order.
+
+    ``activations`` has the columns of ``activations.parquet`` (id, features, values); ids
+    without a row there get an empty row. ``n_latents`` defaults to the largest latent + 1.
+    """
+    order = pl.DataFrame({"id": list(ids)}, schema={"id": pl.String}).with_row_index("row")
+    entries = (
+        order.join(activations.select("id", "features", "values"), on="id", how="inner")
+        .explode("features", "values")
+        .drop_nulls("features")
+    )
+    rows = entries["row"].to_numpy()
+    columns = entries["features"].to_numpy().astype(np.int64)
+    values = entries["values"].to_numpy().astype(np.float32)
+    if n_latents is None:
+        n_latents = int(columns.max()) + 1 if columns.size else 1
+    return sp.csr_matrix((values, (rows, columns)), shape=(len(ids), n_latents))
 
 
 def l2_normalize_rows(matrix):

@@ -253,16 +253,10 @@ def run_extract(samples: pl.DataFrame, config: BuildConfig, keys: StepKeys, cach
 
 
 def _codes(extract_folder: Path, d_sae: int):
-    from .geometry import sparse_codes
+    from .geometry import activation_matrix
 
     acts = pl.read_parquet(extract_folder / "activations.parquet")
-    width = max(int(acts["features"].list.len().max() or 1), 1)
-    features = np.full((acts.height, width), -1, dtype=np.int32)
-    values = np.zeros((acts.height, width), dtype=np.float32)
-    for row, (f, v) in enumerate(zip(acts["features"].to_list(), acts["values"].to_list(), strict=True)):
-        features[row, : len(f)] = f
-        values[row, : len(v)] = v
-    return sparse_codes(features, values, d_sae)
+    return activation_matrix(acts, acts["id"].to_list(), d_sae)
 
 
 def _decoder(extract_folder: Path) -> tuple[np.ndarray, np.ndarray]:
