@@ -218,7 +218,7 @@ def run_extract(samples: pl.DataFrame, config: BuildConfig, keys: StepKeys, cach
             if not is_complete(sae_folder):
                 with atomic_dir(sae_folder) as sae_tmp:
                     meta = {"model_name": ex.model, "hook_name": source.hook, "model_class_name": "AutoModel", "context_size": ex.window, "prepend_bos": False}
-                    stats = train_sae(token_acts.values, ex.sae_training, sae_tmp / "sae", meta, device)
+                    stats = train_sae(token_acts.values, token_acts.offsets, ex.sae_training, sae_tmp / "sae", meta, device)
                     write_json(sae_tmp / "step.json", {"training": stats, "config": asdict(ex.sae_training)})
             sae = load_sae_from_disk(sae_folder / "sae", device)
             link_or_copy(sae_folder / "sae", tmp / "sae")

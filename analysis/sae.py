@@ -34,8 +34,71 @@ def _activation_batches(acts: Any, rows: Any, batch_size: int, seed: int) -> Ite
             yield acts[rows[torch.randint(0, n, (batch_size,), generator=generator)]].float()
 
 
+def heldout_texts(offsets: np.ndarray, share: float, max_tokens: int, seed: int) -> np.ndarray:
+    """Whole texts held out of SAE training: a seeded random set covering about `share` of the
+    tokens (at most `max_tokens`), so the explained variance is measured on unseen texts."""
+    counts = np.diff(np.asarray(offsets))
+    order = np.random.default_rng(seed).permutation(len(counts))
+    budget = min(max_tokens, max(32, int(share * counts.sum())))
+    taken = np.cumsum(counts[order])
+    n_texts = int(np.searchsorted(taken, budget) + 1)
+    # keep at least one text for training
+    return np.sort(order[: min(n_texts, len(counts) - 1)])
+
+
+def token_rows(offsets: np.ndarray, texts: np.ndarray) -> np.ndarray:
+    """Token-row indices of the given texts."""
+    offsets = np.asarray(offsets)
+    if len(texts) == 0:
+        return np.zeros(0, dtype=np.int64)
+    return np.concatenate([np.arange(offsets[t], offsets[t + 1]) for t in texts]).astype(np.int64)
+
+
+def trainer_config(cfg: SaeTrainingConfig, total: int, batch_size: int, n_batches_for_norm: int, device: str) -> Any:
+    """sae-lens trainer settings: warm-up, then a plain cosine from `lr` to `lr_end`.
+
+    `lr_decay_steps` stays 0: in sae-lens it is an extra linear decay to 0 appended after
+    the main schedule, taking its steps from the cosine phase.
+    """
+    from sae_lens.config import LoggingConfig, SAETrainerConfig
+
+    steps = total // batch_size
+    return SAETrainerConfig(
+        total_training_samples=total,
+        train_batch_size_samples=batch_size,
+        lr=cfg.lr,
+        lr_end=cfg.lr_end,
+        lr_scheduler_name="cosineannealing",
+        lr_warm_up_steps=min(cfg.lr_warm_up_steps, max(steps - 1, 0)),
+        lr_decay_steps=0,
+        device=device,
+        dead_feature_window=max(steps // 4, 1),
+        feature_sampling_window=max(steps // 2, 1),
+        logger=LoggingConfig(log_to_wandb=False),
+        n_batches_for_norm_estimate=n_batches_for_norm,
+    )
+
+
+def training_sae(cfg: SaeTrainingConfig, d_in: int, device: str) -> Any:
+    """A fresh sae-lens training SAE of the configured architecture."""
+    from sae_lens import (
+        JumpReLUTrainingSAE,
+        JumpReLUTrainingSAEConfig,
+        TopKTrainingSAE,
+        TopKTrainingSAEConfig,
+    )
+
+    common = dict(d_in=d_in, d_sae=cfg.d_sae, dtype="float32", device=device, normalize_activations="expected_average_only_in")
+    if cfg.architecture == "topk":
+        return TopKTrainingSAE(TopKTrainingSAEConfig(k=cfg.k, aux_loss_coefficient=cfg.aux_loss_coefficient, **common))
+    if cfg.architecture == "jumprelu":
+        return JumpReLUTrainingSAE(JumpReLUTrainingSAEConfig(l0_coefficient=cfg.jumprelu_sparsity_coefficient, **common))
+    raise ValueError(f"unknown SAE architecture {cfg.architecture!r}: use 'topk' or 'jumprelu'")
+
+
 def train_sae(
     token_acts: np.ndarray,
+    offsets: np.ndarray,
     cfg: SaeTrainingConfig,
     out_dir: Path,
     metadata: dict[str, Any],
@@ -43,16 +106,11 @@ def train_sae(
 ) -> dict[str, Any]:
     """Train a TopK or JumpReLU SAE with sae-lens' SAETrainer and save it to `out_dir`.
 
-    Returns training statistics (time, explained variance and dead latents on held-out tokens).
+    `offsets` are the text boundaries of `token_acts` (text i owns rows offsets[i]:offsets[i+1]);
+    whole texts are held out, and the statistics returned (explained variance, L0, dead
+    latents) are measured on their tokens.
     """
     import torch
-    from sae_lens import (
-        JumpReLUTrainingSAE,
-        JumpReLUTrainingSAEConfig,
-        TopKTrainingSAE,
-        TopKTrainingSAEConfig,
-    )
-    from sae_lens.config import LoggingConfig, SAETrainerConfig
     from sae_lens.training.sae_trainer import SAETrainer
 
     torch.manual_seed(cfg.seed)
@@ -60,44 +118,19 @@ def train_sae(
     n_tokens, d_in = acts.shape
     if n_tokens < 64:
         raise ValueError(f"only {n_tokens} tokens to train an SAE on: at least 64 are needed")
-    order = torch.randperm(n_tokens, generator=torch.Generator().manual_seed(cfg.seed))
-    n_heldout = min(20_000, max(32, n_tokens // 20))
-    heldout, train_rows = acts[order[:n_heldout]].float(), order[n_heldout:]
+    held_texts = heldout_texts(offsets, share=0.05, max_tokens=20_000, seed=cfg.seed)
+    held_rows = token_rows(offsets, held_texts)
+    is_train = np.ones(n_tokens, dtype=bool)
+    is_train[held_rows] = False
+    train_rows = torch.from_numpy(np.flatnonzero(is_train))
+    heldout = acts[torch.from_numpy(held_rows)].float()
     batch_size = min(cfg.batch_size, len(train_rows))
 
-    common = dict(
-        d_in=d_in,
-        d_sae=cfg.d_sae,
-        dtype="float32",
-        device=device,
-        normalize_activations="expected_average_only_in",
-    )
-    if cfg.architecture == "topk":
-        sae_cfg = TopKTrainingSAEConfig(k=cfg.k, aux_loss_coefficient=cfg.aux_loss_coefficient, **common)
-        sae = TopKTrainingSAE(sae_cfg)
-    elif cfg.architecture == "jumprelu":
-        sae_cfg = JumpReLUTrainingSAEConfig(l0_coefficient=cfg.jumprelu_sparsity_coefficient, **common)
-        sae = JumpReLUTrainingSAE(sae_cfg)
-    else:
-        raise ValueError(f"unknown SAE architecture {cfg.architecture!r}: use 'topk' or 'jumprelu'")
+    sae = training_sae(cfg, d_in, device)
     for key, value in metadata.items():
         sae.cfg.metadata[key] = value
-
     total = max(cfg.training_tokens // batch_size, 1) * batch_size
-    trainer_cfg = SAETrainerConfig(
-        total_training_samples=total,
-        train_batch_size_samples=batch_size,
-        lr=cfg.lr,
-        lr_end=cfg.lr_end,
-        lr_scheduler_name="cosineannealing",
-        lr_warm_up_steps=cfg.lr_warm_up_steps,
-        lr_decay_steps=max(total // batch_size - cfg.lr_warm_up_steps, 1),
-        device=device,
-        dead_feature_window=max(total // batch_size // 4, 1),
-        feature_sampling_window=max(total // batch_size // 2, 1),
-        logger=LoggingConfig(log_to_wandb=False),
-        n_batches_for_norm_estimate=min(50, max(len(train_rows) // batch_size, 1)),
-    )
+    trainer_cfg = trainer_config(cfg, total, batch_size, min(50, max(len(train_rows) // batch_size, 1)), device)
     started = time.perf_counter()
     trainer = SAETrainer(cfg=trainer_cfg, sae=sae, data_provider=_activation_batches(acts, train_rows, batch_size, cfg.seed))
     trained = trainer.fit()
@@ -111,7 +144,8 @@ def train_sae(
         "architecture": cfg.architecture,
         "training_tokens": total,
         "available_tokens": int(n_tokens),
-        "heldout_tokens": int(n_heldout),
+        "heldout_texts": int(len(held_texts)),
+        "heldout_tokens": int(len(held_rows)),
         "seconds": round(seconds, 2),
         **quality,
     }
