@@ -28,6 +28,7 @@ SAE_WEIGHTS = Path("sae") / "sae_weights.safetensors"
 # Written by the pipeline beside the contract's files: unit decoder directions of the active
 # latents (`features` [n], `directions` [n, d_in]); the only decoder a pretrained SAE leaves.
 ACTIVE_DECODER = "decoder.safetensors"
+SCORER = "scorer"
 
 SETS: tuple[str, ...] = ("train", "toxic", "benign")
 
@@ -155,6 +156,16 @@ class Analysis:
         if isinstance(sae, dict) and isinstance(sae.get("d_sae"), int):
             return int(sae["d_sae"])
         return None
+
+    @cached_property
+    def scorer(self) -> Any:
+        """The fitted scorer saved with the analysis (`analysis.scorer.ToxicProximity`)."""
+        from .scorer import ToxicProximity
+
+        folder = self.path / SCORER
+        if not (folder / "scorer.json").is_file():
+            raise AnalysisNotFound(f"{self.name}: no fitted scorer (built by an older version): rebuild the analysis")
+        return ToxicProximity.load(folder)
 
     @cached_property
     def score_columns(self) -> list[str]:

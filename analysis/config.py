@@ -8,7 +8,7 @@ from typing import Any
 DEFAULT_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
 
 # Bump when a step's code changes what it writes, so old cache folders are not reused.
-STEP_VERSIONS = {"extract": 3, "geometry": 1, "clusters": 1, "proximity": 1}
+STEP_VERSIONS = {"extract": 3, "geometry": 1, "clusters": 1, "proximity": 2}
 
 
 @dataclass(frozen=True)
@@ -73,8 +73,11 @@ class ProximityConfig:
     k_neighbors: int = 10
     fdr_alpha: float = 0.05
     min_toxic_count: int = 3
-    default_score: str = "score_decoder_proximity_excl"
+    default_score: str = "score_decoder_proximity_excl"  # a family or "rank_mean:score_a+score_b"
     probe_c: float = 1.0
+    paper_top_n: int = 100  # the paper's toxic features: the top N by association with the toxic reference
+    null_draws: int = 64  # random latent sets for the permutation null of decoder proximity
+    cross_fit_folds: int = 5  # reference rows are scored by scorers fitted without their fold
     seed: int = 0
 
 

@@ -49,6 +49,8 @@ ANALYSIS_FILES = (
     "tokens.parquet",
     "embeddings.safetensors",
     "decoder.safetensors",
+    "scorer/scorer.json",
+    "scorer/scorer.safetensors",
 )
 
 Reporter = Callable[[int, int, str], None]
@@ -411,7 +413,7 @@ def build(
     folder_name = f"{slugify(name or Path(inputs.train).stem)}-{keys.analysis[:12]}"
     final = cache_root / "analyses" / folder_name
     with atomic_dir(final) as tmp:
-        counts, notes = _write_proximity(loaded, config, extract_folder, geometry_folder, clusters_folder, tmp, d_sae)
+        counts, notes, diagnostics = _write_proximity(loaded, config, extract_folder, geometry_folder, clusters_folder, tmp, d_sae)
         proximity_seconds = time.perf_counter() - started
         report(6, total, "Writing the analysis folder")
         for artifact in ("activations.parquet", "tokens.parquet", "embeddings.safetensors", "decoder.safetensors", "sae"):
@@ -445,6 +447,7 @@ def build(
             "seeds": {"sae_training": config.extract.sae_training.seed, "umap": config.geometry.seed, "probe": config.proximity.seed},
             "counts": {**counts, "tokens": extract_info["tokens"], "windowed_samples": extract_info["windowed_samples"], "renamed_reference_ids": loaded.renamed_reference_ids},
             "default_score": config.proximity.default_score,
+            "diagnostics": diagnostics,
             "notes": notes,
             "steps": asdict(keys),
             "timings": {"steps": step_timings, "this_build_seconds": round(time.perf_counter() - wall, 2)},
@@ -455,6 +458,24 @@ def build(
     return final
 
 
+def _fit_rows(loaded: LoadedInputs, extract_folder: Path, clusters_folder: Path, d_sae: int):
+    from safetensors.numpy import load_file
+
+    from .scorer import FitRows
+
+    samples = loaded.samples
+    features, directions = _decoder(extract_folder)
+    return FitRows(
+        codes=_codes(extract_folder, d_sae),
+        dense=load_file(str(extract_folder / "embeddings.safetensors"))["raw"],
+        sets=samples["set"].to_numpy(),
+        ids=samples["id"].to_numpy().astype(object),
+        clusters=np.load(clusters_folder / "sample_labels.npy"),
+        decoder_features=features,
+        decoder_directions=directions,
+    )
+
+
 def _write_proximity(
     loaded: LoadedInputs,
     config: BuildConfig,
@@ -463,104 +484,40 @@ def _write_proximity(
     clusters_folder: Path,
     out: Path,
     d_sae: int,
-) -> tuple[dict[str, Any], list[str]]:
-    from .proximity import (
-        comparison_set,
-        enrichment_table,
-        feature_table,
-        latent_proximity,
-        score_samples,
-    )
+) -> tuple[dict[str, Any], list[str], dict[str, Any]]:
+    from .proximity import proximity_tables
+    from .scorer import FAMILIES
 
-    cfg = config.proximity
+    rows = _fit_rows(loaded, extract_folder, clusters_folder, d_sae)
+    tables = proximity_tables(
+        rows,
+        np.load(geometry_folder / "feature_xy.npy"),
+        np.load(clusters_folder / "feature_labels.npy"),
+        _feature_top_tokens(extract_folder / "tokens.parquet"),
+        config.proximity,
+    )
     samples = loaded.samples
-    sets = samples["set"].to_numpy()
-    ids = samples["id"].to_numpy().astype(object)
-    codes = _codes(extract_folder, d_sae)
-    sample_labels = np.load(clusters_folder / "sample_labels.npy")
-    feature_labels = np.load(clusters_folder / "feature_labels.npy")
     sample_xy = np.load(geometry_folder / "sample_xy.npy")
-    feature_xy = np.load(geometry_folder / "feature_xy.npy")
-    active_features, directions = _decoder(extract_folder)
-
-    features = feature_table(codes, sets, cfg)
-    toxic_latents = features.filter(pl.col("is_toxic"))["feature"].to_numpy()
-    proximity = latent_proximity(d_sae, active_features, directions, toxic_latents)
-
-    sample_clusters = enrichment_table(sample_labels, sets == "toxic", codes, cfg, "samples")
-    sample_clusters = sample_clusters.with_columns(
-        n_train=pl.Series([int(((sample_labels == c) & (sets == "train")).sum()) for c in sample_clusters["cluster"]]),
-        n_benign=pl.Series([int(((sample_labels == c) & (sets == "benign")).sum()) for c in sample_clusters["cluster"]]),
-    )
-    toxic_clusters = sample_clusters.filter(pl.col("is_toxic_cluster"))["cluster"].to_list()
-    result = score_samples(codes, sets, ids, sample_labels, toxic_clusters, proximity, toxic_latents, cfg)
-
-    feature_positions = pl.DataFrame({"feature": active_features, "x": feature_xy[:, 0], "y": feature_xy[:, 1], "cluster": feature_labels})
-    features = (
-        features.join(feature_positions, on="feature", how="left", maintain_order="left")
-        .join(_feature_top_tokens(extract_folder / "tokens.parquet"), on="feature", how="left", maintain_order="left")
-        .with_columns(
-            pl.col("cluster").fill_null(-1),
-            pl.col("top_tokens").fill_null(""),
-            toxic_proximity=pl.Series(proximity.to_toxic[features["feature"].to_numpy()]),
-            nearest_toxic_feature=pl.Series(proximity.nearest_toxic[features["feature"].to_numpy()]),
-            probe_weight=pl.Series(
-                result.probe_weights[features["feature"].to_numpy()] if result.probe_weights is not None else np.full(features.height, np.nan)
-            ),
-        )
-    )
-    is_toxic_feature = np.isin(active_features, toxic_latents)
-    feature_clusters = enrichment_table(feature_labels, is_toxic_feature, None, cfg, "features").with_columns(
-        top_features=pl.Series(
-            [
-                active_features[feature_labels == c][np.argsort(-features.filter(pl.col("cluster") == c)["freq_toxic"].to_numpy(), kind="stable")][:8].tolist()
-                for c in np.unique(feature_labels)
-            ],
-            dtype=pl.List(pl.Int32),
-        )
-    )
-
-    lengths = pl.read_parquet(extract_folder / "lengths.parquet")
-    default_score = cfg.default_score
-    if default_score not in result.scores.columns:
-        raise ValueError(f"default score {default_score!r} is not one of the score columns")
     table = pl.concat(
         [
             samples.drop("response_start"),
-            lengths.drop("id"),
-            pl.DataFrame({"x": sample_xy[:, 0], "y": sample_xy[:, 1], "cluster": sample_labels}),
-            result.scores,
+            pl.read_parquet(extract_folder / "lengths.parquet").drop("id"),
+            pl.DataFrame({"x": sample_xy[:, 0], "y": sample_xy[:, 1], "cluster": rows.clusters}),
+            tables.scores,
         ],
         how="horizontal",
-    ).with_columns(pl.col(default_score).alias("score"))
-    from .proximity import SCORE_COLUMNS
-
-    score_cols = [*SCORE_COLUMNS, "score"]
+    )
     front = ["id", "set", "text", "prompt", "response"]
     carried = [c for c in samples.columns if c not in front and c != "response_start"]
-    layout = front + carried + ["n_tokens", "n_windows", "x", "y", "cluster"] + score_cols + ["nearest_toxic_cluster", "nearest_toxic_ids", "nearest_toxic_sims"]
+    layout = front + carried + ["n_tokens", "n_windows", "x", "y", "cluster", *FAMILIES, "score", "nearest_toxic_cluster", "nearest_toxic_ids", "nearest_toxic_sims"]
     table.select(layout).write_parquet(out / "samples.parquet")
-    features.write_parquet(out / "features.parquet")
-    sample_clusters.select(
+    tables.features.write_parquet(out / "features.parquet")
+    tables.clusters.select(
         "cluster", "size", "n_train", "n_toxic", "n_benign", "toxic_share", "odds_ratio", "p_value", "q_value", "is_toxic_cluster", "top_features"
     ).write_parquet(out / "clusters.parquet")
-    feature_clusters.write_parquet(out / "feature_clusters.parquet")
-    if result.probe_weights is not None:
-        write_json(out / "probe.json", {"intercept": result.probe_intercept, "note": "weights are features.parquet:probe_weight"})
-    counts = {
-        "train": int((sets == "train").sum()),
-        "toxic": int((sets == "toxic").sum()),
-        "benign": int((sets == "benign").sum()),
-        "active_features": int(features.height),
-        "toxic_features": int(len(toxic_latents)),
-        "clusters": int((sample_clusters["cluster"] >= 0).sum()),
-        "toxic_clusters": len(toxic_clusters),
-        "noise_samples": int((sample_labels < 0).sum()),
-        "feature_clusters": int((feature_clusters["cluster"] >= 0).sum()),
-        "toxic_feature_clusters": int(feature_clusters["is_toxic_cluster"].sum()),
-    }
-    notes = [f"toxic latents contrasted with the {comparison_set(sets)} set", *result.notes]
-    return counts, notes
+    tables.feature_clusters.write_parquet(out / "feature_clusters.parquet")
+    tables.scorer.save(out / "scorer")
+    return tables.counts, tables.notes, tables.diagnostics
 
 
 # ---------------------------------------------------------------- derived builds

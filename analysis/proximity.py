@@ -1,12 +1,14 @@
-"""Toxic latents, toxic clusters and the proximity scores of every sample.
+"""Toxic latents, toxic clusters and the decoder geometry between latents.
 
-All scores are "higher = closer to toxic". Statistics: one-sided Fisher exact tests
-(hypergeometric tail) with Benjamini-Hochberg correction across latents / clusters.
+Statistics: one-sided Fisher exact tests (hypergeometric tail) with Benjamini-Hochberg
+correction across latents / clusters. The scores themselves are computed by the fitted
+scorer (`analysis.scorer.ToxicProximity`), which uses these functions.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -14,16 +16,6 @@ import scipy.sparse as sp
 from scipy.stats import false_discovery_control, hypergeom
 
 from .config import ProximityConfig
-from .geometry import l2_normalize_rows
-
-SCORE_COLUMNS = (
-    "score_toxic_activation",
-    "score_decoder_proximity",
-    "score_decoder_proximity_excl",
-    "score_knn",
-    "score_cluster_distance",
-    "score_probe",
-)
 
 
 def fisher_greater(a: np.ndarray, in_group: np.ndarray, total_positive: int, total: int) -> np.ndarray:
@@ -46,7 +38,7 @@ def comparison_set(sets: np.ndarray) -> str:
     return "benign" if (sets == "benign").any() else "train"
 
 
-def feature_table(codes: sp.csr_matrix, sets: np.ndarray, cfg: ProximityConfig) -> pl.DataFrame:
+def feature_statistics(codes: sp.csr_matrix, sets: np.ndarray, cfg: ProximityConfig) -> pl.DataFrame:
     """One row per latent active anywhere: frequencies, means and the toxic statistic."""
     active = (codes > 0).astype(np.int32).tocsc()
     columns: dict[str, np.ndarray] = {}
@@ -162,126 +154,101 @@ def latent_proximity(
     return LatentProximity(to_toxic, nearest_toxic)
 
 
-def _top_k_mean_similarity(
-    normalized: sp.csr_matrix, reference_rows: np.ndarray, k: int, chunk: int = 4096
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Mean cosine of each row to its k most similar reference rows (never itself), and those rows."""
-    n = normalized.shape[0]
-    k = max(1, min(k, len(reference_rows) - 1 if len(reference_rows) > 1 else 1))
-    reference = normalized[reference_rows].T.tocsc()
-    position_in_reference = np.full(n, -1)
-    position_in_reference[reference_rows] = np.arange(len(reference_rows))
-    means = np.zeros(n)
-    top_rows = np.zeros((n, k), dtype=np.int64)
-    top_sims = np.zeros((n, k), dtype=np.float32)
-    for start in range(0, n, chunk):
-        stop = min(start + chunk, n)
-        sims = (normalized[start:stop] @ reference).toarray()
-        own = position_in_reference[start:stop]
-        mine = np.flatnonzero(own >= 0)
-        sims[mine, own[mine]] = -np.inf
-        part = np.argpartition(-sims, k - 1, axis=1)[:, :k]
-        part_sims = np.take_along_axis(sims, part, axis=1)
-        order = np.argsort(-part_sims, axis=1, kind="stable")
-        part, part_sims = np.take_along_axis(part, order, axis=1), np.take_along_axis(part_sims, order, axis=1)
-        means[start:stop] = part_sims.mean(axis=1)
-        top_rows[start:stop] = reference_rows[part]
-        top_sims[start:stop] = part_sims
-    return means, top_rows, top_sims
-
-
-def cluster_centroids(normalized: sp.csr_matrix, labels: np.ndarray, clusters: list[int]) -> np.ndarray:
-    """Unit-norm mean code of each listed cluster, [len(clusters), d_sae]."""
-    rows = [np.asarray(normalized[labels == c].mean(axis=0)).ravel() for c in clusters]
-    return l2_normalize_rows(np.vstack(rows)) if rows else np.zeros((0, normalized.shape[1]))
+def paper_latents(statistics: pl.DataFrame, top_n: int) -> np.ndarray:
+    """The paper's toxic features: the `top_n` latents most associated with the toxic reference
+    (smallest one-sided Fisher p-value, then largest log-odds), among those with positive log-odds."""
+    ranked = statistics.filter(pl.col("toxic_log_odds") > 0).sort(["toxic_p", "toxic_log_odds", "feature"], descending=[False, True, False])
+    return ranked["feature"].head(top_n).to_numpy()
 
 
 @dataclass
-class ScoreResult:
-    scores: pl.DataFrame  # one row per sample, in input order
-    probe_weights: np.ndarray | None  # [d_sae]
-    probe_intercept: float | None
+class ProximityTables:
+    """Everything the proximity step writes: the per-sample scores and the tables of the views."""
+
+    scores: pl.DataFrame  # one row per sample, input order: every family, `score`, nearest cluster / references
+    features: pl.DataFrame
+    clusters: pl.DataFrame
+    feature_clusters: pl.DataFrame
+    scorer: Any  # analysis.scorer.ToxicProximity, fitted and calibrated
+    counts: dict[str, int]
+    diagnostics: dict[str, Any]
     notes: list[str]
 
 
-def score_samples(
-    codes: sp.csr_matrix,
-    sets: np.ndarray,
-    ids: np.ndarray,
-    labels: np.ndarray,
-    toxic_clusters: list[int],
-    proximity: LatentProximity,
-    toxic_latents: np.ndarray,
+def proximity_tables(
+    rows: Any,
+    feature_xy: np.ndarray,
+    feature_labels: np.ndarray,
+    top_tokens: pl.DataFrame,
     cfg: ProximityConfig,
-) -> ScoreResult:
-    notes: list[str] = []
-    normalized = l2_normalize_rows(codes).tocsr()
-    mass = np.asarray(codes.sum(axis=1)).ravel()
-    safe_mass = np.maximum(mass, 1e-12)
-    toxic_mask = np.zeros(codes.shape[1], dtype=bool)
-    toxic_mask[toxic_latents] = True
-    if not toxic_mask.any():
-        notes.append("no latent passed the toxic test: latent-based scores are 0")
+) -> ProximityTables:
+    """Fit the scorer on `rows` (an `analysis.scorer.FitRows`), score every row, build the tables."""
+    from .diagnostics import reference_diagnostics
+    from .scorer import cross_fit, score_components, superposition_test
 
-    toxic_mass = np.asarray(codes[:, toxic_mask].sum(axis=1)).ravel() if toxic_mask.any() else np.zeros(len(ids))
-    including = np.where(toxic_mask, 1.0, proximity.to_toxic)
-    excluding = np.where(toxic_mask, 0.0, proximity.to_toxic)
-    non_toxic_mass = np.maximum(mass - toxic_mass, 1e-12)
-
-    toxic_rows = np.flatnonzero(sets == "toxic")
-    benign_rows = np.flatnonzero(sets == "benign")
-    knn_toxic, nearest_rows, nearest_sims = _top_k_mean_similarity(normalized, toxic_rows, cfg.k_neighbors)
-    if len(benign_rows):
-        knn_benign, _, _ = _top_k_mean_similarity(normalized, benign_rows, cfg.k_neighbors)
-    else:
-        knn_benign = np.zeros(len(ids))
-        notes.append("no benign reference: score_knn is the toxic-neighbour similarity alone")
-
-    if toxic_clusters:
-        centroids = cluster_centroids(normalized, labels, toxic_clusters)
-        sims = np.asarray(normalized @ centroids.T)
-        best = sims.argmax(axis=1)
-        cluster_score = sims[np.arange(len(ids)), best] - 1.0
-        nearest_cluster = np.array(toxic_clusters, dtype=np.int32)[best]
-    else:
-        centroid = cluster_centroids(normalized, sets, ["toxic"])
-        cluster_score = np.asarray(normalized @ centroid.T).ravel() - 1.0
-        nearest_cluster = np.full(len(ids), -1, dtype=np.int32)
-        notes.append("no toxic cluster: score_cluster_distance uses the centroid of the whole toxic reference")
-
-    probe_scores, weights, intercept = _probe(normalized, sets, cfg, notes)
-    scores = pl.DataFrame(
-        {
-            "score_toxic_activation": toxic_mass / safe_mass,
-            "score_decoder_proximity": (codes @ including) / safe_mass,
-            "score_decoder_proximity_excl": (codes @ excluding) / non_toxic_mass,
-            "score_knn": knn_toxic - knn_benign,
-            "score_cluster_distance": cluster_score,
-            "score_probe": probe_scores,
-            "nearest_toxic_cluster": nearest_cluster,
-            "nearest_toxic_ids": pl.Series([list(r) for r in ids[nearest_rows]], dtype=pl.List(pl.String)),
-            "nearest_toxic_sims": pl.Series(nearest_sims.tolist(), dtype=pl.List(pl.Float32)),
-        }
+    score_components(cfg.default_score)
+    sets, labels, codes = rows.sets, rows.clusters, rows.codes
+    fitted = cross_fit(rows, cfg)
+    scorer = fitted.scorer
+    active = np.asarray(rows.decoder_features)
+    features = (
+        scorer.statistics_.join(
+            pl.DataFrame({"feature": active.astype(np.int32), "x": feature_xy[:, 0], "y": feature_xy[:, 1], "cluster": feature_labels}),
+            on="feature",
+            how="left",
+            maintain_order="left",
+        )
+        .join(top_tokens, on="feature", how="left", maintain_order="left")
+        .with_columns(pl.col("cluster").fill_null(-1), pl.col("top_tokens").fill_null(""))
     )
-    return ScoreResult(scores, weights, intercept, notes)
+    latent = features["feature"].to_numpy()
+    probe = scorer.probe_coef_
+    features = features.with_columns(
+        is_paper_toxic=pl.Series(np.isin(latent, scorer.paper_latents_)),
+        toxic_proximity=pl.Series(scorer.latent_cosine_[latent]),
+        nearest_toxic_feature=pl.Series(scorer.nearest_toxic_[latent]),
+        probe_weight=pl.Series(probe[latent] if probe is not None else np.full(len(latent), np.nan)),
+    )
 
+    sample_clusters = enrichment_table(labels, sets == "toxic", codes, cfg, "samples")
+    per_cluster = pl.DataFrame({"cluster": labels, "set": sets}).group_by("cluster").agg(
+        n_train=(pl.col("set") == "train").sum().cast(pl.Int64), n_benign=(pl.col("set") == "benign").sum().cast(pl.Int64)
+    )
+    sample_clusters = sample_clusters.join(per_cluster, on="cluster", how="left", maintain_order="left")
+    feature_labels = np.asarray(feature_labels)
+    toxic_frequency = features.select("feature", "freq_toxic")
+    feature_clusters = enrichment_table(feature_labels, np.isin(active, scorer.toxic_latents_), None, cfg, "features")
+    top_by_cluster = (
+        pl.DataFrame({"feature": active.astype(np.int32), "cluster": feature_labels})
+        .join(toxic_frequency, on="feature", how="left")
+        .sort(["cluster", "freq_toxic", "feature"], descending=[False, True, False])
+        .group_by("cluster", maintain_order=True)
+        .agg(pl.col("feature").head(8).alias("top_features"))
+    )
+    feature_clusters = feature_clusters.join(top_by_cluster, on="cluster", how="left", maintain_order="left")
 
-def _probe(
-    normalized: sp.csr_matrix, sets: np.ndarray, cfg: ProximityConfig, notes: list[str]
-) -> tuple[np.ndarray, np.ndarray | None, float | None]:
-    """Logistic probe on toxic vs benign reference rows only; reference rows get out-of-fold scores."""
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.model_selection import StratifiedKFold, cross_val_predict
-
-    reference = np.flatnonzero((sets == "toxic") | (sets == "benign"))
-    y = (sets[reference] == "toxic").astype(int)
-    if (sets == "benign").sum() < 5 or (sets == "toxic").sum() < 5:
-        notes.append("score_probe needs at least 5 toxic and 5 benign reference rows: left empty")
-        return np.full(len(sets), np.nan), None, None
-    model = LogisticRegression(C=cfg.probe_c, class_weight="balanced", max_iter=2000)
-    folds = StratifiedKFold(n_splits=min(5, int(np.bincount(y).min())), shuffle=True, random_state=cfg.seed)
-    out_of_fold = cross_val_predict(model, normalized[reference], y, cv=folds, method="decision_function")
-    model.fit(normalized[reference], y)
-    scores = model.decision_function(normalized)
-    scores[reference] = out_of_fold
-    return scores, model.coef_.ravel(), float(model.intercept_[0])
+    notes = [f"toxic latents contrasted with the {scorer.comparison_} set"]
+    if len(scorer.toxic_latents_) == 0:
+        notes.append("no latent passed the toxic test: toxic-latent scores are 0")
+    if scorer.comparison_ == "train":
+        notes.append("no benign reference: kNN scores use the toxic neighbours alone, score_probe is empty")
+    if len(scorer.toxic_clusters_) == 0:
+        notes.append("no toxic cluster: score_cluster_distance uses the centroid of the whole toxic reference")
+    notes.append("reference rows are scored out of fold (a scorer fitted without them); training rows by the scorer fitted on every reference row")
+    diagnostics = reference_diagnostics(rows, fitted.scores)
+    diagnostics["superposition_test"] = superposition_test(scorer, codes[sets == "train"])
+    notes.extend(diagnostics["warnings"])
+    counts = {
+        "train": int((sets == "train").sum()),
+        "toxic": int((sets == "toxic").sum()),
+        "benign": int((sets == "benign").sum()),
+        "active_features": int(features.height),
+        "toxic_features": int(len(scorer.toxic_latents_)),
+        "paper_toxic_features": int(len(scorer.paper_latents_)),
+        "clusters": int((sample_clusters["cluster"] >= 0).sum()),
+        "toxic_clusters": int(len(scorer.toxic_clusters_)),
+        "noise_samples": int((labels < 0).sum()),
+        "feature_clusters": int((feature_clusters["cluster"] >= 0).sum()),
+        "toxic_feature_clusters": int(feature_clusters["is_toxic_cluster"].sum()),
+    }
+    return ProximityTables(fitted.scores, features, sample_clusters, feature_clusters, scorer, counts, diagnostics, notes)

@@ -19,7 +19,7 @@ from analysis.artifacts import Analysis
 from analysis.data import InputError
 from analysis.explain import explain_sample, nearest_toxic_samples
 from analysis.pipeline import BuildInputs, build
-from analysis.proximity import SCORE_COLUMNS
+from analysis.scorer import FAMILIES as SCORE_COLUMNS
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -135,7 +135,7 @@ def test_scores_rank_planted_rows_above_clean_ones(built):
 def test_explanations_add_up_to_the_scores(built):
     analysis = Analysis.open(built["dir"])
     row = analysis.samples.filter(pl.col("id") == "h000")
-    for family in ("score_toxic_activation", "score_decoder_proximity", "score_decoder_proximity_excl"):
+    for family in ("score_toxic_activation", "score_decoder_proximity", "score_decoder_proximity_excl", "score_paper"):
         explanation = explain_sample(analysis, "h000", family, top=10_000)
         assert explanation["contribution"].sum() == pytest.approx(row[family][0], abs=1e-5), family
     knn = explain_sample(analysis, "h000", "score_knn", top=5)
