@@ -82,6 +82,20 @@ def _build(args: argparse.Namespace, train: Path, toxic: Path, benign: Path | No
     return 0
 
 
+def _report_score_cut(folder: Path) -> None:
+    """Say on standard error what the score cut worked on when some training rows lack a score."""
+    import json
+
+    cut = json.loads((folder / "manifest.json").read_text(encoding="utf-8")).get("score_cut")
+    if cut and cut["unscored"]:
+        print(
+            f"note: {cut['unscored']:,} of {cut['scored'] + cut['unscored']:,} training rows have no "
+            f"{cut['score']} value; the score cut ranked the {cut['scored']:,} scored rows and "
+            "removed none of the others",
+            file=sys.stderr,
+        )
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] == "evaluate":
@@ -139,7 +153,9 @@ def main(argv: list[str] | None = None) -> int:
                 keep_ids=tuple(args.keep_ids),
             )
             formats = () if args.formats == "none" else tuple(f for f in args.formats.split(",") if f)
-            print(export(args.analysis_dir, rule, args.out, extra_formats=formats))
+            folder = export(args.analysis_dir, rule, args.out, extra_formats=formats)
+            _report_score_cut(folder)
+            print(folder)
             return 0
         if args.command == "reapply":
             from .export import reapply

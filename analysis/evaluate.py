@@ -9,13 +9,18 @@ the removed-vs-retained curve. A researcher trusts a removal list only with thes
 Conventions (also printed by the CLI):
 - rows: training rows (``set == "train"``) whose label is not null; positive means
   ``str(label) == positive``.
-- top q%: the ``round(q * n)`` highest-scoring rows (half rounds up, at least one row),
-  ties broken by id ascending, so the cut is the one an export at that quantile makes.
+- top q%: the ``analysis.export.top_count(q, n)`` highest-scoring rows (q% of n rounded
+  half up, at least one row; the one count an export's top-q% cut uses too), ties broken by
+  id ascending, so on a fully scored, fully labelled training set the cut is the one an
+  export at that quantile makes.
 - TPR at 1% FPR: ``roc_curve`` linearly interpolated at FPR = 0.01, i.e. the rate a
   threshold randomised between the two neighbouring cut points reaches.
 - intervals: 95% percentile bootstrap over rows (the same resamples for every method,
   so differences between methods are paired); resamples with a single class are skipped.
-- a missing score (NaN) ranks below every present one.
+- a missing score (null, NaN or infinite) ranks below every present one, and n counts
+  every evaluated row; an export instead takes q% of the scored rows only and never removes
+  an unscored row, so for a partly missing score the two cuts differ (the notes say how many
+  rows lack a value). A method with no value on any evaluated row is skipped with a note.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ import argparse
 import json
 import sys
 from dataclasses import dataclass, field
+from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
@@ -33,6 +39,7 @@ from sklearn.metrics import average_precision_score, roc_auc_score, roc_curve
 
 from analysis import baselines as baseline_methods
 from analysis.artifacts import ACTIVATIONS, EMBEDDINGS, Analysis, AnalysisNotFound
+from analysis.export import top_count
 
 REMOVAL_SHARES: tuple[float, ...] = (0.05, 0.10, 0.20)
 TARGET_FPR = 0.01
@@ -104,8 +111,10 @@ def removal_order(scores: np.ndarray, ids: np.ndarray | None = None) -> np.ndarr
 
 
 def rows_removed(share: float, n_rows: int) -> int:
-    """How many rows a top-``share`` cut removes: round half up, at least one row."""
-    return max(1, int(np.floor(share * n_rows + 0.5))) if n_rows else 0
+    """How many rows a top-``share`` cut removes (``share`` = q / 100): the export's
+    ``top_count``, so q% of n rounded half up, at least one row, taken on the decimal value
+    of ``share`` as written (0.29 of 50 rows is exactly 14.5 and gives 15)."""
+    return top_count(Fraction(repr(float(share))) * 100, n_rows)
 
 
 def _finite_scores(scores: np.ndarray) -> np.ndarray:
@@ -220,10 +229,29 @@ def evaluate_scores(
         raise EvaluationError(
             f"need both positive and negative rows to evaluate (rows: {labels.size}, positive: {n_positive})"
         )
-    finite = {method: _finite_scores(values) for method, values in scores.items()}
-    for method, values in finite.items():
+    notes: list[str] = []
+    finite: dict[str, np.ndarray] = {}
+    for method, values in scores.items():
+        values = np.asarray(values, dtype=np.float64)
         if values.shape != labels.shape:
             raise EvaluationError(f"{method}: {values.shape[0]} scores for {labels.size} rows")
+        n_missing = int((~np.isfinite(values)).sum())
+        if n_missing == labels.size:
+            # Ranking rows that all lack a value would invent numbers (AUROC 0.5, id order).
+            notes.append(
+                f"{method} skipped: it has no value on any of the {labels.size} evaluated rows "
+                "(all null or NaN)"
+            )
+            continue
+        if n_missing:
+            notes.append(
+                f"{method}: {n_missing} of {labels.size} evaluated rows have no value and rank last"
+            )
+        finite[method] = _finite_scores(values)
+    if not finite:
+        raise EvaluationError(
+            "no method has a value on any evaluated row: " + "; ".join(notes)
+        )
     intervals = _bootstrap_intervals(labels, finite, n_bootstrap, seed)
     rows = []
     curves: dict[str, pl.DataFrame] = {}
@@ -244,7 +272,7 @@ def evaluate_scores(
         .select(TABLE_COLUMNS)
         .with_columns(pl.col("n_rows", "n_positive").cast(pl.Int64))
     )
-    return EvaluationReport(table=table, curves=curves)
+    return EvaluationReport(table=table, curves=curves, notes=notes)
 
 
 def evaluate(

@@ -16,7 +16,14 @@ Export folder (`<ext>` is the training input's extension):
 | `manifest.json` | analysis id and manifest hash, training input, rule, counts, output hashes, versions, command |
 
 `counts.removed_per_reason` counts a row under each of its reasons, so it can sum to more than
-`counts.removed`.
+`counts.removed`. `score_cut` (null when the rule has no score cut) says how many training rows
+have a value of the rule's score (`scored`) and how many do not (`unscored`, null or NaN), and
+how many rows the top-q% part selects (`top_percent_rows`).
+
+A score cut only ever removes rows that have a score: top q% takes `top_count(q, scored)` of the
+scored rows and a threshold compares scored rows only. A score with no value on any training
+row (a score the build left empty, e.g. one that needs a benign reference) is refused with
+`EmptyScoreError`.
 
 What `reapply` guarantees: every data file listed in `manifest["outputs"]` is byte-identical
 (same sha256) with the same library versions. `manifest.json` itself differs in `created`
@@ -36,6 +43,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +53,7 @@ from analysis.data import file_sha256, jsonl_record_lines, load_table, read_raw_
 
 __all__ = [
     "EXPORT_FORMATS",
+    "EmptyScoreError",
     "ExportError",
     "FilterRule",
     "decide",
@@ -52,6 +61,9 @@ __all__ = [
     "export_command",
     "reapply",
     "score_columns",
+    "score_cut_summary",
+    "top_count",
+    "usable_score_columns",
 ]
 
 MANIFEST = "manifest.json"
@@ -66,9 +78,49 @@ class ExportError(ValueError):
     """The analysis or its training input is not what the export or its manifest expects."""
 
 
+class EmptyScoreError(ValueError):
+    """The rule cuts on a score that has no value (null or NaN) on any training row."""
+
+
 def score_columns(samples: pl.DataFrame) -> list[str]:
     """The score columns of samples.parquet (`score` and every `score_*`), in table order."""
     return [name for name in samples.columns if name == "score" or name.startswith("score_")]
+
+
+def _score_value(name: str) -> pl.Expr:
+    # NaN sorts above every number in polars; a missing score must never be "closest".
+    return pl.col(name).cast(pl.Float64).fill_nan(None)
+
+
+def usable_score_columns(samples: pl.DataFrame) -> list[str]:
+    """The score columns with a value (not null, not NaN) on at least one training row: the
+    scores a cut can use, in table order."""
+    names = score_columns(samples)
+    if not names:
+        return []
+    train = samples.filter(pl.col("set") == "train")
+    present = train.select(_score_value(name).is_not_null().any() for name in names).row(0)
+    return [name for name, has_value in zip(names, present, strict=True) if has_value]
+
+
+def top_count(top_percent: float | Fraction, n_rows: int) -> int:
+    """How many of `n_rows` scored rows a top-`top_percent`% cut removes.
+
+    The one definition used by the export and by `analysis.evaluate` (precision / recall at
+    the top q%): q% of n rounded half up, at least one row when n > 0, at most n. So the top
+    0.1% of 300 rows is 1 row (0.3 rounds to 0, but a cut that was asked for removes
+    something), the top 2.5% of 10 rows is 1, the top 2.5% of 100 rows is 3 (2.5 rounds up).
+    q is taken as the decimal number it is written as (a float's shortest repr), so a half is
+    a half: 2.3% of 1,500 rows is 34.5 and gives 35 (binary floating point would give
+    34.4999... and 34). A `Fraction` is used as it is.
+    """
+    percent = top_percent if isinstance(top_percent, Fraction) else Fraction(repr(float(top_percent)))
+    if not (0 < percent <= 100):
+        raise ValueError(f"top_percent must be in (0, 100], got {top_percent}")
+    if n_rows <= 0:
+        return 0
+    exact = percent * n_rows / 100
+    return min(n_rows, max(1, math.floor(exact + Fraction(1, 2))))
 
 
 @dataclass(frozen=True)
@@ -76,10 +128,13 @@ class FilterRule:
     """Which training rows to remove. Every criterion adds to the removed set; `keep_ids` wins
     over all of them.
 
-    - `top_percent` Q: remove round(Q/100 * n_train) rows (rounded half up) with the highest
-      `score`; ties at the cut are broken by id (ascending ids are removed first). Rows with
-      a null or NaN score rank last.
-    - `threshold` T: remove rows with `score >= T`.
+    - `top_percent` Q: remove the `top_count(Q, n_scored)` rows with the highest `score`
+      (Q% of the training rows that have a score, rounded half up, at least one); ties at the
+      cut are broken by id (ascending ids are removed first). Rows with a null or NaN score
+      are never removed by this cut.
+    - `threshold` T: remove rows with `score >= T` (a null or NaN score never is).
+
+    A score cut on a score with no value on any training row raises `EmptyScoreError`.
     - `clusters`: remove every training row in these sample clusters.
     - `remove_ids` / `keep_ids`: manual additions / exceptions.
     """
@@ -151,11 +206,6 @@ class FilterRule:
         return text
 
 
-def _top_count(top_percent: float, n_rows: int) -> int:
-    """round(Q/100 * n), rounding halves up (Python's round() would round 2.5 to 2)."""
-    return min(n_rows, math.floor(top_percent * n_rows / 100 + 0.5))
-
-
 def decide(samples: pl.DataFrame, rule: FilterRule) -> pl.DataFrame:
     """Apply `rule` to the training rows (`set == "train"`) of samples.parquet.
 
@@ -175,11 +225,8 @@ def decide(samples: pl.DataFrame, rule: FilterRule) -> pl.DataFrame:
 
     reasons: list[pl.Expr] = []
     if rule.uses_score:
-        available = score_columns(samples)
-        if rule.score not in available:
-            raise ValueError(f"unknown score column {rule.score!r}; available: {available}")
-        # NaN sorts above every number in polars; a missing score must never be "closest".
-        score = pl.col(rule.score).cast(pl.Float64).fill_nan(None)
+        _check_score(train, score_columns(samples), rule.score)
+        score = _score_value(rule.score)
         if rule.top_percent is not None:
             reasons.append(_top_percent_reason(train, rule, score))
         if rule.threshold is not None:
@@ -205,12 +252,44 @@ def decide(samples: pl.DataFrame, rule: FilterRule) -> pl.DataFrame:
     ).select("id", (pl.col("reason") != "").alias("removed"), "reason")
 
 
+def _check_score(train: pl.DataFrame, available: list[str], name: str) -> int:
+    """Raise unless `name` is a score column with a value on some training row; return how
+    many training rows have one."""
+    if name not in available:
+        raise ValueError(f"unknown score column {name!r}; available: {available}")
+    scored = int(train.select(_score_value(name).is_not_null().sum()).item())
+    if scored == 0:
+        raise EmptyScoreError(
+            f"{name} has no value on any training row (null or NaN on all {train.height:,}), "
+            "so a score cut cannot rank them; the build leaves a score empty when it cannot "
+            "compute it (see the notes in the analysis manifest): choose another score"
+        )
+    return scored
+
+
+def score_cut_summary(samples: pl.DataFrame, rule: FilterRule) -> dict[str, Any] | None:
+    """What the score part of `rule` works on: {score, scored, unscored, top_percent_rows}
+    (training rows with / without a value of the score; rows the top-q% cut selects, None
+    without one). None when the rule has no score cut; raises like `decide`."""
+    if not rule.uses_score:
+        return None
+    train = samples.filter(pl.col("set") == "train")
+    scored = _check_score(train, score_columns(samples), rule.score)
+    return {
+        "score": rule.score,
+        "scored": scored,
+        "unscored": train.height - scored,
+        "top_percent_rows": (
+            top_count(rule.top_percent, scored) if rule.top_percent is not None else None
+        ),
+    }
+
+
 def _top_percent_reason(train: pl.DataFrame, rule: FilterRule, score: pl.Expr) -> pl.Expr:
-    n_remove = _top_count(rule.top_percent, train.height)
-    top = (
-        train.select(pl.col("id"), score.alias("value"))
-        .sort(["value", "id"], descending=[True, False], nulls_last=True)
-        .head(n_remove)
+    # Only scored rows compete: q% of them, never an unscored row.
+    scored = train.select(pl.col("id"), score.alias("value")).drop_nulls("value")
+    top = scored.sort(["value", "id"], descending=[True, False]).head(
+        top_count(rule.top_percent, scored.height)
     )
     cut = top["value"].min()
     cut_text = f" (>= {cut:.4g})" if cut is not None else ""
@@ -238,6 +317,7 @@ class _Plan:
     # training rows in input order: source_row, id, cluster, score*, removed, reason
     rows: pl.DataFrame
     score_names: list[str] = field(default_factory=list)
+    score_cut: dict[str, Any] | None = None
 
 
 def _read_analysis_manifest(analysis_dir: Path) -> tuple[dict[str, Any], str]:
@@ -280,6 +360,7 @@ def _plan(analysis_dir: Path, rule: FilterRule) -> _Plan:
 
     samples = pl.read_parquet(analysis_dir / SAMPLES)
     decisions = decide(samples, rule)
+    score_cut = score_cut_summary(samples, rule)
     table = load_table(input_path, "train")
     if table.sha256 != expected_sha:
         raise ExportError(f"the training input {input_path} changed while it was being read")
@@ -327,6 +408,7 @@ def _plan(analysis_dir: Path, rule: FilterRule) -> _Plan:
         rule=rule,
         rows=rows.sort("source_row").select("source_row", "id", *annotations, "removed", "reason"),
         score_names=scores,
+        score_cut=score_cut,
     )
 
 
@@ -502,6 +584,7 @@ def _manifest(
         "rule_description": plan.rule.describe(),
         "extra_formats": list(extra_formats),
         "counts": _counts(plan),
+        "score_cut": plan.score_cut,
         "outputs": outputs,
         "versions": {"python": platform.python_version(), "polars": pl.__version__},
         "command": export_command(plan.analysis_dir, plan.rule, out_dir, extra_formats),

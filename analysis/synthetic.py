@@ -103,6 +103,11 @@ def write_synthetic_analysis(
         decoder = _decoder(rng, n_features, features_of_topic)
         features = _features_table(rng, layout["set"], pooled_features, pooled_values, toxic_feature_mask, features_of_topic, n_features)
         features = _with_proximity_columns(features, decoder, toxic_feature_mask)
+        raw = rng.normal(size=(n_samples, D_MODEL)).astype(np.float32)
+        raw[:, : len(TOPICS)] += 3.0 * np.eye(len(TOPICS), dtype=np.float32)[layout["topic"]]
+        scorer, scores = _fitted_scores(samples, pooled_features, pooled_values, raw, decoder, n_features)
+        samples = pl.concat([samples, scores], how="horizontal")
+        scorer.save(tmp / "scorer")
         clusters = _sample_clusters_table(samples, pooled_features, n_features)
         feature_clusters = _feature_clusters_table(features)
 
@@ -117,8 +122,6 @@ def write_synthetic_analysis(
 
         from safetensors.numpy import save_file
 
-        raw = rng.normal(size=(n_samples, D_MODEL)).astype(np.float32)
-        raw[:, : len(TOPICS)] += 3.0 * np.eye(len(TOPICS), dtype=np.float32)[layout["topic"]]
         save_file({"raw": raw}, str(tmp / "embeddings.safetensors"))
         save_file(
             {
@@ -149,7 +152,7 @@ def write_synthetic_analysis(
             "pooling": {"method": "mean", "tokens": "response", "pooled_top_k": POOLED_K, "token_top_k": TOKEN_K},
             "parameters": {"n_samples": n_samples, "n_features": n_features, "with_labels": with_labels},
             "seeds": {"synthetic": seed},
-            "default_score": "score_knn",
+            "default_score": SYNTHETIC_DEFAULT_SCORE,
             "counts": {**counts, "active_features": features.height, "toxic_features": int(features["is_toxic"].sum())},
             "timings": {"total_s": round(time.perf_counter() - started, 3)},
         }
@@ -296,33 +299,6 @@ def _samples_table(
     in_toxic_topic = topic < N_TOXIC_TOPICS
     ids = np.array([f"{name}-{index:06d}" for name, index in zip(sets, _index_within_set(sets), strict=True)], dtype=object)
 
-    toxic_mass = (pooled_values * toxic_feature_mask[pooled_features]).sum(axis=1) / pooled_values.sum(axis=1)
-    closeness = in_toxic_topic.astype(np.float64)
-
-    def noisy(weight: float, scale: float) -> np.ndarray:
-        return weight * closeness + rng.normal(scale=scale, size=n)
-
-    xy = np.stack([layout["x"], layout["y"]], axis=1)
-    angles = np.linspace(0, 2 * np.pi, len(TOPICS), endpoint=False)[:N_TOXIC_TOPICS]
-    toxic_centers = np.stack([np.cos(angles), np.sin(angles)], axis=1) * 8.0
-    distance = np.linalg.norm(xy[:, None, :] - toxic_centers[None, :, :], axis=2)
-    nearest_cluster = distance.argmin(axis=1).astype(np.int32)
-
-    toxic_rows = np.flatnonzero(sets == "toxic")
-    toxic_ids = ids[toxic_rows]
-    # Nearest toxic references: drawn from the toxic rows of the nearest toxic topic.
-    toxic_topic_of_ref = topic[toxic_rows]
-    neighbour_index = np.empty((n, NEAREST_K), dtype=np.int64)
-    for cluster_id in range(N_TOXIC_TOPICS):
-        pool = np.flatnonzero(toxic_topic_of_ref == cluster_id)
-        if pool.size == 0:
-            pool = np.arange(toxic_rows.size)
-        rows = np.flatnonzero(nearest_cluster == cluster_id)
-        neighbour_index[rows] = pool[rng.integers(0, pool.size, size=(rows.size, NEAREST_K))]
-    nearest_ids = toxic_ids[neighbour_index]
-    sims = np.sort(np.clip(0.35 + 0.4 * closeness[:, None] + rng.normal(scale=0.08, size=(n, NEAREST_K)), 0, 1), axis=1)[:, ::-1]
-
-    knn = noisy(0.5, 0.15)
     frame = pl.DataFrame(
         {
             "id": pl.Series(ids, dtype=pl.String),
@@ -344,17 +320,37 @@ def _samples_table(
         pl.Series("x", layout["x"]),
         pl.Series("y", layout["y"]),
         pl.Series("cluster", layout["cluster"]),
-        pl.Series("score_toxic_activation", toxic_mass.astype(np.float64)),
-        pl.Series("score_decoder_proximity", noisy(0.3, 0.12) + 0.4),
-        pl.Series("score_decoder_proximity_excl", noisy(0.15, 0.12) + 0.3),
-        pl.Series("score_knn", knn),
-        pl.Series("score_cluster_distance", -distance.min(axis=1) / 16.0),
-        pl.Series("score_probe", 1.0 / (1.0 + np.exp(-(4.0 * closeness - 2.0 + rng.normal(scale=0.8, size=n))))),
-        pl.Series("score", knn),
-        pl.Series("nearest_toxic_cluster", nearest_cluster),
-        pl.Series("nearest_toxic_ids", nearest_ids.tolist(), dtype=pl.List(pl.String)),
-        pl.Series("nearest_toxic_sims", sims.astype(np.float32)).cast(pl.List(pl.Float32)),
     )
+
+
+SYNTHETIC_DEFAULT_SCORE = "score_knn"
+
+
+def _fitted_scores(
+    samples: pl.DataFrame, pooled_features: np.ndarray, pooled_values: np.ndarray, raw: np.ndarray, decoder: np.ndarray, n_features: int
+):
+    """The real fitted scorer on the synthetic codes: the same scores a build would write."""
+    import scipy.sparse as sp
+
+    from .config import ProximityConfig
+    from .scorer import FitRows, cross_fit
+
+    n = samples.height
+    rows = np.repeat(np.arange(n), pooled_features.shape[1])
+    codes = sp.csr_matrix((pooled_values.ravel(), (rows, pooled_features.ravel())), shape=(n, n_features))
+    active = np.unique(pooled_features).astype(np.int32)
+    directions = decoder[active] / np.maximum(np.linalg.norm(decoder[active], axis=1, keepdims=True), 1e-12)
+    fit_rows = FitRows(
+        codes=codes,
+        dense=raw,
+        sets=samples["set"].to_numpy(),
+        ids=samples["id"].to_numpy().astype(object),
+        clusters=samples["cluster"].to_numpy(),
+        decoder_features=active,
+        decoder_directions=directions.astype(np.float32),
+    )
+    result = cross_fit(fit_rows, ProximityConfig(default_score=SYNTHETIC_DEFAULT_SCORE, null_draws=16))
+    return result.scorer, result.scores
 
 
 def _index_within_set(sets: np.ndarray) -> np.ndarray:

@@ -12,6 +12,7 @@ import polars as pl
 import pytest
 
 from analysis.artifacts import Analysis, AnalysisNotFound, list_analyses
+from analysis.scorer import FAMILIES
 from analysis.synthetic import write_synthetic_analysis
 
 SAMPLE_COLUMNS = {
@@ -25,12 +26,7 @@ SAMPLE_COLUMNS = {
     "x": pl.Float32,
     "y": pl.Float32,
     "cluster": pl.Int32,
-    "score_toxic_activation": pl.Float64,
-    "score_decoder_proximity": pl.Float64,
-    "score_decoder_proximity_excl": pl.Float64,
-    "score_knn": pl.Float64,
-    "score_cluster_distance": pl.Float64,
-    "score_probe": pl.Float64,
+    **dict.fromkeys(FAMILIES, pl.Float64),
     "score": pl.Float64,
     "nearest_toxic_cluster": pl.Int32,
     "nearest_toxic_ids": pl.List(pl.String),
