@@ -54,7 +54,10 @@ SCORE_LABELS = {
     "score_toxic_activation": "toxic-feature activation",
     "score_decoder_proximity": "decoder proximity",
     "score_decoder_proximity_excl": "decoder proximity (toxic features excluded)",
-    "score_knn": "nearest neighbours (toxic minus benign)",
+    "score_superposition_z": "decoder proximity vs random latents (z)",
+    "score_paper": "paper recipe (top-100 toxic features, decoder cosine)",
+    "score_knn": "nearest neighbours in SAE space (toxic minus benign)",
+    "score_dense_knn": "nearest neighbours in the model's hidden states (no SAE)",
     "score_cluster_distance": "closeness to nearest toxic cluster",
     "score_probe": "toxic-vs-benign probe",
 }

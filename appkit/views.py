@@ -10,38 +10,21 @@ from appkit import nav, state
 from appkit.cached import analysis_at, feature_names, score_label
 from appkit.text import highlighted_html, token_activation, truncate_expr
 
-EXPLANATION_COLUMNS = ("feature", "activation", "contribution", "is_toxic", "top_tokens", "nearest_toxic_feature", "toxic_proximity")
+EXPLANATION_COLUMNS = ("family", "feature", "activation", "contribution", "is_toxic", "top_tokens", "nearest_toxic_feature", "toxic_proximity")
 
 
 @st.cache_resource(max_entries=512, show_spinner=False)
-def explanation(path: str, sample_id: str, score: str) -> tuple[pl.DataFrame, bool]:
-    """Why `sample_id` scores as it does: (table, True) from `analysis.explain`, or
-    (the sample's strongest latents, False) when that module is not available."""
-    analysis = analysis_at(path)
-    try:
-        from analysis.explain import explain_sample
-    except ImportError:
-        return strongest_features(analysis, sample_id), False
-    table = explain_sample(analysis, sample_id, score)
-    return table, True
+def explanation(path: str, sample_id: str, score: str) -> pl.DataFrame:
+    """Why `sample_id` scores as it does, from the analysis' fitted scorer."""
+    from analysis.explain import explain_sample
 
-
-def strongest_features(analysis: Analysis, sample_id: str, limit: int = 15) -> pl.DataFrame:
-    """The sample's pooled latents, strongest first, with their toxic flag and top tokens."""
-    row = analysis.activations.filter(pl.col("id") == sample_id)
-    if row.is_empty():
-        return pl.DataFrame(schema={"feature": pl.Int32, "activation": pl.Float32, "is_toxic": pl.Boolean, "top_tokens": pl.String})
-    pooled = row.select(pl.col("features").alias("feature"), pl.col("values").alias("activation")).explode("feature", "activation")
-    return (
-        pooled.join(analysis.features.select("feature", "is_toxic", "top_tokens"), on="feature", how="left")
-        .sort("activation", descending=True)
-        .head(limit)
-    )
+    return explain_sample(analysis_at(path), sample_id, score)
 
 
 def explanation_table(table: pl.DataFrame, key: str) -> None:
     columns = [name for name in EXPLANATION_COLUMNS if name in table.columns]
     config = {
+        "family": st.column_config.TextColumn("Score family"),
         "feature": st.column_config.NumberColumn("Feature", format="%d"),
         "activation": st.column_config.NumberColumn("Activation", format="%.3f"),
         "contribution": st.column_config.NumberColumn("Contribution to score", format="%.4f"),
@@ -73,7 +56,7 @@ def sample_detail(analysis: Analysis, sample_id: str, score: str | None, key: st
     if labels:
         st.text(" · ".join(f"{name}: {value}" for name, value in labels.items()))
 
-    table, from_explainer = explanation(str(analysis.path), sample_id, score or "score")
+    table = explanation(str(analysis.path), sample_id, score or "score")
     names = feature_names(str(analysis.path))
     candidates = table["feature"].to_list()[:15] if "feature" in table.columns else []
     if candidates:
@@ -105,10 +88,12 @@ def sample_detail(analysis: Analysis, sample_id: str, score: str | None, key: st
             st.code(row["text"], language=None, wrap_lines=True)
 
     st.markdown("**Why it scores this way**")
-    if not from_explainer:
-        st.caption("Score explanations are not available in this build; showing the sample's strongest SAE features.")
-    elif score:
+    if score:
         st.caption(f"Features that drive {score_label(score)} for this sample, largest contribution first.")
+    if table.is_empty():
+        st.caption("This score is not made of SAE features (it compares the model's hidden states): its nearest toxic references below explain it.")
+    if row["set"] != "train":
+        st.caption("Reference rows are scored out of fold; this explanation comes from the scorer fitted on every reference row.")
     explanation_table(table, key=f"{key}_explanation")
 
     nearest = nearest_toxic(analysis, row)
@@ -147,3 +132,53 @@ def nearest_toxic(analysis: Analysis, row: dict) -> pl.DataFrame:
     pairs = pl.DataFrame({"id": [str(item) for item in ids], "similarity": [float(value) for value in sims][: len(ids)]})
     texts = analysis.samples.filter(pl.col("id").is_in(pairs["id"].implode())).select("id", "cluster", truncate_expr("text", 200))
     return pairs.join(texts, on="id", how="left", maintain_order="left").select("id", "similarity", "cluster", "text")
+
+
+def reference_diagnostics(diagnostics: dict | None) -> None:
+    """The manifest's reference figures: warnings, per-family toxic-vs-benign separation of the
+    (cross-fitted) reference rows, how close the references lie to the training rows, and the
+    permutation test of decoder proximity."""
+    if not diagnostics:
+        st.info("This analysis was built before reference diagnostics existed: rebuild it to see them.")
+        return
+    for warning in diagnostics.get("warnings", []):
+        st.warning(warning)
+    separation = {name: value for name, value in diagnostics.get("reference_separation_auroc", {}).items() if value is not None}
+    dense = separation.get("score_dense_knn")
+    sae_best = max((value for name, value in separation.items() if name != "score_dense_knn"), default=None)
+    if dense is not None and sae_best is not None and sae_best <= dense:
+        st.warning(
+            f"On this analysis' references no SAE-based score separates toxic from benign rows better than the dense "
+            f"kNN on the model's own hidden states (AUROC {dense:.3f} vs best SAE family {sae_best:.3f}): "
+            "here the SAE geometry adds nothing measurable to the dense signal."
+        )
+    with st.expander("Reference diagnostics", expanded=bool(diagnostics.get("warnings"))):
+        if separation:
+            table = pl.DataFrame({"score": [score_label(n) for n in separation], "auroc": list(separation.values())})
+            st.dataframe(
+                table.sort("auroc", descending=True),
+                hide_index=True,
+                column_config={
+                    "score": st.column_config.TextColumn("Score"),
+                    "auroc": st.column_config.NumberColumn("Toxic vs benign reference AUROC (out of fold)", format="%.3f"),
+                },
+            )
+        lines = []
+        share = diagnostics.get("train_nearest_reference_is_toxic")
+        if share is not None:
+            lines.append(f"- {100 * share:.1f}% of training rows have a toxic row as their nearest reference row.")
+        for name, overlap in (diagnostics.get("overlap") or {}).items():
+            if overlap:
+                lines.append(
+                    f"- {100 * overlap['share_nearest_is_training']:.1f}% of {name}-reference rows have a training row as nearest "
+                    f"neighbour ({100 * overlap['share_if_mixed']:.0f}% if the sets were mixed)."
+                )
+        test = diagnostics.get("superposition_test") or {}
+        if test.get("z") is not None:
+            lines.append(
+                f"- Decoder geometry: the training rows' non-toxic latents are at mean cosine {test['observed']:.3f} from the toxic "
+                f"latents, {test['null_mean']:.3f} for random latent sets of the same size and frequency (z = {test['z']:.2f}, "
+                f"permutation p = {test['p']:.3g}, {test['draws']} draws)."
+            )
+        if lines:
+            st.markdown("\n".join(lines))

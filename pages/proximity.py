@@ -9,7 +9,7 @@ import streamlit as st
 from appkit import cached, nav, state
 from appkit.charts import SET_COLORS, base_layout, set_histogram, show_chart
 from appkit.text import truncate_expr
-from appkit.views import sample_detail
+from appkit.views import reference_diagnostics, sample_detail
 
 TABLE_KEY = "proximity_table"
 FOCUS = "proximity_focus"
@@ -25,8 +25,10 @@ st.title("Proximity to toxic features")
 st.caption(
     "Every score is higher for samples closer to toxic features. A useful score puts the toxic reference "
     "(red) to the right of the benign reference (green); training samples that reach into the red are the "
-    "candidates for removal."
+    "candidates for removal. Reference rows are scored out of fold (by a scorer fitted without them), so "
+    "their separation is not built in."
 )
+reference_diagnostics(analysis.manifest.get("diagnostics"))
 
 state.chosen_score(analysis)
 left, right = st.columns([2, 1])
