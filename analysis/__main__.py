@@ -35,7 +35,8 @@ def _add_build_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--min-cluster-size", type=int, default=None)
     parser.add_argument("--min-samples", type=int, default=None, help="HDBSCAN min_samples (0: same as the min cluster size)")
     parser.add_argument("--neighbors", type=int, default=None, help="UMAP n_neighbors")
-    parser.add_argument("--default-score", default=None)
+    parser.add_argument("--default-score", default=None, help="a score family or rank_mean:score_a+score_b (default: the benchmark's pick)")
+    parser.add_argument("--paper-top-n", type=int, default=None, help="toxic features of score_paper: the top N by association (default 100)")
     parser.add_argument("--device", default=None, help="cpu, cuda, ... (default: cuda when available)")
     parser.add_argument("--name", default=None, help="readable name of the analysis folder")
     parser.add_argument("--out", type=Path, default=None, help="cache folder (default: cache/ or $ANALYSIS_CACHE_DIR)")
@@ -64,7 +65,10 @@ def config_from_args(args: argparse.Namespace):
         **({"min_samples": args.min_samples or None} if args.min_samples is not None else {}),
     )
     geometry = replace(config.geometry, **({"n_neighbors": args.neighbors} if args.neighbors else {}))
-    proximity = replace(config.proximity, **({"default_score": args.default_score} if args.default_score else {}))
+    proximity = replace(
+        config.proximity,
+        **{k: v for k, v in {"default_score": args.default_score, "paper_top_n": args.paper_top_n}.items() if v is not None},
+    )
     return replace(config, extract=ex, clusters=clusters, geometry=geometry, proximity=proximity)
 
 

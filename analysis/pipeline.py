@@ -373,6 +373,7 @@ def build_command(inputs: BuildInputs, config: BuildConfig) -> str:
         "--min-samples": config.clusters.min_samples if config.clusters.min_samples is not None else 0,
         "--neighbors": config.geometry.n_neighbors,
         "--default-score": config.proximity.default_score,
+        "--paper-top-n": config.proximity.paper_top_n,
     }
     for flag, value in flags.items():
         parts += [flag, str(value)]

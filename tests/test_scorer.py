@@ -1,0 +1,167 @@
+"""The fitted scorer: save/load, out-of-fold reference rows, the permutation null, combinations."""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+import pytest
+import scipy.sparse as sp
+
+from analysis.config import ProximityConfig
+from analysis.scorer import (
+    FAMILIES,
+    FitRows,
+    ToxicProximity,
+    cross_fit,
+    frequency_matched_sets,
+    score_components,
+    superposition_test,
+)
+
+D_SAE, D_IN, D_DENSE = 160, 24, 16
+
+
+def _unit(matrix: np.ndarray) -> np.ndarray:
+    return matrix / np.linalg.norm(matrix, axis=1, keepdims=True)
+
+
+def random_rows(seed: int = 0, n_train: int = 240, n_toxic: int = 60, n_benign: int = 60, toxic_boost: float = 0.6, directions=None) -> FitRows:
+    """Random sparse codes; toxic rows fire latents 0-11 more often (so toxic latents exist)."""
+    rng = np.random.default_rng(seed)
+    sets = np.array(["train"] * n_train + ["toxic"] * n_toxic + ["benign"] * n_benign)
+    n = len(sets)
+    rows, cols, vals = [], [], []
+    for i, name in enumerate(sets):
+        latents = set(rng.choice(D_SAE, size=10, replace=False).tolist())
+        if name == "toxic":
+            latents |= {int(f) for f in np.flatnonzero(rng.random(12) < toxic_boost)}
+        for f in latents:
+            rows.append(i)
+            cols.append(f)
+            vals.append(rng.gamma(2.0, 1.0))
+    codes = sp.csr_matrix((vals, (rows, cols)), shape=(n, D_SAE), dtype=np.float32)
+    dense = rng.normal(size=(n, D_DENSE)).astype(np.float32)
+    dense[sets == "toxic", 0] += 2.0
+    if directions is None:
+        directions = _unit(rng.normal(size=(D_SAE, D_IN))).astype(np.float32)
+    return FitRows(
+        codes=codes,
+        dense=dense,
+        sets=sets,
+        ids=np.array([f"r{i:04d}" for i in range(n)], dtype=object),
+        clusters=rng.integers(-1, 4, size=n),
+        decoder_features=np.arange(D_SAE, dtype=np.int32),
+        decoder_directions=directions,
+    )
+
+
+CONFIG = ProximityConfig(default_score="rank_mean:score_knn+score_toxic_activation", null_draws=32, min_toxic_count=3)
+
+
+def test_saved_scorer_reloads_to_identical_scores(tmp_path):
+    rows = random_rows()
+    result = cross_fit(rows, CONFIG)
+    result.scorer.save(tmp_path / "scorer")
+    loaded = ToxicProximity.load(tmp_path / "scorer")
+    assert not list(tmp_path.glob("scorer/*.pkl"))
+    first, second = result.scorer.score(rows.codes, rows.dense), loaded.score(rows.codes, rows.dense)
+    for name in FAMILIES:
+        np.testing.assert_array_equal(first[name].to_numpy(), second[name].to_numpy(), err_msg=name)
+    assert first["nearest_toxic_ids"].to_list() == second["nearest_toxic_ids"].to_list()
+    np.testing.assert_array_equal(result.scorer.combine(first, CONFIG.default_score), loaded.combine(second, CONFIG.default_score))
+
+
+def test_training_rows_get_the_full_scorer_and_score_is_the_default():
+    rows = random_rows()
+    result = cross_fit(rows, CONFIG)
+    train = rows.sets == "train"
+    direct = result.scorer.score(rows.codes[train], rows.dense[train])
+    for name in FAMILIES:
+        np.testing.assert_allclose(result.scores.filter(pl.Series(train))[name].to_numpy(), direct[name].to_numpy(), err_msg=name)
+    expected = result.scorer.combine(direct, CONFIG.default_score)
+    np.testing.assert_allclose(result.scores.filter(pl.Series(train))["score"].to_numpy(), expected)
+
+
+@pytest.mark.parametrize("row", [245, 305])  # a toxic and a benign reference row
+def test_a_reference_rows_score_does_not_depend_on_its_own_label(row):
+    rows = random_rows()
+    flipped_sets = rows.sets.copy()
+    flipped_sets[row] = "benign" if rows.sets[row] == "toxic" else "toxic"
+    flipped = FitRows(rows.codes, rows.dense, flipped_sets, rows.ids, rows.clusters, rows.decoder_features, rows.decoder_directions)
+    original = cross_fit(rows, CONFIG).scores.row(row, named=True)
+    relabelled = cross_fit(flipped, CONFIG).scores.row(row, named=True)
+    for name in FAMILIES:
+        assert original[name] == pytest.approx(relabelled[name], nan_ok=True), name
+
+
+def test_in_sample_scoring_would_depend_on_the_label():
+    """The control for the test above: the scorer fitted on every row does see the label."""
+    rows = random_rows()
+    row = 245
+    flipped_sets = rows.sets.copy()
+    flipped_sets[row] = "benign"
+    flipped = FitRows(rows.codes, rows.dense, flipped_sets, rows.ids, rows.clusters, rows.decoder_features, rows.decoder_directions)
+    before = ToxicProximity(CONFIG).fit(rows).score(rows.codes[[row]], rows.dense[[row]])
+    after = ToxicProximity(CONFIG).fit(flipped).score(rows.codes[[row]], rows.dense[[row]])
+    assert before["score_knn"][0] != pytest.approx(after["score_knn"][0])
+
+
+def test_null_gives_z_about_zero_when_decoder_geometry_is_random():
+    zs = []
+    for seed in range(4):
+        rows = random_rows(seed=seed)
+        scorer = ToxicProximity(CONFIG).fit(rows)
+        assert len(scorer.toxic_latents_) > 0
+        test = superposition_test(scorer, rows.codes[rows.sets == "train"])
+        zs.append(test["z"])
+        per_sample = scorer.score(rows.codes, rows.dense)["score_superposition_z"].to_numpy()
+        assert abs(float(np.mean(per_sample))) < 0.6
+    assert abs(float(np.mean(zs))) < 1.5 and max(abs(z) for z in zs) < 3.5
+
+
+def test_null_detects_latents_that_lie_near_the_toxic_ones():
+    rng = np.random.default_rng(1)
+    directions = _unit(rng.normal(size=(D_SAE, D_IN)))
+    # latents 12-40, common in every set, point almost along toxic latents 0-11
+    directions[12:40] = _unit(directions[np.arange(12, 40) % 12] + 0.15 * rng.normal(size=(28, D_IN)))
+    rows = random_rows(seed=1, directions=directions.astype(np.float32))
+    scorer = ToxicProximity(CONFIG).fit(rows)
+    test = superposition_test(scorer, rows.codes[rows.sets == "train"])
+    assert test["z"] > 3 and test["p"] < 0.05
+
+
+def test_frequency_matched_sets_match_size_and_frequency_profile():
+    rng = np.random.default_rng(0)
+    frequency = rng.random(500)
+    chosen = np.argsort(-frequency)[:20]  # the most frequent latents
+    masks = frequency_matched_sets(frequency, chosen, draws=10, seed=0)
+    assert (masks.sum(axis=1) == 20).all()
+    assert not masks[:, chosen].any()
+    assert frequency[masks[0]].mean() > np.quantile(frequency, 0.8)
+
+
+def test_paper_family_uses_the_top_n_latents():
+    rows = random_rows()
+    scorer = ToxicProximity(ProximityConfig(paper_top_n=5, null_draws=4)).fit(rows)
+    assert len(scorer.paper_latents_) == 5
+    wide = ToxicProximity(ProximityConfig(paper_top_n=100, null_draws=4)).fit(rows)
+    assert set(scorer.paper_latents_) <= set(wide.paper_latents_)
+
+
+def test_rank_mean_is_the_mean_percentile_and_skips_an_empty_component():
+    rows = random_rows(n_benign=0)
+    config = ProximityConfig(default_score="rank_mean:score_knn+score_probe", null_draws=4)
+    result = cross_fit(rows, config)
+    train = result.scores.filter(pl.Series(rows.sets == "train"))
+    assert train["score_probe"].is_nan().all()  # no benign reference: no probe
+    knn = train["score_knn"].to_numpy()
+    expected = (np.argsort(np.argsort(knn)) + 0.5) / len(knn)
+    np.testing.assert_allclose(train["score"].to_numpy(), expected, atol=1e-9)
+
+
+def test_score_specs_are_checked():
+    assert score_components("score_knn") == ("score_knn",)
+    assert score_components("rank_mean:score_knn+score_probe") == ("score_knn", "score_probe")
+    for bad in ("score_nope", "rank_mean:score_knn", "rank_mean:score_knn+nope"):
+        with pytest.raises(ValueError):
+            score_components(bad)
