@@ -57,13 +57,18 @@ def curves(path: str, label_column: str, positive: str, scores: tuple[str, ...])
     samples = cached.analysis_at(path).samples
     rows = samples.filter((pl.col("set") == "train") & pl.col(label_column).is_not_null())
     labels = (rows[label_column].cast(pl.String) == positive).to_numpy()
-    result: dict = {"n_rows": rows.height, "n_positive": int(labels.sum()), "scores": {}}
+    result: dict = {"n_rows": rows.height, "n_positive": int(labels.sum()), "scores": {}, "empty": []}
     if labels.all() or not labels.any():
         return result
     for score in scores:
-        # A missing score ranks last, as in the export's cut.
         values = rows[score].cast(pl.Float64).fill_nan(None).fill_null(-np.inf).to_numpy()
-        finite = np.where(np.isfinite(values), values, np.nanmin(values[np.isfinite(values)]) - 1 if np.isfinite(values).any() else 0.0)
+        present = np.isfinite(values)
+        if not present.any():
+            # No value on any labelled row: curves of it would be made up (AUROC 0.5).
+            result["empty"].append(score)
+            continue
+        # A missing score ranks last; the export's cut never removes such a row.
+        finite = np.where(present, values, values[present].min() - 1)
         fpr, tpr, _ = roc_curve(labels, finite)
         precision, recall, _ = precision_recall_curve(labels, finite)
         order = np.argsort(-finite, kind="stable")
@@ -84,8 +89,17 @@ if not chosen_scores:
     st.info("Choose at least one score.")
     st.stop()
 data = curves(path, label_column, positive, tuple(chosen_scores))
+if data["empty"]:
+    st.caption(
+        "Not evaluated (no value on any labelled training row): "
+        + ", ".join(escape_markdown(cached.score_label(name)) for name in data["empty"])
+        + "."
+    )
 if not data["scores"]:
-    st.warning(f"{data['n_rows']:,} labelled training rows, {data['n_positive']:,} positive: both classes are needed.")
+    if data["n_positive"] in (0, data["n_rows"]):
+        st.warning(f"{data['n_rows']:,} labelled training rows, {data['n_positive']:,} positive: both classes are needed.")
+    else:
+        st.info("None of the chosen scores has a value on the labelled training rows: choose another score.")
     st.stop()
 base_rate = data["n_positive"] / data["n_rows"]
 st.caption(

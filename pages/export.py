@@ -26,7 +26,14 @@ path = str(analysis.path)
 root = state.cache_root()
 
 try:
-    from analysis.export import FilterRule, decide, export, export_command
+    from analysis.export import (
+        FilterRule,
+        decide,
+        export,
+        export_command,
+        top_count,
+        usable_score_columns,
+    )
 except ImportError as error:
     st.error(f"Exporting needs `analysis.export`, which is not available: {error}")
     st.stop()
@@ -42,6 +49,17 @@ if not analysis.score_columns:
 
 samples = analysis.samples
 train = samples.filter(pl.col("set") == "train")
+# A cut ranks training rows by a score: one with no value on any training row (left empty by
+# the build) is not offered.
+score_options = usable_score_columns(samples)
+left_out = [name for name in analysis.score_columns if name not in score_options]
+if not score_options:
+    st.warning(
+        "No score column has a value on any training row ("
+        + ", ".join(escape_markdown(name) for name in left_out)
+        + " are all null or NaN), so no score cut can rank them."
+    )
+    st.stop()
 rule_state: dict[str, Any] = dict(st.session_state[state.RULE])
 
 
@@ -60,10 +78,22 @@ def bind_rule(field: str) -> dict[str, Any]:
 
 # --- the rule ---------------------------------------------------------------------------------
 score = state.chosen_score(analysis)
+if score not in score_options:
+    # e.g. a score picked on another page or named in a link: fall back to one that has values
+    fallback = analysis.default_score if analysis.default_score in score_options else score_options[0]
+    st.info(
+        f"{escape_markdown(score)} has no value on any training row, so it cannot rank them: "
+        f"showing {escape_markdown(cached.score_label(fallback))} instead."
+    )
+    st.session_state[state.SCORE] = score = fallback
 with st.container(border=True):
     st.markdown("**Rule**")
     first, second, third = st.columns([2, 2, 2])
-    score = first.selectbox("Score", analysis.score_columns, format_func=cached.score_label, **state.bind(state.SCORE))
+    score = first.selectbox("Score", score_options, format_func=cached.score_label, **state.bind(state.SCORE))
+    if left_out:
+        first.caption(
+            "Not offered (no value on any training row): " + ", ".join(escape_markdown(cached.score_label(name)) for name in left_out) + "."
+        )
     if rule_state.get("mode") not in MODES:
         rule_state["mode"] = "top_percent"
     mode = second.radio("Cut", list(MODES), format_func=MODES.get, **bind_rule("mode"))
@@ -79,6 +109,11 @@ with st.container(border=True):
             format="%.1f",
             **bind_rule("top_percent"),
         )
+        if 0 < float(rule_state.get("top_percent") or 0) <= 100:
+            n_top = top_count(float(rule_state["top_percent"]), train_scores.len())
+            third.caption(
+                f"= {n_top:,} of {train_scores.len():,} scored training rows (rounded half up, at least one row)."
+            )
     elif mode == "threshold":
         if rule_state.get("threshold") is None and train_scores.len():
             rule_state["threshold"] = round(float(train_scores.quantile(0.95)), 4)
@@ -115,6 +150,12 @@ with st.container(border=True):
     if manual[2].button("Clear keeps", disabled=not manual_keep):
         st.session_state[state.MANUAL_KEEP] = []
         st.rerun()
+    n_unscored = train.height - train_scores.len()
+    if n_unscored and mode != "none":
+        st.caption(
+            f"{n_unscored:,} of {train.height:,} training rows have no {escape_markdown(cached.score_label(score))} value: "
+            "the score cut never removes them (clusters and manual choices still can)."
+        )
     st.session_state[state.RULE] = rule_state
 
 rule_state = st.session_state[state.RULE]
@@ -145,7 +186,12 @@ def preview(path: str, rule: FilterRule) -> pl.DataFrame:
     return decision.join(analysis.samples.select(list(dict.fromkeys(extra))), on="id", how="left", maintain_order="left")
 
 
-decision = preview(path, rule)
+try:
+    decision = preview(path, rule)
+except ValueError as error:
+    # e.g. a score without values on the training rows: say why, never show a cut
+    st.error(f"This rule cannot be applied: {escape_markdown(error)}")
+    st.stop()
 removed = decision.filter(pl.col("removed"))
 n_removed, n_train = removed.height, decision.height
 

@@ -126,3 +126,64 @@ def test_an_empty_rule_is_explained_not_exported(app: AppTest) -> None:
     app.radio(key="_w_rule_mode").set_value("none").run()
     assert any("removes nothing" in item.value for item in app.info)
     assert not [button for button in app.button if button.label.startswith("Export")]
+
+
+# ---------------------------------------------------------------- a score the build left empty
+
+
+@pytest.fixture(scope="module")
+def empty_probe_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An analysis whose score_probe has no value on any row (as a build without a benign reference)."""
+    root = tmp_path_factory.mktemp("export-empty-probe")
+    folder = write_synthetic_analysis(root / "analyses" / "synthetic-no-probe", 300, n_features=400, seed=3)
+    samples = pl.read_parquet(folder / "samples.parquet")
+    assert "score_probe" in samples.columns
+    samples.with_columns(pl.lit(float("nan")).alias("score_probe")).write_parquet(folder / "samples.parquet")
+    return root
+
+
+def plain(markdown: str) -> str:
+    """Page text without the escapes that keep data from being read as markdown."""
+    return markdown.replace("\\", "")
+
+
+def open_export_page(cache: Path, monkeypatch: pytest.MonkeyPatch, score: str | None = None) -> AppTest:
+    monkeypatch.setenv("ANALYSIS_CACHE_DIR", str(cache))
+    at = AppTest.from_string((ROOT / "app.py").read_text(), default_timeout=60)
+    at.run()
+    if score is not None:
+        at.session_state["score"] = score  # e.g. picked on the Proximity page, or from a link
+    at.switch_page(EXPORT_PAGE).run()
+    assert not at.exception, [item.value for item in at.exception]
+    return at
+
+
+def test_a_score_without_training_values_is_not_offered(empty_probe_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = open_export_page(empty_probe_cache, monkeypatch)
+    picker = at.selectbox(key="_w_score")
+    assert "toxic-vs-benign probe" not in picker.options
+    assert "default score" in picker.options
+    assert any("Not offered (no value on any training row): toxic-vs-benign probe" in plain(item.value) for item in at.caption)
+
+    # A shared choice of the empty score falls back to one with values, and says so.
+    at = open_export_page(empty_probe_cache, monkeypatch, score="score_probe")
+    assert at.selectbox(key="_w_score").value == "score"
+    assert any("score_probe has no value on any training row" in plain(item.value) for item in at.info)
+    n_train = pl.read_parquet(empty_probe_cache / "analyses" / "synthetic-no-probe" / "samples.parquet").filter(pl.col("set") == "train").height
+    assert metric(at, "Training rows removed") == f"{round(0.05 * n_train):,}"
+    assert "top 5% by score" in at.text[0].value
+
+
+def test_an_empty_score_that_reaches_the_rule_shows_an_error_not_a_cut(
+    empty_probe_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import analysis.export
+
+    # If the picker offered it anyway, the page must refuse the cut.
+    monkeypatch.setattr(analysis.export, "usable_score_columns", analysis.export.score_columns)
+    at = open_export_page(empty_probe_cache, monkeypatch, score="score_probe")
+    assert at.selectbox(key="_w_score").value == "score_probe"
+    assert any("score_probe has no value on any training row" in plain(item.value) for item in at.error)
+    assert not [item for item in at.metric if item.label == "Training rows removed"]
+    assert not [button for button in at.button if button.label.startswith("Export")]
+    assert not (empty_probe_cache / "exports").exists()

@@ -8,6 +8,8 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from safetensors.numpy import save_file
 
 from analysis import baselines
@@ -18,9 +20,11 @@ from analysis.evaluate import (
     evaluate_scores,
     main,
     removal_curve,
+    removal_order,
     rows_removed,
     tpr_at_fpr,
 )
+from analysis.export import FilterRule, decide, top_count
 
 # Six rows, ranked P P N P N N by score: 8 of the 9 positive/negative pairs are ordered
 # right (only 0.4 < 0.7 is not), so AUROC = 8/9. AP = mean precision at each positive
@@ -60,6 +64,44 @@ def test_rows_removed_rounds_half_up_with_at_least_one_row():
     assert rows_removed(0.05, 6) == 1  # 0.3 rounds to 0, but a cut removes at least one row
     assert rows_removed(0.10, 25) == 3  # 2.5 rounds up
     assert rows_removed(0.20, 1000) == 200
+    assert rows_removed(0.001, 300) == 1  # the top 0.1% of 300 rows: 0.3, at least one row
+    assert rows_removed(0.29, 50) == 15  # exactly 14.5 (0.29 * 50 is 14.499999999999998)
+    assert rows_removed(0.05, 0) == 0
+
+
+# q% written as a short decimal k / 10**d, as a researcher types it.
+DECIMAL_PERCENTS = st.tuples(st.integers(1, 100_000), st.integers(0, 3)).filter(
+    lambda kd: kd[0] <= 100 * 10 ** kd[1]
+)
+
+
+def _expected_count(k: int, d: int, n_rows: int) -> int:
+    """q% of n rounded half up, at least one, at most n, in integers (q = k / 10**d)."""
+    if n_rows == 0:
+        return 0
+    rounded = (2 * k * n_rows + 100 * 10**d) // (200 * 10**d)
+    return min(n_rows, max(1, rounded))
+
+
+@settings(max_examples=400, deadline=None)
+@given(kd=DECIMAL_PERCENTS, n_rows=st.integers(0, 50_000))
+def test_evaluate_and_export_count_the_same_top_cut(kd, n_rows):
+    k, d = kd
+    percent, share = float(f"{k}e-{d}"), float(f"{k}e-{d + 2}")
+    assert rows_removed(share, n_rows) == top_count(percent, n_rows) == _expected_count(k, d, n_rows)
+
+
+@pytest.mark.parametrize("n_rows", [1, 3, 7, 10, 20, 33, 50, 101, 300, 1500])
+@pytest.mark.parametrize("percent", [0.1, 0.5, 1, 2.3, 2.5, 5, 7.5, 10, 29, 33.3, 50, 100])
+def test_evaluate_and_export_cut_the_same_rows(percent, n_rows):
+    rng = np.random.default_rng(n_rows)
+    ids = np.array([f"r{index:05d}" for index in rng.permutation(n_rows)])
+    scores = rng.integers(0, 5, n_rows).astype(float)  # many ties: broken by id in both
+    samples = pl.DataFrame({"id": ids, "set": ["train"] * n_rows, "score": scores})
+    removed = decide(samples, FilterRule(top_percent=percent))
+    share = float(f"{percent}e-2")
+    expected = set(ids[removal_order(scores, ids)][: rows_removed(share, n_rows)])
+    assert set(removed.filter("removed")["id"]) == expected
 
 
 def test_precision_and_recall_at_top_shares_by_hand():
@@ -111,9 +153,21 @@ def test_removal_curve_of_a_large_set_is_thinned_but_keeps_both_ends():
 
 def test_missing_scores_rank_last():
     scores = np.array([np.nan, 0.8, 0.4, 0.7, 0.3, 0.2])  # the top positive lost its score
-    row, _ = _single(SIX_LABELS, scores)
+    row, report = _single(SIX_LABELS, scores)
     # ranking: P(0.8) N(0.7) P(0.4) N N P(missing): 3 + 2 + 0 ordered pairs of 9
     assert row["auroc"] == pytest.approx(5 / 9)
+    assert "m: 1 of 6 evaluated rows have no value and rank last" in report.notes
+
+
+def test_a_method_without_any_value_is_skipped_with_a_note():
+    report = evaluate_scores(
+        SIX_LABELS, {"m": SIX_SCORES, "empty": np.full(6, np.nan)}, {}, n_bootstrap=10, seed=0
+    )
+    assert report.table["method"].to_list() == ["m"]
+    assert set(report.curves) == {"m"}
+    assert any(note.startswith("empty skipped: it has no value") for note in report.notes)
+    with pytest.raises(EvaluationError, match="no method has a value"):
+        evaluate_scores(SIX_LABELS, {"empty": np.full(6, np.nan)}, {}, n_bootstrap=0, seed=0)
 
 
 def test_bootstrap_interval_contains_estimate_and_is_deterministic():
@@ -352,6 +406,19 @@ def test_cli_errors(tmp_path, capsys):
         main([str(tmp_path / "nowhere"), "--label-column", "label", "--positive", "harmful"]) == 2
     )
     assert "not a complete analysis folder" in capsys.readouterr().err
+
+
+def test_evaluate_skips_a_score_the_build_left_empty(tmp_path, capsys):
+    folder = _write_analysis(tmp_path / "analysis")
+    samples_path = folder / "samples.parquet"
+    samples = pl.read_parquet(samples_path)
+    samples.with_columns(pl.lit(None, dtype=pl.Float64).alias("score_probe")).write_parquet(samples_path)
+    report = evaluate(folder, "label", "harmful", n_bootstrap=0, baselines=False)
+    assert "score_probe" not in report.table["method"].to_list()
+    assert "score_direct" in report.table["method"].to_list()
+    assert any(note.startswith("score_probe skipped") for note in report.notes)
+    assert main([str(folder), "--label-column", "label", "--positive", "harmful", "--bootstrap", "0", "--no-baselines"]) == 0
+    assert "score_probe skipped: it has no value on any of the 10 evaluated rows" in capsys.readouterr().out
 
 
 def test_embedding_row_mismatch_is_noted_not_used(tmp_path):

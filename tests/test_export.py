@@ -5,8 +5,19 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from analysis.__main__ import main as cli_main
 from analysis.data import load_table
-from analysis.export import ExportError, FilterRule, decide, export, reapply
+from analysis.export import (
+    EmptyScoreError,
+    ExportError,
+    FilterRule,
+    decide,
+    export,
+    reapply,
+    score_cut_summary,
+    top_count,
+    usable_score_columns,
+)
 
 # ---------------------------------------------------------------- a small fake analysis
 
@@ -140,8 +151,9 @@ def test_keep_ids_win_over_everything():
     assert set(removed) == {"b", "d", "e"}
 
 
-def test_nan_and_null_scores_are_never_the_closest():
-    samples = samples_frame(list(SCORES)).with_columns(
+def partly_missing(samples: pl.DataFrame) -> pl.DataFrame:
+    """b loses its score (null), d gets NaN: a (0.9), e (0.7), c (0.5) stay scored."""
+    return samples.with_columns(
         pl.when(pl.col("id") == "d")
         .then(float("nan"))
         .when(pl.col("id") == "b")
@@ -149,8 +161,92 @@ def test_nan_and_null_scores_are_never_the_closest():
         .otherwise(pl.col("score"))
         .alias("score")
     )
-    out = decide(samples, FilterRule(top_percent=40))
-    assert set(out.filter("removed")["id"]) == {"a", "e"}
+
+
+@pytest.mark.parametrize(
+    ("rule", "expected"),
+    [
+        # q% of the 3 scored rows, not of all 5: 40% -> 1.2 -> 1, 50% -> 1.5 -> 2, 100% -> 3
+        (FilterRule(top_percent=40), {"a"}),
+        (FilterRule(top_percent=50), {"a", "e"}),
+        (FilterRule(top_percent=100), {"a", "e", "c"}),
+        (FilterRule(threshold=0.0), {"a", "e", "c"}),
+        (FilterRule(threshold=0.6), {"a", "e"}),
+        # other criteria still remove unscored rows
+        (FilterRule(top_percent=100, remove_ids=("b",)), {"a", "e", "c", "b"}),
+    ],
+)
+def test_a_score_cut_never_removes_an_unscored_row(rule, expected):
+    out = decide(partly_missing(samples_frame(list(SCORES))), rule)
+    assert set(out.filter("removed")["id"]) == expected
+    summary = score_cut_summary(partly_missing(samples_frame(list(SCORES))), rule)
+    assert (summary["scored"], summary["unscored"]) == (3, 2)
+
+
+def test_export_of_a_partly_missing_score_reports_unscored_rows_and_reapplies(tmp_path):
+    analysis_dir, _ = make_analysis(tmp_path)
+    samples_path = analysis_dir / "samples.parquet"
+    partly_missing(pl.read_parquet(samples_path)).write_parquet(samples_path)
+    out = export(analysis_dir, FilterRule(top_percent=100), tmp_path / "out")
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["score_cut"] == {"score": "score", "scored": 3, "unscored": 2, "top_percent_rows": 3}
+    assert manifest["counts"]["removed"] == 3
+    assert pl.read_parquet(out / "kept.parquet")["id"].to_list() == ["b", "d"]
+    again = reapply(out / "manifest.json", tmp_path / "again")
+    for name in manifest["outputs"]:
+        assert (out / name).read_bytes() == (again / name).read_bytes(), name
+
+
+@pytest.mark.parametrize("missing", [float("nan"), None])
+@pytest.mark.parametrize(
+    "rule",
+    [FilterRule(score="score_probe", top_percent=5), FilterRule(score="score_probe", threshold=0.5)],
+)
+def test_a_score_with_no_value_on_training_rows_is_refused(tmp_path, capsys, missing, rule):
+    # What a build without a benign reference writes: score_probe left empty (reference rows too).
+    analysis_dir, _ = make_analysis(tmp_path)
+    samples_path = analysis_dir / "samples.parquet"
+    samples = pl.read_parquet(samples_path).with_columns(
+        pl.lit(missing, dtype=pl.Float64).alias("score_probe")
+    )
+    samples.write_parquet(samples_path)
+    message = "score_probe has no value on any training row"
+    with pytest.raises(EmptyScoreError, match=message):
+        decide(samples, rule)
+    with pytest.raises(EmptyScoreError, match=message):
+        export(analysis_dir, rule, tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+    assert usable_score_columns(samples) == ["score", "score_knn"]
+    # clusters and manual choices do not need the score
+    assert set(decide(samples, FilterRule(score="score_probe", clusters=(2,))).filter("removed")["id"]) == {"b", "c"}
+
+    flag = ["--top-percent", "5"] if rule.top_percent else ["--threshold", "0.5"]
+    code = cli_main(["export", str(analysis_dir), "--score", "score_probe", *flag, "--out", str(tmp_path / "cli")])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.startswith("error: " + message) and err.count("\n") == 1
+    assert not (tmp_path / "cli").exists()
+
+
+def test_the_cli_notes_unscored_rows(tmp_path, capsys):
+    analysis_dir, _ = make_analysis(tmp_path)
+    samples_path = analysis_dir / "samples.parquet"
+    partly_missing(pl.read_parquet(samples_path)).write_parquet(samples_path)
+    assert cli_main(["export", str(analysis_dir), "--top-percent", "50", "--out", str(tmp_path / "out")]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.strip() == str((tmp_path / "out").resolve())
+    assert "2 of 5 training rows have no score value" in captured.err
+
+
+def test_top_count_rounds_half_up_with_at_least_one_row():
+    assert top_count(0.1, 300) == 1  # 0.3 rounds to 0: a cut that was asked for removes a row
+    assert top_count(5, 10) == 1  # 0.5 rounds up
+    assert top_count(2.5, 100) == 3  # 2.5 rounds up (Python's round() gives 2)
+    assert top_count(2.3, 1500) == 35  # exactly 34.5; binary floats give 34.4999...
+    assert top_count(100, 7) == 7 and top_count(40, 3) == 1
+    assert top_count(5, 0) == 0
+    with pytest.raises(ValueError, match="top_percent"):
+        top_count(0, 10)
 
 
 def test_rule_validation():
