@@ -1,13 +1,15 @@
-"""Command line: build, export, reapply, demo, evaluate.
+"""Command line: build, export, reapply, demo, evaluate, monitor.
 
     python -m analysis build --train TRAIN --toxic TOXIC [--benign BENIGN] [--model ...] [--sae ...] [--out DIR]
     python -m analysis export ANALYSIS_DIR (--top-percent Q | --threshold T) [--score NAME] --out DIR
     python -m analysis reapply MANIFEST --out DIR
     python -m analysis demo
     python -m analysis evaluate ANALYSIS_DIR --label-column COL --positive VALUE [--json]
+    python -m analysis monitor ANALYSIS_DIR --data NEW_FILE [--out DIR] [--json] [--alpha A] [--min-effect E] [--top-percent Q]
 
 `build` and `demo` print the analysis folder on the last line of standard output; stages
-and progress bars go to standard error.
+and progress bars go to standard error. `monitor` prints its output folder last (or, with
+`--json`, only its report) and exits 0 without drift, 1 when drift is flagged, 2 on error.
 """
 
 from __future__ import annotations
@@ -100,6 +102,54 @@ def _report_score_cut(folder: Path) -> None:
         )
 
 
+def _add_monitor_parser(commands: argparse._SubParsersAction) -> None:
+    from .drift import Thresholds
+
+    defaults = Thresholds()
+    parser = commands.add_parser(
+        "monitor",
+        help="score a new batch against an analysis and flag drift (exit 0 none, 1 drift, 2 error)",
+        description="Score a new batch with an analysis' model, SAE and fitted scorer (nothing is refitted), "
+        "place it on the analysis' map and compare it with the training rows. Exit status: 0 no drift, "
+        "1 drift flagged, 2 error (bad input, missing analysis, output folder not empty).",
+    )
+    parser.add_argument("analysis_dir", type=Path)
+    parser.add_argument("--data", type=Path, required=True, help="the new batch: JSONL, CSV or Parquet, the layouts build reads")
+    parser.add_argument("--out", type=Path, default=None, help="new or empty output folder (default: <cache>/monitors/<analysis>-<batch sha12>)")
+    parser.add_argument("--json", action="store_true", help="print report.json to standard output (instead of the folder)")
+    parser.add_argument("--alpha", type=float, default=defaults.alpha, help=f"significance of the score-shift and above-cut tests (default {defaults.alpha:g})")
+    parser.add_argument("--min-effect", type=float, default=defaults.min_effect, help=f"AUROC the score shift must also reach (default {defaults.min_effect:g})")
+    parser.add_argument("--top-percent", type=float, default=defaults.top_percent, help=f"the cut: the training rows' top Q%% (default {defaults.top_percent:g})")
+    parser.add_argument("--device", default=None, help="cpu, cuda, ... (default: the analysis' setting)")
+    parser.add_argument("--quiet", action="store_true", help="no stages or progress bars (the summary still goes to standard error)")
+
+
+def _monitor(args: argparse.Namespace) -> int:
+    """Run `monitor`; any failure is status 2, so a pipeline never reads an error as drift."""
+    import json
+
+    try:
+        from .drift import Thresholds
+        from .monitor import format_report, monitor, stderr_reporter
+
+        thresholds = Thresholds(alpha=args.alpha, min_effect=args.min_effect, top_percent=args.top_percent)
+        result = monitor(
+            args.analysis_dir,
+            args.data,
+            args.out,
+            thresholds,
+            device=args.device,
+            progress=not args.quiet,
+            report=(lambda *_: None) if args.quiet else stderr_reporter,
+        )
+    except Exception as error:  # exit 1 means drift: no failure may end that way
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    print(format_report(result.report) + (" (earlier run reused)" if result.reused else ""), file=sys.stderr)
+    print(json.dumps(result.report, indent=2, ensure_ascii=False) if args.json else result.out_dir)
+    return result.exit_code
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] == "evaluate":
@@ -134,7 +184,10 @@ def main(argv: list[str] | None = None) -> int:
     reapply_parser.add_argument("--out", type=Path, required=True)
 
     commands.add_parser("evaluate", help="metrics of every score against a label column (see evaluate --help)")
+    _add_monitor_parser(commands)
     args = parser.parse_args(argv)
+    if args.command == "monitor":
+        return _monitor(args)
 
     from .data import InputError
 

@@ -159,14 +159,6 @@ def _save_safetensors(path: Path, tensors: dict[str, np.ndarray]) -> None:
     save_file({k: np.ascontiguousarray(v) for k, v in tensors.items()}, str(path))
 
 
-def encoder_layer_from_hook(hook: str) -> int:
-    """`encoder.layer.2` (the output of block 2) is hidden-state index 3."""
-    match = re.fullmatch(r"encoder\.layer\.(\d+)", hook or "")
-    if not match:
-        raise ValueError(f"an encoder SAE's hook must look like encoder.layer.N, got {hook!r}")
-    return int(match.group(1)) + 1
-
-
 def run_extract(samples: pl.DataFrame, config: BuildConfig, keys: StepKeys, cache_root: Path, progress: bool) -> Path:
     """Model forward pass, SAE (trained or loaded), encoding and pooling."""
     folder = step_dir(cache_root, "extract", keys.extract)
@@ -174,14 +166,9 @@ def run_extract(samples: pl.DataFrame, config: BuildConfig, keys: StepKeys, cach
         return folder
     import torch
 
-    from .extract import (
-        activations_table,
-        encode_all,
-        pool_masks,
-        read_token_activations,
-        tokens_table,
-    )
-    from .models import EncoderSource, SaeLensModelSource, pick_device
+    from .extract import activations_table, tokens_table
+    from .featurize import activation_source, encode_rows, read_rows
+    from .models import pick_device
     from .sae import decoder_directions, load_sae, load_sae_from_disk, train_sae
 
     ex = config.extract
@@ -189,25 +176,15 @@ def run_extract(samples: pl.DataFrame, config: BuildConfig, keys: StepKeys, cach
     torch.manual_seed(ex.sae_training.seed)
     timings: dict[str, float] = {}
     started = time.perf_counter()
-    pretrained = None
-    if ex.sae is not None:
-        pretrained = load_sae(ex.sae, device)
-        meta = pretrained.cfg.metadata
-        if meta.model_class_name == "AutoModel":
-            # an SAE this tool trained on an encoder: read the encoder the same way again
-            source = EncoderSource(meta.model_name, encoder_layer_from_hook(meta.hook_name), ex.window, device)
-        else:
-            model_name = None if ex.model == BuildConfig().extract.model else ex.model
-            source = SaeLensModelSource(pretrained, model_name, ex.window, device)
-    else:
-        source = EncoderSource(ex.model, ex.layer, ex.window, device)
+    pretrained = load_sae(ex.sae, device) if ex.sae is not None else None
+    source = activation_source(ex, pretrained, device)
     timings["load_model"] = time.perf_counter() - started
 
     texts = samples["text"].to_list()
     started = time.perf_counter()
-    token_acts = read_token_activations(texts, source, ex.stride, ex.batch_tokens, progress)
+    rows = read_rows(samples, source, ex, progress)
+    token_acts = rows.tokens
     timings["read_activations"] = time.perf_counter() - started
-    masks = pool_masks(token_acts.tokenized, samples["response_start"].to_list(), ex.pool_tokens)
 
     sae_stats: dict[str, Any] = {}
     with atomic_dir(folder) as tmp:
@@ -228,7 +205,7 @@ def run_extract(samples: pl.DataFrame, config: BuildConfig, keys: StepKeys, cach
         timings["sae"] = time.perf_counter() - started
 
         started = time.perf_counter()
-        encoded = encode_all(token_acts, masks, sae, ex.pooling, ex.pooled_top_k, ex.token_top_k, progress=progress)
+        encoded = encode_rows(rows, sae, ex, progress)
         timings["encode"] = time.perf_counter() - started
         ids = samples["id"].to_list()
         activations_table(ids, encoded).write_parquet(tmp / "activations.parquet")
