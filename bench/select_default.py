@@ -1,0 +1,842 @@
+"""Choose the default score with a leave-one-task-out selection over the planted tasks.
+
+    python bench/tasks.py --seeds 0 1 2
+    nice -n 10 python bench/select_default.py [--tasks ...] [--seeds 0 1 2] [--layers 3 6]
+    python bench/select_default.py --evaluate-only      # re-read existing analyses
+
+Builds (``--build-only``: nothing else; ``--evaluate-only``: no build) every task x seed x
+layer with the build CLI, like ``bench/run_eval.py`` does, sequentially and under
+``nice -n 10``; the build is cached per step, so a rerun after a scoring change only
+recomputes the steps that changed.
+
+Evaluation, on the training rows of each analysis (``set == "train"``, positive: label
+"harmful"):
+- candidates: every ``score_*`` column present (the plain ``score`` copy excluded), alone,
+  and every pairwise rank average ``rank_mean:score_a+score_b`` (mean of the two columns'
+  ``scipy.stats.rankdata`` ranks over the training rows); a column that is entirely missing
+  in an analysis is skipped there, and a candidate is eligible only where it exists for
+  every task and seed evaluated at that layer. A (candidate, layer) pair is the unit of
+  choice.
+- baselines (not candidates): random, length, keyword, tfidf_knn, embedding_knn (the raw
+  pooled embedding of the analysis' read layer), from ``analysis.baselines`` as
+  ``analysis.evaluate`` computes them.
+- metric: AUROC. Per task: the mean over its seeds; 95% bootstrap interval from 1,000
+  resamples of the rows within each seed (the same resamples for every method and layer),
+  the seed AUROCs averaged per resample.
+- leave-one-task-out: for each task, the (candidate, layer) with the best mean AUROC over
+  the other tasks, reported on the left-out task. In-sample: the best mean over all tasks;
+  that pick is the shipped default.
+
+Writes ``bench/out/select/summary.json`` and the ``select`` section of ``bench/RESULTS.md``;
+the last line of standard output is ``default: <candidate> layer <L>``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from itertools import combinations
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+from safetensors.numpy import load_file
+from scipy.stats import rankdata
+
+REPOSITORY_ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPOSITORY_ROOT))
+
+from analysis import baselines as baseline_methods  # noqa: E402
+from analysis.artifacts import EMBEDDINGS  # noqa: E402
+from bench import tasks as task_builder  # noqa: E402
+from bench.results import replace_section, to_markdown  # noqa: E402
+from bench.run_eval import build_command, relative  # noqa: E402
+
+OUT = REPOSITORY_ROOT / "bench" / "out"
+SELECT_OUT = OUT / "select"
+INDEX = SELECT_OUT / "analyses.json"
+RESULTS = REPOSITORY_ROOT / "bench" / "RESULTS.md"
+SECTION = "select"
+DEFAULT_SEEDS = (0, 1, 2)
+DEFAULT_LAYERS = (3, 6)
+BOOTSTRAP = 1000
+RANK_MEAN = "rank_mean:"
+BASELINES = ("random", "length", "keyword", "tfidf_knn", "embedding_knn")
+DENSE_MARKER = "dense"
+POSITIVE = task_builder.HARMFUL
+MISSING: list[str] = []  # analyses asked for but not found by the last evaluate_runs
+
+
+def analysis_name(task: str, seed: int, layer: int) -> str:
+    return f"{task}-s{seed}-l{layer}"
+
+
+# ---------------------------------------------------------------- building
+
+
+def read_index() -> dict[str, str]:
+    return json.loads(INDEX.read_text()) if INDEX.exists() else {}
+
+
+def record(name: str, folder: Path) -> None:
+    """Remember which analysis folder a build produced (repository-relative)."""
+    index = read_index()
+    index[name] = relative(folder)
+    SELECT_OUT.mkdir(parents=True, exist_ok=True)
+    tmp = INDEX.with_name(f".{INDEX.name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(index, indent=1, sort_keys=True) + "\n")
+    os.replace(tmp, INDEX)
+
+
+def layer_build_command(task_folder: Path, cache: Path, name: str, layer: int) -> list[str]:
+    """``nice -n 10 python -m analysis build ... --layer L`` (the run_eval.py command + layer)."""
+    return ["nice", "-n", "10", *build_command(task_folder, cache, name), "--layer", str(layer)]
+
+
+def build(task_folder: Path, cache: Path, name: str, layer: int) -> tuple[Path | None, float, str]:
+    """Run one build; return the analysis folder (None on failure), wall seconds, stderr tail."""
+    started = time.perf_counter()
+    completed = subprocess.run(
+        layer_build_command(task_folder, cache, name, layer),
+        cwd=REPOSITORY_ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    seconds = time.perf_counter() - started
+    if completed.returncode != 0 or not completed.stdout.strip():
+        return None, seconds, completed.stderr[-3000:]
+    folder = Path(completed.stdout.strip().splitlines()[-1])
+    folder = folder if folder.is_absolute() else REPOSITORY_ROOT / folder
+    return folder, seconds, ""
+
+
+def write_tasks(datasets: Path, names: list[str], seeds: list[int]) -> dict[tuple[str, int], Path]:
+    folders = {}
+    for seed in seeds:
+        for task in task_builder.build_tasks(datasets, seed, tuple(names)):
+            folders[(task.name, seed)] = task_builder.write_task(task, OUT / "tasks", seed)
+    return folders
+
+
+def build_all(
+    folders: dict[tuple[str, int], Path],
+    names: list[str],
+    seeds: list[int],
+    layers: list[int],
+    cache: Path,
+) -> list[str]:
+    """Every build, seed by seed and layer by layer (the first seed's tasks finish first)."""
+    failures = []
+    for seed in seeds:
+        for layer in layers:
+            for task in names:
+                name = analysis_name(task, seed, layer)
+                print(f"[{name}] building", file=sys.stderr, flush=True)
+                folder, seconds, error = build(folders[(task, seed)], cache, name, layer)
+                if folder is None:
+                    failures.append(name)
+                    print(f"[{name}] FAILED after {seconds:.0f} s:\n{error}", file=sys.stderr)
+                    continue
+                record(name, folder)
+                print(f"[{name}] {relative(folder)} ({seconds:.0f} s)", file=sys.stderr, flush=True)
+    return failures
+
+
+def find_analysis(name: str, cache: Path) -> Path | None:
+    """The newest complete ``<name>-<key>`` analysis folder (a scoring change bumps the key,
+    so the newest is the one the current code built), or the recorded one, or None."""
+    found = [
+        f
+        for f in (cache / "analyses").glob(f"{name}-*")
+        if f.name[len(name) + 1 :].isalnum() and (f / "manifest.json").exists()
+    ]
+    recorded = read_index().get(name)
+    if recorded is not None and (REPOSITORY_ROOT / recorded / "manifest.json").exists():
+        found.append(REPOSITORY_ROOT / recorded)
+    return max(found, key=lambda f: (f / "manifest.json").stat().st_mtime) if found else None
+
+
+# ---------------------------------------------------------------- evaluation
+
+
+def finite(scores: np.ndarray) -> np.ndarray:
+    """NaN / inf ranked below every present score (as ``analysis.evaluate`` does)."""
+    scores = np.asarray(scores, dtype=np.float64)
+    missing = ~np.isfinite(scores)
+    if not missing.any():
+        return scores
+    present = scores[~missing]
+    return np.where(missing, (present.min() if present.size else 0.0) - 1.0, scores)
+
+
+def resample_counts(n_rows: int, n_bootstrap: int, seed: int) -> np.ndarray:
+    """(n_bootstrap, n_rows) multiplicities of each row in each resample with replacement."""
+    rng = np.random.default_rng(seed)
+    rows = rng.integers(0, n_rows, (n_bootstrap, n_rows))
+    offsets = np.arange(n_bootstrap)[:, None] * n_rows
+    return (
+        np.bincount((rows + offsets).ravel(), minlength=n_bootstrap * n_rows)
+        .reshape(n_bootstrap, n_rows)
+        .astype(np.float64)
+    )
+
+
+def weighted_auroc(scores: np.ndarray, labels: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """AUROC of each weighted copy of the rows (one row of ``weights`` per copy): the
+    Mann-Whitney statistic with ties counted one half, which is what ``roc_auc_score``
+    returns on the resampled rows. NaN where a copy holds a single class."""
+    order = np.argsort(scores, kind="mergesort")
+    ordered, positive = scores[order], labels[order]
+    w = weights[:, order]
+    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+    pos = np.add.reduceat(w * positive, starts, axis=1)
+    neg = np.add.reduceat(w * ~positive, starts, axis=1)
+    below = np.cumsum(neg, axis=1) - neg
+    numerator = (pos * (below + 0.5 * neg)).sum(axis=1)
+    denominator = pos.sum(axis=1) * neg.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(denominator > 0, numerator / denominator, np.nan)
+
+
+def auroc(scores: np.ndarray, labels: np.ndarray) -> float:
+    return float(weighted_auroc(scores, labels, np.ones((1, labels.size)))[0])
+
+
+def rank_mean_name(a: str, b: str) -> str:
+    return f"{RANK_MEAN}{a}+{b}"
+
+
+def candidate_scores(train: pl.DataFrame) -> dict[str, np.ndarray]:
+    """Every ``score_*`` family present (not all missing) and every pairwise rank average."""
+    families = {}
+    for column in sorted(c for c in train.columns if c.startswith("score_")):
+        values = train[column].cast(pl.Float64, strict=False).to_numpy()
+        if np.isfinite(values).any():
+            families[column] = finite(values)
+    ranks = {name: rankdata(values) for name, values in families.items()}
+    candidates = dict(families)
+    for a, b in combinations(sorted(families), 2):
+        candidates[rank_mean_name(a, b)] = (ranks[a] + ranks[b]) / 2
+    return candidates
+
+
+def training_rows(folder: Path) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """All samples (with their row number) and the labelled training rows sorted by id."""
+    samples = pl.read_parquet(folder / "samples.parquet").with_row_index("_sample_row")
+    train = samples.filter((pl.col("set") == "train") & pl.col("label").is_not_null()).sort("id")
+    return samples, train
+
+
+def text_baselines(samples: pl.DataFrame, train: pl.DataFrame, seed: int) -> dict[str, np.ndarray]:
+    texts = train["text"].to_list()
+    toxic = samples.filter(pl.col("set") == "toxic")["text"].to_list()
+    benign = samples.filter(pl.col("set") == "benign")["text"].to_list()
+    return {
+        "random": baseline_methods.random_scores(train.height, seed),
+        "length": baseline_methods.length_scores(texts),
+        "keyword": baseline_methods.keyword_scores(texts),
+        "tfidf_knn": baseline_methods.tfidf_knn_scores(texts, toxic, benign),
+    }
+
+
+def embedding_baseline(
+    folder: Path, samples: pl.DataFrame, train: pl.DataFrame
+) -> np.ndarray | None:
+    path = folder / EMBEDDINGS
+    if not path.exists():
+        return None
+    raw = load_file(str(path))["raw"]
+    if raw.shape[0] != samples.height:
+        return None
+    rows = {
+        s: samples.filter(pl.col("set") == s)["_sample_row"].to_numpy() for s in ("toxic", "benign")
+    }
+    return baseline_methods.embedding_knn_scores(
+        raw[train["_sample_row"].to_numpy()],
+        raw[rows["toxic"]],
+        raw[rows["benign"]] if rows["benign"].size else None,
+    )
+
+
+def layer_unit(method: str, layer: int | None) -> str:
+    return method if layer is None else f"{method} @ layer {layer}"
+
+
+def evaluate_runs(
+    names: list[str], seeds: list[int], layers: list[int], cache: Path, n_bootstrap: int
+) -> dict:
+    """AUROC (point and bootstrap) of every candidate and baseline in every existing analysis.
+
+    Returns ``runs[(task, seed)] = {"layers": {layer: {method: (point, boot)}},
+    "baselines": {unit: (point, boot)}, "folders": {layer: path}, "n_rows", "n_positive"}``
+    for the (task, seed) pairs that have an analysis at every requested layer.
+    """
+    runs: dict[tuple[str, int], dict] = {}
+    for task in names:
+        for seed in seeds:
+            folders = {
+                layer: find_analysis(analysis_name(task, seed, layer), cache) for layer in layers
+            }
+            missing = [layer for layer, folder in folders.items() if folder is None]
+            MISSING.extend(analysis_name(task, seed, layer) for layer in missing)
+            if missing:
+                print(
+                    f"[{task} s{seed}] no analysis at layer(s) {missing}: left out", file=sys.stderr
+                )
+                continue
+            run: dict = {"layers": {}, "baselines": {}, "folders": {}}
+            reference_ids = None
+            for layer, folder in folders.items():
+                samples, train = training_rows(folder)
+                labels = (train["label"].cast(pl.String) == POSITIVE).to_numpy()
+                ids = train["id"].to_list()
+                if reference_ids is None:
+                    reference_ids = ids
+                    weights = resample_counts(labels.size, n_bootstrap, seed)
+                    run.update(n_rows=int(labels.size), n_positive=int(labels.sum()))
+                    for method, values in text_baselines(samples, train, seed).items():
+                        run["baselines"][method] = _metric(values, labels, weights)
+                elif ids != reference_ids:
+                    raise RuntimeError(f"{task} s{seed}: layer {layer} has other training rows")
+                run["folders"][layer] = relative(folder)
+                run.setdefault("families", {})[layer] = sorted(
+                    c for c in train.columns if c.startswith("score_")
+                )
+                run["layers"][layer] = {
+                    method: _metric(values, labels, weights)
+                    for method, values in candidate_scores(train).items()
+                }
+                embedding = embedding_baseline(folder, samples, train)
+                if embedding is not None:
+                    run["baselines"][layer_unit("embedding_knn", layer)] = _metric(
+                        embedding, labels, weights
+                    )
+            runs[(task, seed)] = run
+            print(f"[{task} s{seed}] evaluated", file=sys.stderr, flush=True)
+    return runs
+
+
+def _metric(
+    values: np.ndarray, labels: np.ndarray, weights: np.ndarray
+) -> tuple[float, np.ndarray]:
+    values = finite(values)
+    return auroc(values, labels), weighted_auroc(values, labels, weights)
+
+
+def _interval(boot: np.ndarray) -> tuple[float, float]:
+    values = boot[np.isfinite(boot)]
+    if not values.size:
+        return float("nan"), float("nan")
+    low, high = np.percentile(values, [2.5, 97.5])
+    return float(low), float(high)
+
+
+def aggregate(runs: dict, layers: list[int]) -> dict:
+    """Per task: mean AUROC over its seeds and the bootstrap of that mean, for every
+    eligible (candidate, layer) unit and every baseline unit."""
+    tasks = sorted({task for task, _ in runs}, key=task_builder.TASK_NAMES.index)
+    per_task: dict[str, dict[str, tuple[float, np.ndarray]]] = {}
+    baselines: dict[str, dict[str, tuple[float, np.ndarray]]] = {}
+    seeds_used: dict[str, list[int]] = {}
+    eligible: set[str] | None = None
+    for task in tasks:
+        task_runs = [(seed, run) for (t, seed), run in sorted(runs.items()) if t == task]
+        seeds_used[task] = [seed for seed, _ in task_runs]
+        units: dict[str, list[tuple[float, np.ndarray]]] = {}
+        for _, run in task_runs:
+            for layer in layers:
+                for method, metric in run["layers"][layer].items():
+                    units.setdefault(layer_unit(method, layer), []).append(metric)
+        complete = {u for u, metrics in units.items() if len(metrics) == len(task_runs)}
+        eligible = complete if eligible is None else eligible & complete
+        per_task[task] = {u: _mean_metric(m) for u, m in units.items() if u in complete}
+        base_units: dict[str, list[tuple[float, np.ndarray]]] = {}
+        for _, run in task_runs:
+            for unit, metric in run["baselines"].items():
+                base_units.setdefault(unit, []).append(metric)
+        baselines[task] = {
+            u: _mean_metric(m) for u, m in base_units.items() if len(m) == len(task_runs)
+        }
+    eligible = eligible or set()
+    per_task = {
+        t: {u: v for u, v in units.items() if u in eligible} for t, units in per_task.items()
+    }
+    return {
+        "tasks": tasks,
+        "seeds": seeds_used,
+        "units": sorted(eligible),
+        "per_task": per_task,
+        "baselines": baselines,
+    }
+
+
+def _mean_metric(metrics: list[tuple[float, np.ndarray]]) -> tuple[float, np.ndarray]:
+    return float(np.mean([p for p, _ in metrics])), np.mean([b for _, b in metrics], axis=0)
+
+
+def unit_layer(unit: str) -> tuple[str, int | None]:
+    if " @ layer " in unit:
+        method, layer = unit.rsplit(" @ layer ", 1)
+        return method, int(layer)
+    return unit, None
+
+
+def best_unit(units: list[str], per_task: dict, tasks: list[str]) -> tuple[str, float]:
+    """The unit with the highest mean of task means over ``tasks`` (first by name on ties)."""
+    means = [float(np.mean([per_task[t][u][0] for t in tasks])) for u in units]
+    index = int(np.argmax(means))
+    return units[index], means[index]
+
+
+def _entry(metric: tuple[float, np.ndarray]) -> dict:
+    low, high = _interval(metric[1])
+    return {"auroc": metric[0], "lo": low, "hi": high}
+
+
+def _mean_entry(metrics: list[tuple[float, np.ndarray]]) -> dict:
+    """Mean over tasks; its interval from the per-resample mean (tasks resampled independently)."""
+    return _entry(
+        (float(np.mean([p for p, _ in metrics])), np.mean([b for _, b in metrics], axis=0))
+    )
+
+
+def select(aggregated: dict) -> dict:
+    tasks, units, per_task = aggregated["tasks"], aggregated["units"], aggregated["per_task"]
+    if not tasks or not units:
+        return {}
+    in_sample, in_sample_mean = best_unit(units, per_task, tasks)
+    loto = {}
+    for task in tasks:
+        others = [t for t in tasks if t != task]
+        pick, train_mean = (
+            best_unit(units, per_task, others) if others else (in_sample, float("nan"))
+        )
+        loto[task] = {
+            "pick": pick,
+            "mean_on_other_tasks": train_mean,
+            **_entry(per_task[task][pick]),
+        }
+    baselines = aggregated["baselines"]
+    best_baseline = {}
+    for task in tasks:
+        name = max(sorted(baselines[task]), key=lambda u: baselines[task][u][0])
+        best_baseline[task] = {"method": name, **_entry(baselines[task][name])}
+    common_baselines = sorted(set.intersection(*(set(baselines[t]) for t in tasks)))
+    baseline_means = {u: _mean_entry([baselines[t][u] for t in tasks]) for u in common_baselines}
+    singles = [u for u in units if not u.startswith(RANK_MEAN)]
+    sae = [u for u in singles if DENSE_MARKER not in unit_layer(u)[0]]
+    dense = [u for u in singles if DENSE_MARKER in unit_layer(u)[0]]
+    comparison = {}
+    if sae:
+        best_sae, _ = best_unit(sae, per_task, tasks)
+        comparison["sae"] = best_sae
+        if dense:
+            best_dense, _ = best_unit(dense, per_task, tasks)
+            comparison["dense"] = best_dense
+        comparison["per_task"] = {}
+        for task in tasks:
+            row = {"sae": _entry(per_task[task][best_sae])}
+            if dense:
+                row["dense"] = _entry(per_task[task][best_dense])
+                difference = (
+                    per_task[task][best_sae][0] - per_task[task][best_dense][0],
+                    per_task[task][best_sae][1] - per_task[task][best_dense][1],
+                )
+                row["sae_minus_dense"] = _entry(difference)
+            comparison["per_task"][task] = row
+        comparison["mean"] = {"sae": _mean_entry([per_task[t][best_sae] for t in tasks])}
+        if dense:
+            comparison["mean"]["dense"] = _mean_entry([per_task[t][best_dense] for t in tasks])
+            comparison["mean"]["sae_minus_dense"] = _mean_entry(
+                [
+                    (
+                        per_task[t][best_sae][0] - per_task[t][best_dense][0],
+                        per_task[t][best_sae][1] - per_task[t][best_dense][1],
+                    )
+                    for t in tasks
+                ]
+            )
+    ranking = sorted(units, key=lambda u: -float(np.mean([per_task[t][u][0] for t in tasks])))
+    return {
+        "in_sample": {
+            "pick": in_sample,
+            "mean": _mean_entry([per_task[t][in_sample] for t in tasks]),
+            "per_task": {t: _entry(per_task[t][in_sample]) for t in tasks},
+        },
+        "loto": loto,
+        "loto_mean": _mean_entry([per_task[t][loto[t]["pick"]] for t in tasks]),
+        "best_baseline": best_baseline,
+        "baseline_means": baseline_means,
+        "sae_vs_dense": comparison,
+        "top_units": [
+            {"unit": u, "mean_auroc": float(np.mean([per_task[t][u][0] for t in tasks]))}
+            for u in ranking[:15]
+        ],
+    }
+
+
+# ---------------------------------------------------------------- report
+
+
+def _cell(entry: dict) -> str:
+    if not np.isfinite(entry["lo"]):
+        return f"{entry['auroc']:.3f}"
+    return f"{entry['auroc']:.3f} [{entry['lo']:.3f}, {entry['hi']:.3f}]"
+
+
+def _unit_md(unit: str) -> str:
+    method, layer = unit_layer(unit)
+    return f"`{method}`" + ("" if layer is None else f" (layer {layer})")
+
+
+def _json_ready(value):
+    if isinstance(value, dict):
+        return {str(k): _json_ready(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_ready(v) for v in value]
+    if isinstance(value, float | np.floating):
+        return float(value) if np.isfinite(value) else None
+    if isinstance(value, np.integer):
+        return int(value)
+    return value
+
+
+def summary_payload(args, runs: dict, aggregated: dict, selection: dict) -> dict:
+    per_run = [
+        {"task": task, "seed": seed, "layer": layer, "method": method, "auroc": point}
+        for (task, seed), run in sorted(runs.items())
+        for layer, methods in sorted(run["layers"].items())
+        for method, (point, _) in sorted(methods.items())
+    ] + [
+        {
+            "task": task,
+            "seed": seed,
+            "layer": unit_layer(unit)[1],
+            "method": unit_layer(unit)[0],
+            "kind": "baseline",
+            "auroc": point,
+        }
+        for (task, seed), run in sorted(runs.items())
+        for unit, (point, _) in sorted(run["baselines"].items())
+    ]
+    per_task = {
+        task: {unit: _entry(metric) for unit, metric in sorted(units.items())}
+        for task, units in aggregated["per_task"].items()
+    }
+    baselines = {
+        task: {unit: _entry(metric) for unit, metric in sorted(units.items())}
+        for task, units in aggregated["baselines"].items()
+    }
+    return _json_ready(
+        {
+            "config": {
+                "tasks": args.tasks,
+                "seeds": args.seeds,
+                "layers": args.layers,
+                "bootstrap": args.bootstrap,
+                "metric": "AUROC",
+                "positive": POSITIVE,
+            },
+            "tasks_evaluated": aggregated["tasks"],
+            "seeds_used": aggregated["seeds"],
+            "analyses": {
+                f"{task}-s{seed}": {str(k): v for k, v in run["folders"].items()}
+                for (task, seed), run in sorted(runs.items())
+            },
+            "score_columns": {
+                f"{task}-s{seed}": {str(k): v for k, v in run["families"].items()}
+                for (task, seed), run in sorted(runs.items())
+            },
+            "rows": {
+                f"{t}-s{s}": [r["n_rows"], r["n_positive"]] for (t, s), r in sorted(runs.items())
+            },
+            "missing_analyses": MISSING,
+            "n_units": len(aggregated["units"]),
+            "units": aggregated["units"],
+            "selection": selection,
+            "per_task": per_task,
+            "baselines_per_task": baselines,
+            "per_run": per_run,
+        }
+    )
+
+
+def section_markdown(args, aggregated: dict, selection: dict) -> str:
+    tasks = aggregated["tasks"]
+    seeds = " ".join(str(s) for s in args.seeds)
+    layers = " ".join(str(layer) for layer in args.layers)
+    lines = [
+        "### Choosing the default score: leave-one-task-out (`bench/select_default.py`)",
+        "",
+        "Reproduce (from the repository root; the builds are cached per step):",
+        "",
+        "```",
+        f"python bench/tasks.py --seeds {seeds}",
+        f"nice -n 10 python bench/select_default.py --seeds {seeds} --layers {layers}",
+        "python bench/select_default.py --evaluate-only   # after a scoring change, once rebuilt",
+        "```",
+        "",
+    ]
+    requested = len(args.tasks) * len(args.seeds) * len(args.layers)
+    if MISSING:
+        lines += [
+            f"**Incomplete:** {requested - len(MISSING)} of the {requested} requested analyses "
+            "exist; a (task, seed) is evaluated only when it has every layer, so these are left "
+            f"out: {', '.join(MISSING)}.",
+            "",
+        ]
+    if not selection:
+        return "\n".join([*lines, "No analysis to evaluate yet."])
+    n_families = sum(1 for u in aggregated["units"] if not u.startswith(RANK_MEAN))
+    lines += [
+        f"Candidates: every `score_*` family alone and every pairwise rank average "
+        f"(`rank_mean:a+b`), at each layer: {len(aggregated['units'])} (candidate, layer) units, "
+        f"{n_families} of them single families. Metric: AUROC on the training rows (planted = "
+        f"positive); per task the mean over its seeds, 95% interval from {args.bootstrap} "
+        "bootstrap resamples of the rows within each seed (the same resamples for every method), "
+        "seed AUROCs averaged per resample. LOTO: the unit with the best mean over the other "
+        "tasks, scored on the left-out one. In-sample: the best mean over all tasks (the "
+        "shipped default). Best baseline: the best of random, length, keyword, tfidf_knn and "
+        "embedding_knn (raw pooled embedding of the read layer) on that task itself, an "
+        "in-sample choice that favours the baselines. `*`: planted rows from another source "
+        "than the clean rows (style confound, see `bench/tasks.py`).",
+        "",
+    ]
+    descriptions = task_descriptions(tasks, aggregated["seeds"])
+    if descriptions:
+        lines += [
+            "Tasks (`bench/tasks.py`; counts of the first seed):",
+            "",
+            to_markdown(
+                pl.DataFrame(
+                    [
+                        {
+                            "task": task,
+                            "pool rows": d["counts"]["train"],
+                            "planted": d["counts"]["train_planted"],
+                            "pool": d["pool"],
+                            "toxic reference": d["toxic"],
+                            "benign reference": d["benign"],
+                        }
+                        for task, d in descriptions.items()
+                    ]
+                )
+            ),
+            "",
+        ]
+    in_sample, loto = selection["in_sample"], selection["loto"]
+    rows = []
+    for task in tasks:
+        star = "*" if task in task_builder.SOURCE_CONFOUNDED else ""
+        baseline = selection["best_baseline"][task]
+        rows.append(
+            {
+                "task": f"{task}{star}",
+                "seeds": " ".join(str(s) for s in aggregated["seeds"][task]),
+                "LOTO pick": _unit_md(loto[task]["pick"]),
+                "LOTO AUROC [95% CI]": _cell(loto[task]),
+                "in-sample pick AUROC [95% CI]": _cell(in_sample["per_task"][task]),
+                "best baseline": _unit_md(baseline["method"]),
+                "baseline AUROC [95% CI]": _cell(baseline),
+            }
+        )
+    best_mean_baseline = max(
+        selection["baseline_means"], key=lambda u: selection["baseline_means"][u]["auroc"]
+    )
+    rows.append(
+        {
+            "task": "**mean**",
+            "seeds": "",
+            "LOTO pick": "",
+            "LOTO AUROC [95% CI]": _cell(selection["loto_mean"]),
+            "in-sample pick AUROC [95% CI]": _cell(in_sample["mean"]),
+            "best baseline": f"{_unit_md(best_mean_baseline)} (best mean)",
+            "baseline AUROC [95% CI]": _cell(selection["baseline_means"][best_mean_baseline]),
+        }
+    )
+    picks = sorted({loto[t]["pick"] for t in tasks})
+    lines += [
+        to_markdown(pl.DataFrame(rows)),
+        "",
+        f"**Pick on all tasks: {_unit_md(in_sample['pick'])}**, mean AUROC "
+        f"{_cell(in_sample['mean'])}. The left-out-task picks: "
+        + ", ".join(f"{_unit_md(p)} ({sum(loto[t]['pick'] == p for t in tasks)})" for p in picks)
+        + f"; their mean AUROC on the left-out tasks, {_cell(selection['loto_mean'])}, is the "
+        "estimate of what the procedure gives on a new task.",
+        "",
+    ]
+    comparison = selection.get("sae_vs_dense") or {}
+    if comparison:
+        header = f"Best single SAE-based family on all tasks: {_unit_md(comparison['sae'])}"
+        if "dense" in comparison:
+            header += f"; best dense family: {_unit_md(comparison['dense'])}"
+        else:
+            header += "; no dense family (`score_*dense*`) in these analyses"
+        rows = []
+        for task in [*tasks, "mean"]:
+            entry = comparison["mean"] if task == "mean" else comparison["per_task"][task]
+            row = {
+                "task": f"**{task}**" if task == "mean" else task,
+                "SAE family": _cell(entry["sae"]),
+            }
+            if "dense" in entry:
+                row["dense family"] = _cell(entry["dense"])
+                row["SAE - dense (paired)"] = _cell(entry["sae_minus_dense"])
+            rows.append(row)
+        lines += [header + ".", "", to_markdown(pl.DataFrame(rows)), ""]
+    if selection.get("mixed_score_columns"):
+        lines += [
+            "Warning: these score columns exist in some analyses only (built by different "
+            "versions of the scoring code); rebuild for a consistent comparison: "
+            + ", ".join(f"`{c}`" for c in selection["mixed_score_columns"]),
+            "",
+        ]
+    for family, baseline in selection.get("identical_to_baseline", {}).items():
+        lines += [
+            f"`{family}` ranks the training rows exactly like the `{baseline}` baseline "
+            "(the same AUROC on every task, seed and layer).",
+            "",
+        ]
+    lines += [
+        "Best units by mean AUROC over all tasks:",
+        "",
+        to_markdown(
+            pl.DataFrame(
+                [
+                    {"unit": _unit_md(u["unit"]), "mean AUROC": u["mean_auroc"]}
+                    for u in selection["top_units"][:10]
+                ]
+            )
+        ),
+        "",
+        "Every number (per task, seed, layer and method) is in `bench/out/select/summary.json`.",
+    ]
+    return "\n".join(lines)
+
+
+def task_descriptions(tasks: list[str], seeds: dict[str, list[int]]) -> dict[str, dict]:
+    found = {}
+    for task in tasks:
+        path = task_builder.task_folder(OUT / "tasks", task, seeds[task][0]) / "task.json"
+        if path.exists():
+            found[task] = json.loads(path.read_text())
+    return found
+
+
+def identical_to_baseline(runs: dict) -> dict[str, str]:
+    """Score families whose AUROC equals a baseline's (same layer) on every run."""
+    identical = {}
+    families = (
+        set.intersection(
+            *(set(methods) for run in runs.values() for methods in run["layers"].values())
+        )
+        if runs
+        else set()
+    )
+    for family in sorted(f for f in families if not f.startswith(RANK_MEAN)):
+        for baseline in BASELINES:
+            same = True
+            for run in runs.values():
+                for layer, methods in run["layers"].items():
+                    unit = baseline if baseline in run["baselines"] else layer_unit(baseline, layer)
+                    if unit not in run["baselines"] or not np.isclose(
+                        methods[family][0], run["baselines"][unit][0], rtol=0, atol=1e-12
+                    ):
+                        same = False
+            if same:
+                identical[family] = baseline
+                break
+    return identical
+
+
+def mixed_score_columns(runs: dict) -> list[str]:
+    """Score columns present in some analyses but not in all (empty when they agree)."""
+    sets = [set(f) for run in runs.values() for f in run["families"].values()]
+    return sorted(set.union(*sets) - set.intersection(*sets)) if sets else []
+
+
+def ensure_markers(results: Path) -> None:
+    """Put the select markers at the end of section 1 (before "## 2.") when they are absent."""
+    start, end = f"<!-- {SECTION}:start -->", f"<!-- {SECTION}:end -->"
+    text = results.read_text() if results.exists() else "# Benchmark results\n"
+    if start in text and end in text:
+        return
+    block = f"{start}\n{end}\n\n"
+    position = text.find("\n## 2.")
+    text = (
+        text.rstrip() + "\n\n" + block
+        if position < 0
+        else text[: position + 1] + block + text[position + 1 :]
+    )
+    results.write_text(text)
+
+
+# ---------------------------------------------------------------- main
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--datasets", type=Path, default=task_builder.DEFAULT_DATASETS)
+    parser.add_argument(
+        "--tasks", nargs="+", choices=task_builder.TASK_NAMES, default=list(task_builder.TASK_NAMES)
+    )
+    parser.add_argument("--seeds", type=int, nargs="+", default=list(DEFAULT_SEEDS))
+    parser.add_argument("--layers", type=int, nargs="+", default=list(DEFAULT_LAYERS))
+    parser.add_argument("--cache", type=Path, default=OUT / "cache")
+    parser.add_argument("--bootstrap", type=int, default=BOOTSTRAP)
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--evaluate-only", action="store_true", help="read existing analyses only")
+    mode.add_argument("--build-only", action="store_true", help="build, do not evaluate")
+    parser.add_argument("--results", type=Path, default=RESULTS)
+    args = parser.parse_args(argv)
+    cache = args.cache if args.cache.is_absolute() else REPOSITORY_ROOT / args.cache
+    if not args.evaluate_only:
+        if not task_builder.datasets_available(args.datasets):
+            print(
+                f"reference datasets not found in {args.datasets}: nothing built", file=sys.stderr
+            )
+            return 0
+        folders = write_tasks(args.datasets, args.tasks, args.seeds)
+        failures = build_all(folders, args.tasks, args.seeds, args.layers, cache)
+        if failures:
+            print(f"failed builds: {' '.join(failures)}", file=sys.stderr)
+        if args.build_only:
+            return 1 if failures else 0
+    runs = evaluate_runs(args.tasks, args.seeds, args.layers, cache, args.bootstrap)
+    aggregated = aggregate(runs, args.layers)
+    selection = select(aggregated)
+    if selection:
+        selection["identical_to_baseline"] = identical_to_baseline(runs)
+        selection["mixed_score_columns"] = mixed_score_columns(runs)
+        if selection["mixed_score_columns"]:
+            print(
+                "warning: the analyses do not all have the same score columns (built by "
+                "different versions of the scoring code?); only the common ones are compared",
+                file=sys.stderr,
+            )
+    SELECT_OUT.mkdir(parents=True, exist_ok=True)
+    summary = SELECT_OUT / "summary.json"
+    summary.write_text(
+        json.dumps(summary_payload(args, runs, aggregated, selection), indent=1) + "\n"
+    )
+    ensure_markers(args.results)
+    replace_section(args.results, SECTION, section_markdown(args, aggregated, selection))
+    print(
+        f"wrote {relative(summary)} and the {SECTION} section of {relative(args.results)}",
+        file=sys.stderr,
+    )
+    if not selection:
+        print("default: none (no analysis evaluated)")
+        return 1
+    method, layer = unit_layer(selection["in_sample"]["pick"])
+    print(f"default: {method} layer {layer}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
