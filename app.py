@@ -25,6 +25,7 @@ PAGES = {
     "features": st.Page(page_path("features"), title="Feature map", icon=":material/hub:", url_path="features"),
     "proximity": st.Page(page_path("proximity"), title="Proximity", icon=":material/radar:", url_path="proximity"),
     "export": st.Page(page_path("export"), title="Filter & export", icon=":material/filter_alt:", url_path="export"),
+    "compare": st.Page(page_path("compare"), title="Compare a batch", icon=":material/compare_arrows:", url_path="compare"),
     "evaluate": st.Page(page_path("evaluate"), title="Evaluate", icon=":material/query_stats:", url_path="evaluate"),
 }
 visible = [name for name in PAGES if name != "evaluate" or (analysis is not None and analysis.has_labels)]

@@ -1,4 +1,4 @@
-"""Command line: build, export, reapply, demo, evaluate, monitor.
+"""Command line: build, export, reapply, demo, evaluate, monitor, report.
 
     python -m analysis build --train TRAIN --toxic TOXIC [--benign BENIGN] [--model ...] [--sae ...] [--out DIR]
     python -m analysis export ANALYSIS_DIR (--top-percent Q | --threshold T) [--score NAME] --out DIR
@@ -6,10 +6,12 @@
     python -m analysis demo
     python -m analysis evaluate ANALYSIS_DIR --label-column COL --positive VALUE [--json]
     python -m analysis monitor ANALYSIS_DIR --data NEW_FILE [--out DIR] [--json] [--alpha A] [--min-effect E] [--top-percent Q]
+    python -m analysis report ANALYSIS_DIR [--export EXPORT_DIR] [--monitor MONITOR_DIR] --out report.html
 
 `build` and `demo` print the analysis folder on the last line of standard output; stages
 and progress bars go to standard error. `monitor` prints its output folder last (or, with
 `--json`, only its report) and exits 0 without drift, 1 when drift is flagged, 2 on error.
+`report` writes one self-contained HTML file (opens offline) and prints its path last.
 """
 
 from __future__ import annotations
@@ -150,6 +152,44 @@ def _monitor(args: argparse.Namespace) -> int:
     return result.exit_code
 
 
+def _add_report_parser(commands: argparse._SubParsersAction) -> None:
+    from .report import MAX_MAP_POINTS
+
+    parser = commands.add_parser(
+        "report",
+        help="one self-contained HTML report of an analysis (with its export and a monitor run)",
+        description="Write one HTML file that opens offline: the sample map, toxic clusters and features, "
+        "the cut (--export), the evaluation when labels exist, the drift of a batch (--monitor) and the provenance.",
+    )
+    parser.add_argument("analysis_dir", type=Path)
+    parser.add_argument("--export", type=Path, default=None, help="an export folder of this analysis (adds the cut)")
+    parser.add_argument("--monitor", type=Path, default=None, help="a monitor folder of this analysis (adds the drift)")
+    parser.add_argument("--out", type=Path, required=True, help="the HTML file to write (replaced when it exists)")
+    parser.add_argument("--max-points", type=int, default=MAX_MAP_POINTS, help=f"points drawn on a map (default {MAX_MAP_POINTS:,})")
+    parser.add_argument("--quiet", action="store_true", help="no stage lines")
+
+
+def _report(args: argparse.Namespace) -> int:
+    from .artifacts import AnalysisNotFound
+    from .report import ReportError, stderr_reporter, write_report
+
+    try:
+        out = write_report(
+            args.analysis_dir,
+            args.out,
+            args.export,
+            args.monitor,
+            max_points=args.max_points,
+            report=(lambda *_: None) if args.quiet else stderr_reporter,
+        )
+    except (AnalysisNotFound, ReportError, FileNotFoundError, OSError, ValueError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    print(f"report: {out.stat().st_size / 1e6:.1f} MB", file=sys.stderr)
+    print(out)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] == "evaluate":
@@ -185,9 +225,12 @@ def main(argv: list[str] | None = None) -> int:
 
     commands.add_parser("evaluate", help="metrics of every score against a label column (see evaluate --help)")
     _add_monitor_parser(commands)
+    _add_report_parser(commands)
     args = parser.parse_args(argv)
     if args.command == "monitor":
         return _monitor(args)
+    if args.command == "report":
+        return _report(args)
 
     from .data import InputError
 

@@ -68,6 +68,27 @@ TABLE_COLUMNS: tuple[str, ...] = (
 )
 
 
+POSITIVE_VALUES = ("1", "true", "yes", "harmful", "toxic", "unsafe", "bad", "positive", "misaligned")
+
+
+def positive_value(samples: pl.DataFrame, column: str) -> str | None:
+    """The value of a two-valued training label that marks a row to remove ("1", "harmful", ...);
+    None when the column does not look like such a label."""
+    values = samples.filter(pl.col("set") == "train")[column].drop_nulls().cast(pl.String).unique().to_list()
+    if len(values) != 2:
+        return None
+    return next((value for value in values if value.lower() in POSITIVE_VALUES), None)
+
+
+def default_label(analysis: Analysis) -> tuple[str, str] | None:
+    """The first label column with a recognisable positive value, and that value."""
+    for column in analysis.label_columns:
+        value = positive_value(analysis.samples, column)
+        if value is not None:
+            return column, value
+    return None
+
+
 class EvaluationError(ValueError):
     """The analysis cannot be evaluated as asked (missing label column, no positives, ...)."""
 

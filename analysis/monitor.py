@@ -11,6 +11,7 @@ Output folder (written whole or not at all; never into a non-empty folder):
 |---|---|
 | `scores.parquet` | one row per batch row: id, text, prompt, response, carried input columns, n_tokens, n_windows, x, y, every score family, `score`, `train_percentile`, `above_cut`, nearest_toxic_cluster / _ids / _sims, `map_neighbor_ids` |
 | `latents.parquet` | per latent active in the batch or the training rows: counts, frequencies, log-odds, Fisher p, BH q, `drifting` (see `analysis.drift.latent_shift`) |
+| `activations.parquet` | the batch rows' pooled sparse SAE codes (id, features, values: the layout of the analysis' own file), so any row's score can be explained later |
 | `report.json` | analysis, batch (path, sha256, rows), thresholds, every statistic, `flagged` with its reasons, the drifting latents, the driver rows |
 
 Without an explicit folder the output goes to `<cache>/monitors/<analysis folder>-<batch
@@ -34,6 +35,7 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from importlib import metadata as importlib_metadata
 from pathlib import Path
 from typing import Any
@@ -51,6 +53,7 @@ FORMAT_VERSION = 1
 REPORT = "report.json"
 SCORES = "scores.parquet"
 LATENTS = "latents.parquet"
+ACTIVATIONS = "activations.parquet"
 REPORTED_LATENTS = 50
 DRIVER_TEXT_CHARS = 240
 # Columns monitor adds to the batch; carried input columns with these names are prefixed `input_`.
@@ -95,8 +98,12 @@ def monitor(
     device: str | None = None,
     progress: bool = True,
     report: Reporter = stderr_reporter,
+    extractor: Any | None = None,
 ) -> MonitorReport:
     """Score the rows of `data_path` against the analysis in `analysis_dir`; see the module docstring.
+
+    `extractor` (default: `AnalysisExtractor.for_analysis`, the analysis' own model and SAE)
+    is anything with `d_sae` and `extract(samples, progress) -> ExtractedRows`.
 
     Raises `InputError` for a bad batch file, `AnalysisNotFound` for a missing analysis and
     `FileExistsError` for an output folder that is not empty; nothing is written then.
@@ -118,9 +125,10 @@ def monitor(
     timings: dict[str, float] = {}
     started = time.perf_counter()
     report(2, total, "Extracting the batch's SAE features (the analysis' model and SAE)")
-    from .featurize import AnalysisExtractor
+    if extractor is None:
+        from .featurize import AnalysisExtractor
 
-    extractor = AnalysisExtractor.for_analysis(analysis.path, manifest, device)
+        extractor = AnalysisExtractor.for_analysis(analysis.path, manifest, device)
     timings["load_model"] = time.perf_counter() - started
     started = time.perf_counter()
     samples = batch.frame.drop("source_row")
@@ -187,7 +195,7 @@ def monitor(
         "versions": _versions(),
     }
     payload = _json_safe(payload)
-    _write(out, table, latents, payload)
+    _write(out, table, latents, rows.activations, payload)
     return MonitorReport(out, payload, reused=False, scores=table)
 
 
@@ -261,37 +269,45 @@ def _scores_table(samples, rows, xy, neighbor_ids, families, score, train_scores
     return table.select(layout)
 
 
+def row_latents(
+    scorer: Any, spec: str, features: pl.DataFrame, latent_features: Any, values: Any, top: int
+) -> pl.DataFrame:
+    """The latents behind score `spec` for one row's pooled code: family, feature, activation,
+    contribution, is_toxic, top_tokens; the `top` largest positive contributions per latent family."""
+    from .scorer import LATENT_FAMILIES, score_components
+
+    latent_features = np.asarray(latent_features if latent_features is not None else [], dtype=np.int64)
+    values = np.asarray(values if values is not None else [], dtype=np.float64)
+    schema = {"family": pl.String, "feature": pl.Int32, "activation": pl.Float64, "contribution": pl.Float64}
+    parts = []
+    for family in (name for name in score_components(spec) if name in LATENT_FAMILIES):
+        contribution = scorer.latent_contributions(latent_features, values, family) if len(latent_features) else np.zeros(0)
+        parts.append(
+            pl.DataFrame(
+                {"family": [family] * len(latent_features), "feature": latent_features.astype(np.int32), "activation": values, "contribution": np.asarray(contribution, dtype=np.float64)},
+                schema=schema,
+            )
+            .filter(pl.col("contribution") > 0)
+            .sort(["contribution", "feature"], descending=[True, False])
+            .head(top)
+        )
+    table = pl.concat(parts) if parts else pl.DataFrame(schema=schema)
+    return table.join(features.select("feature", "is_toxic", "top_tokens"), on="feature", how="left", maintain_order="left")
+
+
 def driver_rows(
     table: pl.DataFrame, activations: pl.DataFrame, scorer: Any, spec: str, features: pl.DataFrame, thresholds: Thresholds
 ) -> list[dict[str, Any]]:
     """The highest-scoring batch rows, each with the latents behind its score and its nearest toxic rows."""
-    from .scorer import LATENT_FAMILIES, score_components
-
-    families = [name for name in score_components(spec) if name in LATENT_FAMILIES]
     top = (
         table.filter(pl.col("score").is_not_nan() & pl.col("score").is_not_null())
         .sort(["score", "id"], descending=[True, False])
         .head(thresholds.drivers)
         .join(activations.select("id", pl.col("features").alias("_features"), pl.col("values").alias("_values")), on="id", how="left", maintain_order="left")
     )
-    info = features.select("feature", "is_toxic", "top_tokens")
     drivers = []
     for row in top.iter_rows(named=True):
-        latent_features = np.asarray(row["_features"] or [], dtype=np.int64)
-        values = np.asarray(row["_values"] or [], dtype=np.float64)
-        parts = []
-        for family in families:
-            contribution = scorer.latent_contributions(latent_features, values, family) if len(latent_features) else np.zeros(0)
-            parts.append(
-                pl.DataFrame(
-                    {"family": [family] * len(latent_features), "feature": latent_features.astype(np.int32), "activation": values, "contribution": np.asarray(contribution, dtype=np.float64)},
-                    schema={"family": pl.String, "feature": pl.Int32, "activation": pl.Float64, "contribution": pl.Float64},
-                )
-                .filter(pl.col("contribution") > 0)
-                .sort(["contribution", "feature"], descending=[True, False])
-                .head(thresholds.driver_latents)
-            )
-        latents = pl.concat(parts).join(info, on="feature", how="left", maintain_order="left") if parts else pl.DataFrame()
+        latents = row_latents(scorer, spec, features, row["_features"], row["_values"], thresholds.driver_latents)
         drivers.append(
             {
                 "id": row["id"],
@@ -328,10 +344,11 @@ def _previous_run(out: Path, analysis_id: str, batch_sha: str, thresholds: Thres
     raise FileExistsError(f"{out} already exists and is not empty; monitor never overwrites: choose a new folder")
 
 
-def _write(out: Path, table: pl.DataFrame, latents: pl.DataFrame, payload: dict[str, Any]) -> None:
+def _write(out: Path, table: pl.DataFrame, latents: pl.DataFrame, activations: pl.DataFrame, payload: dict[str, Any]) -> None:
     with atomic_dir(out) as tmp:
         table.write_parquet(tmp / SCORES)
         latents.write_parquet(tmp / LATENTS)
+        activations.select("id", "features", "values").write_parquet(tmp / ACTIVATIONS)
         (tmp / REPORT).write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     # atomic_dir drops its copy when the folder appeared meanwhile: make sure it holds ours
     written = json.loads((out / REPORT).read_text(encoding="utf-8")) if (out / REPORT).is_file() else None
@@ -368,6 +385,103 @@ def _versions() -> dict[str, str]:
         except importlib_metadata.PackageNotFoundError:
             versions[name] = "not installed"
     return versions
+
+
+# ---------------------------------------------------------------- reading a monitor folder
+
+
+class MonitorNotFound(FileNotFoundError):
+    """The folder is missing or holds no report.json of a monitor."""
+
+
+@dataclass(eq=False)
+class MonitorRun:
+    """One monitor folder, read lazily (its files never change once it has its name)."""
+
+    path: Path
+
+    @classmethod
+    def open(cls, path: str | Path) -> MonitorRun:
+        folder = Path(path).expanduser().resolve()
+        if not (folder / REPORT).is_file() or not (folder / SCORES).is_file():
+            raise MonitorNotFound(f"{folder.name}: not a monitor folder (no {REPORT} or {SCORES})")
+        return cls(folder)
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    @cached_property
+    def report(self) -> dict[str, Any]:
+        return json.loads((self.path / REPORT).read_text(encoding="utf-8"))
+
+    @cached_property
+    def scores(self) -> pl.DataFrame:
+        return pl.read_parquet(self.path / SCORES)
+
+    @cached_property
+    def latents(self) -> pl.DataFrame:
+        return pl.read_parquet(self.path / LATENTS)
+
+    @cached_property
+    def activations(self) -> pl.DataFrame | None:
+        """The batch rows' pooled codes; None for a folder written before they were kept."""
+        path = self.path / ACTIVATIONS
+        return pl.read_parquet(path) if path.is_file() else None
+
+    def belongs_to(self, analysis: Analysis) -> bool:
+        return self.report.get("analysis", {}).get("id") == analysis.manifest.get("analysis_id")
+
+    def driver(self, row_id: str) -> dict[str, Any] | None:
+        return next((row for row in self.report.get("drivers", []) if row.get("id") == row_id), None)
+
+    def row_latents(self, analysis: Analysis, row_id: str, top: int | None = None) -> pl.DataFrame | None:
+        """The latents behind one batch row's default score, from the analysis' fitted scorer;
+        None when the folder keeps no codes and the row is not a reported driver."""
+        spec = self.report["analysis"]["default_score"]
+        top = top if top is not None else int(self.report.get("thresholds", {}).get("driver_latents", 5)) * 2
+        if self.activations is not None:
+            row = self.activations.filter(pl.col("id") == row_id)
+            if row.height:
+                return row_latents(analysis.scorer, spec, analysis.features, row["features"][0], row["values"][0], top)
+        driver = self.driver(row_id)
+        if driver is None:
+            return None
+        schema = {"family": pl.String, "feature": pl.Int32, "activation": pl.Float64, "contribution": pl.Float64, "is_toxic": pl.Boolean, "top_tokens": pl.String}
+        return pl.DataFrame(driver.get("top_latents") or [], schema=schema)
+
+
+def list_monitors(cache_root: str | Path, analysis_id: str | None = None) -> pl.DataFrame:
+    """One row per monitor folder under `<cache>/monitors/` (of one analysis when `analysis_id`
+    is given), newest first: name, path, created, batch file name, rows, flagged, AUROC."""
+    schema = {"name": pl.String, "path": pl.String, "created": pl.String, "batch": pl.String, "rows": pl.Int64, "flagged": pl.Boolean, "auroc": pl.Float64}
+    root = Path(cache_root) / "monitors"
+    found: list[dict[str, Any]] = []
+    if root.is_dir():
+        for folder in sorted(root.iterdir()):
+            if folder.name.startswith((".", "tmp")) or not (folder / REPORT).is_file():
+                continue
+            try:
+                report = json.loads((folder / REPORT).read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                continue
+            if not isinstance(report, dict) or report.get("kind") != "monitor":
+                continue
+            if analysis_id is not None and report.get("analysis", {}).get("id") != analysis_id:
+                continue
+            batch = report.get("batch", {})
+            found.append(
+                {
+                    "name": folder.name,
+                    "path": str(folder.resolve()),
+                    "created": str(report.get("created", "")),
+                    "batch": Path(str(batch.get("path", ""))).name,
+                    "rows": batch.get("rows"),
+                    "flagged": bool(report.get("flagged")),
+                    "auroc": report.get("statistics", {}).get("score", {}).get("auroc"),
+                }
+            )
+    return pl.DataFrame(found, schema=schema).sort("created", descending=True)
 
 
 # ---------------------------------------------------------------- readable summary

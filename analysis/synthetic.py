@@ -138,7 +138,9 @@ def write_synthetic_analysis(
 
         train_input = _write_train_input(samples, tmp / "inputs" / "train.jsonl", with_labels)
         counts = {name: int((layout["set"] == name).sum()) for name in ("train", "toxic", "benign")}
+        identity = {"name": out_dir.name, "n_samples": n_samples, "n_features": n_features, "seed": seed, "with_labels": with_labels}
         manifest = {
+            "analysis_id": hashlib.sha256(json.dumps(identity, sort_keys=True).encode()).hexdigest(),
             "name": out_dir.name,
             "kind": "synthetic",
             "created": datetime.now(tz=UTC).isoformat(timespec="seconds"),

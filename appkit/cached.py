@@ -63,19 +63,15 @@ SCORE_LABELS = {
 }
 
 
-POSITIVE_VALUES = ("1", "true", "yes", "harmful", "toxic", "unsafe", "bad", "positive", "misaligned")
-
-
 def positive_value(analysis: Analysis, column: str) -> str | None:
     """The value of a two-valued training label that marks a row to remove ("1", "harmful", ...).
 
     None when the column does not look like such a label; the Evaluate page still lets
     the user pick any value by hand.
     """
-    values = analysis.samples.filter(pl.col("set") == "train")[column].drop_nulls().cast(pl.String).unique().to_list()
-    if len(values) != 2:
-        return None
-    return next((value for value in values if value.lower() in POSITIVE_VALUES), None)
+    from analysis.evaluate import positive_value as label_positive
+
+    return label_positive(analysis.samples, column)
 
 
 def score_label(column: str) -> str:
@@ -141,3 +137,62 @@ def feature_names(path: str) -> dict[int, str]:
         (pl.col("feature").cast(pl.String) + pl.lit(" · ") + pl.col("top_tokens").fill_null("")).str.slice(0, 80).alias("name"),
     )
     return dict(zip(names["feature"].to_list(), names["name"].to_list(), strict=True))
+
+
+# --- monitor runs (the Compare page) --------------------------------------------------------
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _monitor_listing(cache_root: str, analysis_id: str | None, version: int) -> pl.DataFrame:
+    from analysis.monitor import list_monitors
+
+    return list_monitors(cache_root, analysis_id)
+
+
+def monitor_runs(cache_root: str, analysis: Analysis) -> pl.DataFrame:
+    """The monitor folders under `<cache>/monitors/` whose report names this analysis, newest first;
+    re-read only when that folder changed (runs are renamed into it when complete)."""
+    from pathlib import Path
+
+    folder = Path(cache_root) / "monitors"
+    version = folder.stat().st_mtime_ns if folder.is_dir() else 0
+    return _monitor_listing(cache_root, analysis.manifest.get("analysis_id"), version)
+
+
+@st.cache_resource(max_entries=8, show_spinner="Reading the monitor run…")
+def monitor_at(path: str):
+    """One shared, read-only MonitorRun per folder (a monitor folder never changes once written)."""
+    from analysis.monitor import MonitorRun
+
+    run = MonitorRun.open(path)
+    _ = run.scores
+    return run
+
+
+@st.cache_resource(max_entries=8, show_spinner="Drawing the map…")
+def batch_map(path: str, monitor_path: str) -> MapFigure:
+    from appkit.charts import batch_map as draw
+
+    scores = monitor_at(monitor_path).scores
+    batch = scores.select("id", "x", "y", "score", (pl.lit("batch · ") + hover_expr("text", HOVER_CHARS)).alias("hover"))
+    return draw(map_points(path), batch, title="The batch on the analysis' map · color: batch score")
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def batch_score_figure(path: str, monitor_path: str):
+    """Batch vs training-row score densities and ECDFs, with the training rows' cut."""
+    import numpy as np
+
+    from analysis.report import score_distribution_figure
+
+    run = monitor_at(monitor_path)
+    samples = analysis_at(path).samples
+    train = samples.filter(pl.col("set") == "train")["score"].cast(pl.Float64).to_numpy() if "score" in samples.columns else np.zeros(0)
+    cut = run.report["statistics"]["above_cut"].get("cut")
+    return score_distribution_figure(run.scores["score"].cast(pl.Float64).to_numpy(), train, cut)
+
+
+@st.cache_resource(max_entries=256, show_spinner=False)
+def batch_latents(path: str, monitor_path: str, row_id: str) -> pl.DataFrame | None:
+    """The latents behind one batch row's default score (the analysis' fitted scorer)."""
+    return monitor_at(monitor_path).row_latents(analysis_at(path), row_id)

@@ -115,6 +115,24 @@ class MapFigure:
 
     figure: go.Figure
     trace_ids: list[np.ndarray] = field(default_factory=list)
+    # What each trace's points are ("analysis" rows, "batch" rows, ...) when a map mixes kinds.
+    trace_kinds: list[str] = field(default_factory=list)
+
+    def picks_of(self, points: list[dict]) -> list[tuple[str, str]]:
+        """(kind, id) of selected plotly points, in selection order; kinds from `trace_kinds`."""
+        found: list[tuple[str, str]] = []
+        seen: set[tuple[str, str]] = set()
+        for point in points:
+            curve = point.get("curve_number", point.get("curveNumber"))
+            index = point.get("point_index", point.get("pointIndex", point.get("point_number")))
+            if curve is None or index is None or not 0 <= curve < len(self.trace_ids):
+                continue
+            ids = self.trace_ids[curve]
+            kind = self.trace_kinds[curve] if curve < len(self.trace_kinds) else "analysis"
+            if 0 <= index < len(ids) and (kind, str(ids[index])) not in seen:
+                seen.add((kind, str(ids[index])))
+                found.append((kind, str(ids[index])))
+        return found
 
     def ids_of(self, points: list[dict]) -> list[str]:
         """Sample ids of selected plotly points (curve and point numbers), in selection order."""
@@ -342,3 +360,59 @@ def set_histogram(frame: pl.DataFrame, column: str, *, title: str, x_title: str,
     if cut is not None:
         figure.add_vline(x=cut, line_dash="dash", line_color="#222222", annotation_text=cut_label, annotation_position="top")
     return figure
+
+
+BATCH_BASE_COLOR = "#CFCFCF"
+
+
+def batch_map(analysis_points: pl.DataFrame, batch_points: pl.DataFrame, *, title: str, height: int = 620) -> MapFigure:
+    """The analysis' rows in grey (each set keeps its marker shape), a batch on top coloured by score.
+
+    `analysis_points` has `id`, `set`, `x`, `y`, `hover`; `batch_points` has `id`, `x`, `y`,
+    `hover`, `score` (escaped hover text in both). Traces are tagged "analysis" or "batch" in
+    `trace_kinds`, so a selection says which rows it hit even when ids repeat across the two.
+    """
+    size = marker_size(analysis_points.height)
+    figure = go.Figure()
+    trace_ids: list[np.ndarray] = []
+    kinds: list[str] = []
+    template = "%{hovertext}<extra>%{fullData.name}</extra>"
+    for set_name in SET_ORDER:
+        part = analysis_points.filter(pl.col("set") == set_name)
+        if part.is_empty():
+            continue
+        marker = {"color": BATCH_BASE_COLOR, "symbol": SET_SYMBOLS[set_name], "size": size, "opacity": 0.55}
+        figure.add_trace(scatter_trace(part, f"Analysis: {SET_LABELS[set_name].lower()}", part["hover"].to_numpy().astype(str), marker, template))
+        trace_ids.append(part["id"].to_numpy())
+        kinds.append("analysis")
+    scored = batch_points.with_columns(pl.col("score").cast(pl.Float64).fill_nan(None))
+    missing = scored.filter(pl.col("score").is_null())
+    if not missing.is_empty():
+        marker = {"color": MISSING_COLOR, "symbol": "triangle-up", "size": size + 4, "line": {"color": "#555555", "width": 0.8}}
+        figure.add_trace(scatter_trace(missing, "Batch: no score", missing["hover"].to_numpy().astype(str), marker, template))
+        trace_ids.append(missing["id"].to_numpy())
+        kinds.append("batch")
+    present = scored.filter(pl.col("score").is_not_null()).sort("score")  # hottest drawn last, on top
+    if not present.is_empty():
+        values = present["score"].to_numpy()
+        low, high = float(values.min()), float(values.max())
+        marker = {
+            "color": values,
+            "colorscale": SCORE_SCALE,
+            "cmin": low,
+            "cmax": high if high > low else low + 1e-9,
+            "colorbar": {"title": {"text": "Batch score", "side": "right"}, "thickness": 14},
+            "symbol": "triangle-up",
+            "size": size + 4,
+            "line": {"color": "#333333", "width": 0.6},
+        }
+        figure.add_trace(scatter_trace(present, "Batch rows", present["hover"].to_numpy().astype(str), marker, template))
+        trace_ids.append(present["id"].to_numpy())
+        kinds.append("batch")
+    layout = base_layout(title, "UMAP 1", "UMAP 2", legend_title="", height=height)
+    layout["legend"].update({"yanchor": "top", "y": -0.08})
+    layout["margin"] = {"l": 40, "r": 20, "t": 50, "b": 90}
+    figure.update_layout(**layout, dragmode="select", uirevision="batch-map", hovermode="closest")
+    figure.update_xaxes(showgrid=False, zeroline=False, showticklabels=False)
+    figure.update_yaxes(showgrid=False, zeroline=False, showticklabels=False)
+    return MapFigure(figure, trace_ids, kinds)

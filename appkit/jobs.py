@@ -7,6 +7,9 @@ A job is a folder `cache/jobs/<job_id>/`:
 - `pid`: the process id of the small runner below, which waits for the CLI;
 - `exit.json`: written by the runner when the CLI ends (return code, result path).
 
+A job succeeds when the CLI exits with one of its `ok_returncodes` (default 0; `monitor`
+also exits 1 when it flags drift, which is a result, not a failure).
+
 Everything a page needs to show progress is read back from the folder, so any session
 finds a running job again. No Streamlit here: this module is plain Python, and the runner
 is started as `python -m appkit.jobs <job_dir>`.
@@ -60,6 +63,7 @@ class JobStatus:
     returncode: int | None
     result_path: str | None
     log_tail: str
+    meta: dict
 
     @property
     def finished(self) -> bool:
@@ -71,9 +75,18 @@ def jobs_root(cache_root: Path) -> Path:
 
 
 def start_job(
-    cache_root: Path, args: list[str], *, kind: str, label: str, command: list[str] | None = None
+    cache_root: Path,
+    args: list[str],
+    *,
+    kind: str,
+    label: str,
+    command: list[str] | None = None,
+    ok_returncodes: tuple[int, ...] = (0,),
+    meta: dict | None = None,
 ) -> Path:
-    """Start `<analysis CLI> args` (or `command + args`) in the background; returns the job folder."""
+    """Start `<analysis CLI> args` (or `command + args`) in the background; returns the job folder.
+
+    `meta` is recorded in job.json as it is (e.g. the analysis a monitor job belongs to)."""
     job_id = datetime.now(tz=UTC).strftime("%Y%m%d-%H%M%S") + "-" + uuid.uuid4().hex[:6]
     folder = jobs_root(cache_root) / job_id
     folder.mkdir(parents=True)
@@ -86,6 +99,8 @@ def start_job(
             "label": label,
             "command": command,
             "started": datetime.now(tz=UTC).isoformat(timespec="seconds"),
+            "ok_returncodes": list(ok_returncodes),
+            "meta": meta or {},
         },
     )
     env = {**os.environ, "ANALYSIS_CACHE_DIR": str(Path(cache_root).resolve()), "PYTHONUNBUFFERED": "1"}
@@ -113,7 +128,8 @@ def run_job(folder: Path) -> int:
         except OSError as error:
             stderr.write(f"could not start {spec['command'][0]}: {error}\n".encode())
             returncode = 127
-    result = _last_line(folder / "stdout.log") if returncode == 0 else None
+    ok = [int(code) for code in spec.get("ok_returncodes", [0])]
+    result = _last_line(folder / "stdout.log") if returncode in ok else None
     if result and not Path(result).is_absolute():
         result = str((REPO_ROOT / result).resolve())
     _write_json(
@@ -158,7 +174,8 @@ def job_status(folder: Path) -> JobStatus:
             percent = min(int(percents[-1]), 100) / 100
     if outcome is not None:
         returncode = int(outcome.get("returncode", 1))
-        state = "done" if returncode == 0 and outcome.get("result_path") else "failed"
+        ok = [int(code) for code in spec.get("ok_returncodes", [0])]
+        state = "done" if returncode in ok and outcome.get("result_path") else "failed"
         result_path = outcome.get("result_path")
     else:
         returncode, result_path = None, None
@@ -180,6 +197,7 @@ def job_status(folder: Path) -> JobStatus:
         returncode=returncode,
         result_path=result_path,
         log_tail="\n".join(lines[-40:]),
+        meta=dict(spec.get("meta") or {}),
     )
 
 

@@ -10,17 +10,34 @@ from appkit import jobs, state
 from appkit.text import escape_markdown
 
 WATCHED = "_watched_jobs"
+MONITOR_KIND = "monitor"  # its result is a monitor folder, not an analysis
+ANALYSIS_KINDS = ("build", "demo", "recluster")
 
 
-def start(cache_root: Path, args: list[str], *, kind: str, label: str, command: list[str] | None = None) -> None:
+def start(
+    cache_root: Path,
+    args: list[str],
+    *,
+    kind: str,
+    label: str,
+    command: list[str] | None = None,
+    ok_returncodes: tuple[int, ...] = (0,),
+    meta: dict | None = None,
+) -> None:
     """Start a job and remember that this session wants its result opened."""
-    folder = jobs.start_job(cache_root, args, kind=kind, label=label, command=command)
+    folder = jobs.start_job(cache_root, args, kind=kind, label=label, command=command, ok_returncodes=ok_returncodes, meta=meta)
     st.session_state.setdefault(WATCHED, []).append(folder.name)
 
 
 def _on_done(job: jobs.JobStatus) -> None:
-    """Open a finished build when this session started it or nothing is open yet."""
+    """Open a finished build (or monitor run) when this browser tab started it; open a build
+    started elsewhere only when no analysis is open yet."""
     watched = st.session_state.get(WATCHED, [])
+    if job.kind == MONITOR_KIND:
+        if job.job_id in watched:
+            watched.remove(job.job_id)
+            st.session_state[state.MONITOR] = job.result_path
+        return
     if job.job_id in watched:
         watched.remove(job.job_id)
         state.set_analysis(job.result_path)

@@ -16,6 +16,7 @@ PAGE_FILES = {
     "features": "features.py",
     "proximity": "proximity.py",
     "export": "export.py",
+    "compare": "compare.py",
     "evaluate": "evaluate.py",
 }
 

@@ -25,6 +25,7 @@ MANUAL_KEEP = "manual_keep_ids"
 SELECTED = "selected_ids"
 FOCUS = "focus_id"
 FEATURE = "feature"
+MONITOR = "monitor_path"  # the monitor run the Compare page shows
 QUERY_LOADED = "_query_params_loaded"
 
 DEFAULT_RULE: dict[str, Any] = {"mode": "top_percent", "top_percent": 5.0, "threshold": None, "clusters": []}
@@ -46,6 +47,7 @@ def ensure_defaults() -> None:
         SELECTED: [],
         FOCUS: None,
         FEATURE: None,
+        MONITOR: None,
     }
     for key, value in defaults.items():
         if key not in st.session_state:
@@ -185,6 +187,7 @@ def set_analysis(path: str | Path | None) -> None:
     st.session_state[MANUAL_REMOVE] = []
     st.session_state[MANUAL_KEEP] = []
     st.session_state[FEATURE] = None
+    st.session_state[MONITOR] = None
     rule = dict(st.session_state.get(RULE) or DEFAULT_RULE)
     rule["clusters"] = []
     st.session_state[RULE] = rule

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import polars as pl
 import streamlit as st
 
 from analysis.artifacts import Analysis
 from appkit import nav, state
-from appkit.cached import analysis_at, feature_names, score_label
+from appkit.cached import analysis_at, batch_latents, feature_names, score_label
 from appkit.text import highlighted_html, token_activation, truncate_expr
 
 EXPLANATION_COLUMNS = ("family", "feature", "activation", "contribution", "is_toxic", "top_tokens", "nearest_toxic_feature", "toxic_proximity")
@@ -109,6 +111,74 @@ def sample_detail(analysis: Analysis, sample_id: str, score: str | None, key: st
             },
             key=f"{key}_nearest",
         )
+
+
+def batch_detail(analysis: Analysis, run: Any, row_id: str, key: str) -> None:
+    """One row of a monitored batch: its text (never as markup), scores, the latents behind its
+    score, its nearest toxic references and the analysis rows it was placed among."""
+    from analysis.scorer import FAMILIES
+
+    rows = run.scores.filter(pl.col("id") == row_id)
+    if rows.is_empty():
+        st.warning("That row is not in this batch.")
+        return
+    row = rows.row(0, named=True)
+    st.text(f"Batch row {row_id}" + (f" · near toxic cluster {row['nearest_toxic_cluster']}" if (row.get("nearest_toxic_cluster") or -1) >= 0 else ""))
+    cols = st.columns(3)
+    value = row.get("score")
+    cols[0].metric("Default score", "n/a" if value is None else f"{value:.3f}")
+    percentile = row.get("train_percentile")
+    cols[1].metric("Training percentile", "n/a" if percentile is None else f"{percentile:.1%}", help="Share of training rows scoring lower.")
+    cols[2].metric("Above the training cut", "yes" if row.get("above_cut") else "no")
+    labels = {name: row[name] for name in analysis.label_columns if row.get(name) is not None}
+    if labels:
+        st.text(" · ".join(f"{name}: {item}" for name, item in labels.items()))
+    st.code(row["text"], language=None, wrap_lines=True)
+    if row.get("prompt") is not None or row.get("response") is not None:
+        with st.expander("Plain text (prompt and response)"):
+            st.caption("Prompt")
+            st.code(row.get("prompt") or "", language=None, wrap_lines=True)
+            st.caption("Response")
+            st.code(row.get("response") or "", language=None, wrap_lines=True)
+    with st.expander("Every score family"):
+        families = [name for name in FAMILIES if name in row]
+        st.dataframe(
+            pl.DataFrame({"score": [score_label(name) for name in families], "value": [row[name] for name in families]}, schema={"score": pl.String, "value": pl.Float64}),
+            hide_index=True,
+            width="stretch",
+            key=f"{key}_families",
+        )
+
+    st.markdown("**Why it scores this way**")
+    latents = batch_latents(str(analysis.path), str(run.path), row_id)
+    if latents is None:
+        st.caption("This monitor folder keeps no SAE codes of its rows, and the row is not among its reported drivers.")
+    elif latents.is_empty():
+        st.caption("No SAE feature adds to this score for this row (or the default score is not made of SAE features): its nearest toxic references below explain it.")
+    else:
+        st.caption(f"Features that drive {score_label('score')} ({run.report['analysis']['default_score']}) for this row, from the analysis' fitted scorer.")
+        one_family = latents["family"].n_unique() == 1
+        explanation_table(latents.drop("family") if one_family else latents, key=f"{key}_explanation")
+
+    nearest = nearest_toxic(analysis, row)
+    if not nearest.is_empty():
+        st.markdown("**Nearest toxic-reference samples**")
+        st.dataframe(
+            nearest,
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "similarity": st.column_config.ProgressColumn("Cosine similarity", min_value=0.0, max_value=1.0, format="%.2f"),
+                "text": st.column_config.TextColumn("Text"),
+            },
+            key=f"{key}_nearest",
+        )
+    neighbours = [str(item) for item in (row.get("map_neighbor_ids") or [])]
+    if neighbours:
+        with st.expander("The analysis rows it was placed among on the map"):
+            order = pl.DataFrame({"id": neighbours}).with_row_index("rank")
+            table = order.join(analysis.samples.select("id", "set", "cluster", truncate_expr("text", 160)), on="id", how="left").sort("rank").drop("rank")
+            st.dataframe(table, hide_index=True, width="stretch", key=f"{key}_neighbours")
 
 
 def _preferred_feature(table: pl.DataFrame) -> int | None:

@@ -15,6 +15,7 @@ import streamlit as st
 
 from appkit import cached, nav, state
 from appkit.charts import SET_COLORS, base_layout, show_chart
+from appkit.reportview import report_download
 from appkit.text import escape_markdown
 
 MODES = {"top_percent": "Top q% by score", "threshold": "Score at or above a threshold", "none": "No score cut (clusters / manual only)"}
@@ -339,6 +340,7 @@ if last and Path(last) == target and (target / "manifest.json").is_file():
         icon=":material/folder_zip:",
         type="primary",
     )
+    report_download(path, export_path=str(target), key="export_report")
     with st.expander("Re-run this exact cut from a terminal"):
         st.code(manifest.get("command") or export_command(analysis.path, rule, target), language="bash")
     with st.expander("Export manifest"):

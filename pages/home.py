@@ -9,6 +9,7 @@ import polars as pl
 import streamlit as st
 
 from appkit import jobs, jobview, nav, state
+from appkit.reportview import report_download
 from appkit.sidebar import analyses_table
 from appkit.text import escape_markdown
 from appkit.uploads import (
@@ -54,9 +55,10 @@ def maybe_autostart_demo(table: pl.DataFrame) -> None:
 
 table = analyses_table(str(root))
 maybe_autostart_demo(table)
-all_jobs = jobs.list_jobs(root)
+# Builds only: comparisons of batches (monitor jobs) show on the Compare page.
+all_jobs = [job for job in jobs.list_jobs(root) if job.kind != jobview.MONITOR_KIND]
 running = [job for job in all_jobs if job.state == "running"]
-jobview.job_panel(root)
+jobview.job_panel(root, kinds=jobview.ANALYSIS_KINDS)
 
 latest = all_jobs[0] if all_jobs else None
 if latest is not None and latest.state in ("failed", "interrupted") and not (latest.folder / "dismissed").exists():
@@ -115,6 +117,7 @@ else:
         with st.expander("Manifest of the open analysis"):
             st.json(current.manifest, expanded=1)
         nav.link("map", label="Explore its sample map", icon=":material/scatter_plot:")
+        report_download(str(current.path), key="home_report")
     with st.expander("Build the embedded demo again"):
         st.caption("Runs `python -m analysis demo` in the background; cached steps are reused.")
         if st.button("Build the demo", icon=":material/rocket_launch:"):

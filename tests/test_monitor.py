@@ -74,6 +74,9 @@ def test_report_holds_every_statistic(built, resubmitted):
     assert report["flagged"] is False and report["reasons"] == []
     assert len(report["drivers"]) == 10 and report["drivers"][0]["nearest_toxic_ids"]
     assert (resubmitted.out_dir / "latents.parquet").is_file()
+    # the batch rows' codes are kept, so any row's score can be explained later
+    codes = pl.read_parquet(resubmitted.out_dir / "activations.parquet")
+    assert codes.columns == ["id", "features", "values"] and codes.height == report["batch"]["rows"]
 
 
 def test_new_rows_land_near_their_nearest_analysis_rows(built, resubmitted):
