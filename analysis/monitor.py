@@ -138,7 +138,7 @@ def monitor(
     report(3, total, "Scoring and placing the batch on the map")
     started = time.perf_counter()
     spec = manifest["default_score"]
-    families = scorer.score(rows.codes, rows.dense)
+    families = scorer.score(rows.codes, rows.dense, samples["text"].to_numpy())
     score = scorer.combine(families, spec)
     analysis_codes = _analysis_codes(analysis, extractor.d_sae)
     xy, neighbor_ids = place_on_map(rows.codes, analysis_codes, analysis.samples, thresholds.map_neighbors)

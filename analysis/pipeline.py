@@ -446,6 +446,7 @@ def _fit_rows(loaded: LoadedInputs, extract_folder: Path, clusters_folder: Path,
     return FitRows(
         codes=_codes(extract_folder, d_sae),
         dense=load_file(str(extract_folder / "embeddings.safetensors"))["raw"],
+        texts=samples["text"].to_numpy().astype(object),
         sets=samples["set"].to_numpy(),
         ids=samples["id"].to_numpy().astype(object),
         clusters=np.load(clusters_folder / "sample_labels.npy"),

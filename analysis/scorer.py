@@ -2,7 +2,7 @@
 
 `ToxicProximity(config).fit(rows)` learns everything the scores need from the reference
 sets (toxic latents, their decoder geometry and its permutation null, the reference
-neighbours in SAE and dense space, toxic clusters, the probe); `.score(codes, dense)` then
+neighbours in SAE, dense and word space, toxic clusters, the probe); `.score(codes, dense, texts)` then
 applies it to any rows (the build's training rows, a new batch) without refitting, and
 `.explain(...)` gives the latents behind a score. `save`/`load` write it as JSON plus
 safetensors (no pickle) and read it back to identical scores.
@@ -37,11 +37,12 @@ FAMILIES: tuple[str, ...] = (
     "score_paper",
     "score_knn",
     "score_dense_knn",
+    "score_lexical_knn",
     "score_cluster_distance",
     "score_probe",
 )
 # Families whose value is a sum over the sample's latents (explained exactly by them).
-LATENT_FAMILIES = frozenset(FAMILIES) - {"score_dense_knn"}
+LATENT_FAMILIES = frozenset(FAMILIES) - {"score_dense_knn", "score_lexical_knn"}
 RANK_PREFIX = "rank_mean:"
 FORMAT_VERSION = 1
 
@@ -119,6 +120,7 @@ class FitRows:
 
     codes: sp.csr_matrix  # [n, d_sae] pooled SAE activations
     dense: np.ndarray  # [n, d_in] pooled hidden states at the read layer
+    texts: np.ndarray  # [n] the texts the model read (for the word-level family)
     sets: np.ndarray  # "train" / "toxic" / "benign"
     ids: np.ndarray
     clusters: np.ndarray  # HDBSCAN label of each row (-1 noise)
@@ -126,7 +128,10 @@ class FitRows:
     decoder_directions: np.ndarray  # [len(decoder_features), d_in], unit rows
 
     def subset(self, keep: np.ndarray) -> FitRows:
-        return FitRows(self.codes[keep], self.dense[keep], self.sets[keep], self.ids[keep], self.clusters[keep], self.decoder_features, self.decoder_directions)
+        return FitRows(
+            self.codes[keep], self.dense[keep], self.texts[keep], self.sets[keep], self.ids[keep], self.clusters[keep],
+            self.decoder_features, self.decoder_directions,
+        )
 
 
 class ToxicProximity:
@@ -167,6 +172,7 @@ class ToxicProximity:
         self.benign_unit_ = unit_rows(rows.codes[benign_rows]).tocsr().astype(np.float32) if benign_rows.any() else None
         self.dense_toxic_unit_ = unit_rows(rows.dense[toxic_rows]).astype(np.float32)
         self.dense_benign_unit_ = unit_rows(rows.dense[benign_rows]).astype(np.float32) if benign_rows.any() else None
+        self._fit_lexical(rows)
         self._fit_clusters(rows)
         self._fit_probe(rows)
         self.calibration_: dict[str, np.ndarray] = {}
@@ -196,6 +202,26 @@ class ToxicProximity:
             best = cos.max(axis=1)
             weights[r] = np.where(masks[r] | ~np.isfinite(best), 0.0, best)
         self.null_weights_ = weights
+
+    def _fit_lexical(self, rows: FitRows) -> None:
+        """Word-level (TF-IDF) vectors of the references; vocabulary and idf from every fit row."""
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        vectorizer = TfidfVectorizer(sublinear_tf=True, dtype=np.float32)
+        vectorizer.fit(rows.texts.tolist())
+        self.vocabulary_ = {word: int(index) for word, index in vectorizer.vocabulary_.items()}
+        self.idf_ = vectorizer.idf_.astype(np.float32)
+        self.lexical_toxic_ = self._lexical(rows.texts[rows.sets == "toxic"])
+        benign = rows.sets == "benign"
+        self.lexical_benign_ = self._lexical(rows.texts[benign]) if benign.any() else None
+
+    def _lexical(self, texts: np.ndarray) -> sp.csr_matrix:
+        """Unit TF-IDF rows of `texts` with the fitted vocabulary and idf (sublinear tf)."""
+        from sklearn.feature_extraction.text import CountVectorizer
+
+        counts = CountVectorizer(vocabulary=self.vocabulary_, dtype=np.float32).transform(list(texts)).tocsr()
+        counts.data = 1.0 + np.log(counts.data)
+        return unit_rows(counts @ sp.diags(self.idf_)).tocsr().astype(np.float32)
 
     def _fit_clusters(self, rows: FitRows) -> None:
         table = enrichment_table(rows.clusters, rows.sets == "toxic", None, self.config, "samples")
@@ -248,7 +274,7 @@ class ToxicProximity:
         spread = null.std(axis=1)
         return np.where(spread > 1e-9, (observed - null.mean(axis=1)) / np.maximum(spread, 1e-9), 0.0)
 
-    def score(self, codes: sp.csr_matrix, dense: np.ndarray) -> pl.DataFrame:
+    def score(self, codes: sp.csr_matrix, dense: np.ndarray, texts: Any) -> pl.DataFrame:
         """Every family for every row, the nearest toxic cluster and the nearest toxic references."""
         codes = sp.csr_matrix(codes, dtype=np.float32)
         unit = unit_rows(codes).tocsr()
@@ -261,6 +287,10 @@ class ToxicProximity:
         dense_toxic = top_k_similarity(dense_unit, self.dense_toxic_unit_, k)[0]
         dense_benign = top_k_similarity(dense_unit, self.dense_benign_unit_, k)[0] if self.dense_benign_unit_ is not None else 0.0
         scores["score_dense_knn"] = dense_toxic - dense_benign
+        words = self._lexical(np.asarray(texts, dtype=object))
+        lexical_toxic = top_k_similarity(words, self.lexical_toxic_, k)[0]
+        lexical_benign = top_k_similarity(words, self.lexical_benign_, k)[0] if self.lexical_benign_ is not None else 0.0
+        scores["score_lexical_knn"] = lexical_toxic - lexical_benign
         to_centroids = np.asarray(unit @ self.centroids_.T)
         best = to_centroids.argmax(axis=1)
         scores["score_cluster_distance"] = to_centroids[np.arange(codes.shape[0]), best] - 1.0
@@ -352,9 +382,9 @@ class ToxicProximity:
     ARRAYS = (
         "toxic_latents_", "paper_latents_", "active_", "nearest_toxic_", "latent_cosine_",
         "weights_including_", "weights_excluding_", "weights_paper_", "null_weights_",
-        "dense_toxic_unit_", "dense_benign_unit_", "toxic_clusters_", "centroids_", "probe_coef_",
+        "dense_toxic_unit_", "dense_benign_unit_", "toxic_clusters_", "centroids_", "probe_coef_", "idf_",
     )
-    SPARSE = ("toxic_unit_", "benign_unit_")
+    SPARSE = ("toxic_unit_", "benign_unit_", "lexical_toxic_", "lexical_benign_")
 
     def save(self, folder: Path) -> None:
         from safetensors.numpy import save_file
@@ -377,6 +407,7 @@ class ToxicProximity:
             "comparison": self.comparison_,
             "probe_intercept": self.probe_intercept_,
             "toxic_ids": self.toxic_ids_.tolist(),
+            "vocabulary": self.vocabulary_,
         }
         (folder / "scorer.json").write_text(json.dumps(state, indent=1) + "\n", encoding="utf-8")
 
@@ -392,13 +423,15 @@ class ToxicProximity:
         scorer.d_sae_, scorer.comparison_ = int(state["d_sae"]), state["comparison"]
         scorer.probe_intercept_ = float(state["probe_intercept"])
         scorer.toxic_ids_ = np.array(state["toxic_ids"], dtype=object).astype(str)
+        scorer.vocabulary_ = {word: int(index) for word, index in state["vocabulary"].items()}
         scorer.null_masks_ = tensors["null_masks_"].astype(bool)
         for name in cls.ARRAYS:
             setattr(scorer, name, tensors.get(name))
         for name in cls.SPARSE:
             if f"{name}data" in tensors:
                 n_rows = len(tensors[f"{name}indptr"]) - 1
-                matrix = sp.csr_matrix((tensors[f"{name}data"], tensors[f"{name}indices"], tensors[f"{name}indptr"]), shape=(n_rows, scorer.d_sae_))
+                n_columns = len(scorer.vocabulary_) if name.startswith("lexical") else scorer.d_sae_
+                matrix = sp.csr_matrix((tensors[f"{name}data"], tensors[f"{name}indices"], tensors[f"{name}indptr"]), shape=(n_rows, n_columns))
                 setattr(scorer, name, matrix)
             else:
                 setattr(scorer, name, None)
@@ -427,7 +460,7 @@ class CrossFitResult:
 def cross_fit(rows: FitRows, config: ProximityConfig) -> CrossFitResult:
     """Fit on all rows, score the training rows with it and each reference row out of fold."""
     scorer = ToxicProximity(config).fit(rows)
-    in_sample = scorer.score(rows.codes, rows.dense).with_row_index("_row")
+    in_sample = scorer.score(rows.codes, rows.dense, rows.texts).with_row_index("_row")
     replaced = np.zeros(len(rows.sets), dtype=bool)
     pieces = []
     for fold in reference_folds(rows.sets, config.cross_fit_folds, config.seed):
@@ -436,7 +469,7 @@ def cross_fit(rows: FitRows, config: ProximityConfig) -> CrossFitResult:
         if not (rows.sets[keep] == "toxic").any():
             continue
         held_out = ToxicProximity(config).fit(rows.subset(keep))
-        fold_scores = held_out.score(rows.codes[fold], rows.dense[fold])
+        fold_scores = held_out.score(rows.codes[fold], rows.dense[fold], rows.texts[fold])
         pieces.append(fold_scores.with_columns(_row=pl.Series(fold, dtype=pl.UInt32)).select(in_sample.columns))
         replaced[fold] = True
     frame = pl.concat([in_sample.filter(~pl.Series(replaced)), *pieces]).sort("_row").drop("_row")

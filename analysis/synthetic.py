@@ -345,6 +345,7 @@ def _fitted_scores(
     fit_rows = FitRows(
         codes=codes,
         dense=raw,
+        texts=samples["text"].to_numpy().astype(object),
         sets=samples["set"].to_numpy(),
         ids=samples["id"].to_numpy().astype(object),
         clusters=samples["cluster"].to_numpy(),

@@ -44,9 +44,12 @@ def random_rows(seed: int = 0, n_train: int = 240, n_toxic: int = 60, n_benign: 
     dense[sets == "toxic", 0] += 2.0
     if directions is None:
         directions = _unit(rng.normal(size=(D_SAE, D_IN))).astype(np.float32)
+    words = np.array(["harm", "attack", "poison", "kind", "help", "garden", "code", "tea"])
+    texts = np.array([" ".join(rng.choice(words[:3] if name == "toxic" else words, size=8)) for name in sets], dtype=object)
     return FitRows(
         codes=codes,
         dense=dense,
+        texts=texts,
         sets=sets,
         ids=np.array([f"r{i:04d}" for i in range(n)], dtype=object),
         clusters=rng.integers(-1, 4, size=n),
@@ -64,7 +67,7 @@ def test_saved_scorer_reloads_to_identical_scores(tmp_path):
     result.scorer.save(tmp_path / "scorer")
     loaded = ToxicProximity.load(tmp_path / "scorer")
     assert not list(tmp_path.glob("scorer/*.pkl"))
-    first, second = result.scorer.score(rows.codes, rows.dense), loaded.score(rows.codes, rows.dense)
+    first, second = result.scorer.score(rows.codes, rows.dense, rows.texts), loaded.score(rows.codes, rows.dense, rows.texts)
     for name in FAMILIES:
         np.testing.assert_array_equal(first[name].to_numpy(), second[name].to_numpy(), err_msg=name)
     assert first["nearest_toxic_ids"].to_list() == second["nearest_toxic_ids"].to_list()
@@ -75,7 +78,7 @@ def test_training_rows_get_the_full_scorer_and_score_is_the_default():
     rows = random_rows()
     result = cross_fit(rows, CONFIG)
     train = rows.sets == "train"
-    direct = result.scorer.score(rows.codes[train], rows.dense[train])
+    direct = result.scorer.score(rows.codes[train], rows.dense[train], rows.texts[train])
     for name in FAMILIES:
         np.testing.assert_allclose(result.scores.filter(pl.Series(train))[name].to_numpy(), direct[name].to_numpy(), err_msg=name)
     expected = result.scorer.combine(direct, CONFIG.default_score)
@@ -87,7 +90,7 @@ def test_a_reference_rows_score_does_not_depend_on_its_own_label(row):
     rows = random_rows()
     flipped_sets = rows.sets.copy()
     flipped_sets[row] = "benign" if rows.sets[row] == "toxic" else "toxic"
-    flipped = FitRows(rows.codes, rows.dense, flipped_sets, rows.ids, rows.clusters, rows.decoder_features, rows.decoder_directions)
+    flipped = FitRows(rows.codes, rows.dense, rows.texts, flipped_sets, rows.ids, rows.clusters, rows.decoder_features, rows.decoder_directions)
     original = cross_fit(rows, CONFIG).scores.row(row, named=True)
     relabelled = cross_fit(flipped, CONFIG).scores.row(row, named=True)
     for name in FAMILIES:
@@ -100,9 +103,9 @@ def test_in_sample_scoring_would_depend_on_the_label():
     row = 245
     flipped_sets = rows.sets.copy()
     flipped_sets[row] = "benign"
-    flipped = FitRows(rows.codes, rows.dense, flipped_sets, rows.ids, rows.clusters, rows.decoder_features, rows.decoder_directions)
-    before = ToxicProximity(CONFIG).fit(rows).score(rows.codes[[row]], rows.dense[[row]])
-    after = ToxicProximity(CONFIG).fit(flipped).score(rows.codes[[row]], rows.dense[[row]])
+    flipped = FitRows(rows.codes, rows.dense, rows.texts, flipped_sets, rows.ids, rows.clusters, rows.decoder_features, rows.decoder_directions)
+    before = ToxicProximity(CONFIG).fit(rows).score(rows.codes[[row]], rows.dense[[row]], rows.texts[[row]])
+    after = ToxicProximity(CONFIG).fit(flipped).score(rows.codes[[row]], rows.dense[[row]], rows.texts[[row]])
     assert before["score_knn"][0] != pytest.approx(after["score_knn"][0])
 
 
@@ -114,7 +117,7 @@ def test_null_gives_z_about_zero_when_decoder_geometry_is_random():
         assert len(scorer.toxic_latents_) > 0
         test = superposition_test(scorer, rows.codes[rows.sets == "train"])
         zs.append(test["z"])
-        per_sample = scorer.score(rows.codes, rows.dense)["score_superposition_z"].to_numpy()
+        per_sample = scorer.score(rows.codes, rows.dense, rows.texts)["score_superposition_z"].to_numpy()
         assert abs(float(np.mean(per_sample))) < 0.6
     assert abs(float(np.mean(zs))) < 1.5 and max(abs(z) for z in zs) < 3.5
 
@@ -165,3 +168,17 @@ def test_score_specs_are_checked():
     for bad in ("score_nope", "rank_mean:score_knn", "rank_mean:score_knn+nope"):
         with pytest.raises(ValueError):
             score_components(bad)
+
+
+def test_lexical_family_matches_the_tfidf_baseline_on_training_rows():
+    """The word-level family is the TF-IDF kNN baseline, fitted once and applied to any rows."""
+    from analysis.baselines import tfidf_knn_scores
+
+    rows = random_rows()
+    scorer = ToxicProximity(CONFIG).fit(rows)
+    train = rows.sets == "train"
+    ours = scorer.score(rows.codes[train], rows.dense[train], rows.texts[train])["score_lexical_knn"].to_numpy()
+    baseline = tfidf_knn_scores(
+        rows.texts[train].tolist(), rows.texts[rows.sets == "toxic"].tolist(), rows.texts[rows.sets == "benign"].tolist()
+    )
+    np.testing.assert_allclose(ours, baseline, atol=1e-5)
