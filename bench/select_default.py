@@ -5,7 +5,7 @@
     python bench/select_default.py --evaluate-only      # re-read existing analyses
 
 Builds (``--build-only``: nothing else; ``--evaluate-only``: no build) every task x seed x
-layer with the build CLI, like ``bench/run_eval.py`` does, sequentially and under
+layer with the build CLI, sequentially and under
 ``nice -n 10``; the build is cached per step, so a rerun after a scoring change only
 recomputes the steps that changed.
 
@@ -54,9 +54,29 @@ from analysis import baselines as baseline_methods  # noqa: E402
 from analysis.artifacts import EMBEDDINGS  # noqa: E402
 from bench import tasks as task_builder  # noqa: E402
 from bench.results import replace_section, to_markdown  # noqa: E402
-from bench.run_eval import build_command, relative  # noqa: E402
 
 OUT = REPOSITORY_ROOT / "bench" / "out"
+
+
+def relative(path: Path) -> str:
+    """A path relative to the repository root, for commands written into RESULTS.md."""
+    try:
+        return str(path.resolve().relative_to(REPOSITORY_ROOT))
+    except ValueError:
+        return str(path)
+
+
+def build_command(task_folder: Path, cache: Path, name: str) -> list[str]:
+    """The build CLI on one task folder, with the pipeline's defaults."""
+    return [
+        sys.executable, "-m", "analysis", "build",
+        "--train", relative(task_folder / "train.jsonl"),
+        "--toxic", relative(task_folder / "toxic.jsonl"),
+        "--benign", relative(task_folder / "benign.jsonl"),
+        "--out", relative(cache), "--name", name, "--quiet",
+    ]
+
+
 SELECT_OUT = OUT / "select"
 INDEX = SELECT_OUT / "analyses.json"
 RESULTS = REPOSITORY_ROOT / "bench" / "RESULTS.md"
@@ -95,7 +115,7 @@ def record(name: str, folder: Path) -> None:
 
 
 def layer_build_command(task_folder: Path, cache: Path, name: str, layer: int) -> list[str]:
-    """``nice -n 10 python -m analysis build ... --layer L`` (the run_eval.py command + layer)."""
+    """``nice -n 10 python -m analysis build ... --layer L``."""
     return ["nice", "-n", "10", *build_command(task_folder, cache, name), "--layer", str(layer)]
 
 
