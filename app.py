@@ -12,21 +12,24 @@ from appkit import state
 from appkit.nav import page_path
 from appkit.sidebar import analysis_sidebar
 
-st.set_page_config(page_title="Feature geometry workbench", page_icon=":material/scatter_plot:", layout="wide")
+# Emoji, not `:material/...:`, for the favicon and the pages (a page's icon stands in for the
+# favicon): Streamlit's frontend fetches a material favicon from a public font server, while
+# the icons of buttons and links come from its bundled font and stay local.
+st.set_page_config(page_title="Feature geometry workbench", page_icon="🧭", layout="wide")
 
 state.ensure_defaults()
 requested_page = state.load_query_params()
 analysis = state.current_analysis()
 
 PAGES = {
-    "home": st.Page(page_path("home"), title="Analyses", icon=":material/folder_open:", url_path="home", default=True),
-    "map": st.Page(page_path("map"), title="Sample map", icon=":material/scatter_plot:", url_path="map"),
-    "clusters": st.Page(page_path("clusters"), title="Clusters", icon=":material/bubble_chart:", url_path="clusters"),
-    "features": st.Page(page_path("features"), title="Feature map", icon=":material/hub:", url_path="features"),
-    "proximity": st.Page(page_path("proximity"), title="Proximity", icon=":material/radar:", url_path="proximity"),
-    "export": st.Page(page_path("export"), title="Filter & export", icon=":material/filter_alt:", url_path="export"),
-    "compare": st.Page(page_path("compare"), title="Compare a batch", icon=":material/compare_arrows:", url_path="compare"),
-    "evaluate": st.Page(page_path("evaluate"), title="Evaluate", icon=":material/query_stats:", url_path="evaluate"),
+    "home": st.Page(page_path("home"), title="Analyses", icon="📂", url_path="home", default=True),
+    "map": st.Page(page_path("map"), title="Sample map", icon="🗺️", url_path="map"),
+    "clusters": st.Page(page_path("clusters"), title="Clusters", icon="🫧", url_path="clusters"),
+    "features": st.Page(page_path("features"), title="Feature map", icon="🧩", url_path="features"),
+    "proximity": st.Page(page_path("proximity"), title="Proximity", icon="📡", url_path="proximity"),
+    "export": st.Page(page_path("export"), title="Filter & export", icon="🧹", url_path="export"),
+    "compare": st.Page(page_path("compare"), title="Compare a batch", icon="⚖️", url_path="compare"),
+    "evaluate": st.Page(page_path("evaluate"), title="Evaluate", icon="📈", url_path="evaluate"),
 }
 visible = [name for name in PAGES if name != "evaluate" or (analysis is not None and analysis.has_labels)]
 navigation = st.navigation([PAGES[name] for name in visible])

@@ -21,6 +21,8 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
+from .result import announce_result, record_result
+
 DEMO_DIR = Path(__file__).resolve().parent / "demo_data"
 
 
@@ -45,6 +47,11 @@ def _add_build_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--name", default=None, help="readable name of the analysis folder")
     parser.add_argument("--out", type=Path, default=None, help="cache folder (default: cache/ or $ANALYSIS_CACHE_DIR)")
     parser.add_argument("--quiet", action="store_true", help="no progress bars")
+    parser.add_argument(
+        "--trust-remote-code",
+        action="store_true",
+        help="let a pretrained SAE's metadata load its model with the model repository's own code (off: dropped)",
+    )
 
 
 def config_from_args(args: argparse.Namespace):
@@ -85,8 +92,9 @@ def _build(args: argparse.Namespace, train: Path, toxic: Path, benign: Path | No
         cache_root=args.out,
         name=args.name,
         progress=not args.quiet,
+        trust_remote_code=args.trust_remote_code,
     )
-    print(folder)
+    announce_result(folder)
     return 0
 
 
@@ -148,7 +156,11 @@ def _monitor(args: argparse.Namespace) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 2
     print(format_report(result.report) + (" (earlier run reused)" if result.reused else ""), file=sys.stderr)
-    print(json.dumps(result.report, indent=2, ensure_ascii=False) if args.json else result.out_dir)
+    if args.json:
+        print(json.dumps(result.report, indent=2, ensure_ascii=False))
+        record_result(result.out_dir)
+    else:
+        announce_result(result.out_dir)
     return result.exit_code
 
 
@@ -186,11 +198,23 @@ def _report(args: argparse.Namespace) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 2
     print(f"report: {out.stat().st_size / 1e6:.1f} MB", file=sys.stderr)
-    print(out)
+    announce_result(out)
     return 0
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command; SIGTERM and SIGINT stop it with its temporary folders removed."""
+    from .interrupt import Stopped, stop_on_signals
+
+    try:
+        with stop_on_signals():
+            return _main(argv)
+    except Stopped as stop:
+        print(f"error: {stop}; temporary files removed, nothing kept", file=sys.stderr)
+        return stop.exit_code
+
+
+def _main(argv: list[str] | None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] == "evaluate":
         from .evaluate import main as evaluate_main
@@ -255,12 +279,12 @@ def main(argv: list[str] | None = None) -> int:
             formats = () if args.formats == "none" else tuple(f for f in args.formats.split(",") if f)
             folder = export(args.analysis_dir, rule, args.out, extra_formats=formats)
             _report_score_cut(folder)
-            print(folder)
+            announce_result(folder)
             return 0
         if args.command == "reapply":
             from .export import reapply
 
-            print(reapply(args.manifest, args.out))
+            announce_result(reapply(args.manifest, args.out))
             return 0
     except (InputError, FileExistsError, FileNotFoundError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)

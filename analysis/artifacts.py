@@ -55,8 +55,39 @@ LABEL_MIN_VALUES = 2
 LABEL_MAX_VALUES = 10
 
 
+# The layout of an analysis folder that this code reads (manifest.json `format_version`).
+# Bump it when a change to the folder would make older code misread a newer one.
+FORMAT_VERSION = 1
+
+
 class AnalysisNotFound(FileNotFoundError):
     """The folder is missing or is not a complete analysis (no manifest.json)."""
+
+
+class AnalysisFormatError(AnalysisNotFound):
+    """A complete analysis folder of another format version than this code reads.
+
+    A kind of AnalysisNotFound: every caller that handles a missing analysis refuses this
+    one as well, with a message saying what to do."""
+
+    def __init__(self, folder: Path, found: object):
+        self.folder = folder
+        self.found = found
+        if isinstance(found, int) and not isinstance(found, bool) and found > FORMAT_VERSION:
+            advice = "update this tool to open it"
+        else:
+            advice = "rebuild it with this version (its manifest's `command` repeats the build)"
+        shown = "none" if found is None else repr(found)
+        super().__init__(
+            f"{folder.name}: analysis format {shown}, but this version reads format {FORMAT_VERSION}: {advice}"
+        )
+
+
+def check_format(folder: Path, manifest: object) -> None:
+    """Raise AnalysisFormatError unless `manifest` is a dict with this format_version."""
+    found = manifest.get("format_version") if isinstance(manifest, dict) else None
+    if found != FORMAT_VERSION or isinstance(found, bool):
+        raise AnalysisFormatError(folder, found)
 
 
 @dataclass(eq=False)
@@ -72,7 +103,13 @@ class Analysis:
         folder = Path(path).expanduser().resolve()
         if not (folder / MANIFEST).is_file():
             raise AnalysisNotFound(f"{folder.name}: not a complete analysis folder (no {MANIFEST})")
-        return cls(folder)
+        analysis = cls(folder)
+        try:
+            manifest = analysis.manifest
+        except (OSError, ValueError) as error:
+            raise AnalysisNotFound(f"{folder.name}: unreadable {MANIFEST} ({error})") from None
+        check_format(folder, manifest)
+        return analysis
 
     @property
     def name(self) -> str:

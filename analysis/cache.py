@@ -1,8 +1,12 @@
-"""Content-addressed step folders with atomic writes.
+"""Content-addressed step folders with atomic writes and per-key locks.
 
 Every step writes into a temporary sibling folder and renames it into place only when
 complete, so a folder with a final name is always whole, and an interrupted build leaves
-nothing that looks finished.
+nothing that looks finished. Its writer holds a lock file beside the temporary folder for
+as long as it exists, so a later build can tell an abandoned `.tmp-*` folder (its writer
+died, even by SIGKILL: the OS drops the lock) from one being written, and sweep it.
+Builds of the same step key take `step_lock` first, so the second waits and reuses the
+first one's result instead of computing it again.
 """
 
 from __future__ import annotations
@@ -17,12 +21,21 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from filelock import FileLock, Timeout
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
 def default_cache_root() -> Path:
-    """The cache folder: `ANALYSIS_CACHE_DIR` when set, else `cache/` in the repository."""
-    return Path(os.environ.get("ANALYSIS_CACHE_DIR", REPO_ROOT / "cache")).resolve()
+    """The cache folder: `ANALYSIS_CACHE_DIR` when set, else `cache/` in the repository (a
+    checkout or an editable install), else, for a package installed into site-packages,
+    the user's cache folder (`$XDG_CACHE_HOME/toxic-proximity`, ~/.cache by default)."""
+    if os.environ.get("ANALYSIS_CACHE_DIR"):
+        return Path(os.environ["ANALYSIS_CACHE_DIR"]).expanduser().resolve()
+    if (REPO_ROOT / "pyproject.toml").is_file():
+        return (REPO_ROOT / "cache").resolve()
+    user_cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache").expanduser()
+    return (user_cache / "toxic-proximity").resolve()
 
 
 def stable_hash(payload: Any) -> str:
@@ -39,6 +52,29 @@ def is_complete(folder: Path) -> bool:
     return (folder / "step.json").is_file() or (folder / "manifest.json").is_file()
 
 
+TMP_PREFIX = ".tmp-"
+LOCK_SUFFIX = ".lock"
+
+
+@contextlib.contextmanager
+def step_lock(final: Path) -> Iterator[None]:
+    """Hold the lock of one step folder (or analysis) while it is checked and built.
+
+    Lock files live apart, in `.locks/<kind>/` beside the kind's folder (`steps/.locks/sae/`,
+    `.locks/analyses/`), so listings of step folders and analyses see none; they stay (they
+    are empty): removing a lock file others may be waiting on would let two builds hold
+    "the" lock at once. The lock itself is released when the block ends or the process dies.
+    """
+    lock = final.parent.parent / ".locks" / final.parent.name / f"{final.name}{LOCK_SUFFIX}"
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    with FileLock(lock):
+        yield
+
+
+def _writer_lock(tmp: Path) -> FileLock:
+    return FileLock(tmp.with_name(tmp.name + LOCK_SUFFIX))
+
+
 @contextlib.contextmanager
 def atomic_dir(final: Path) -> Iterator[Path]:
     """Yield a temporary folder that becomes `final` when the block ends without error.
@@ -47,19 +83,69 @@ def atomic_dir(final: Path) -> Iterator[Path]:
     dropped: both hold the same content by construction of the key.
     """
     final.parent.mkdir(parents=True, exist_ok=True)
-    tmp = final.parent / f".tmp-{final.name}-{uuid.uuid4().hex[:8]}"
-    tmp.mkdir()
+    tmp = final.parent / f"{TMP_PREFIX}{final.name}-{uuid.uuid4().hex[:8]}"
+    writer = _writer_lock(tmp)
+    writer.acquire()
     try:
-        yield tmp
+        tmp.mkdir()
         try:
-            os.rename(tmp, final)
-        except OSError:
-            if not final.exists():
-                raise
+            yield tmp
+            try:
+                os.rename(tmp, final)
+            except OSError:
+                if not final.exists():
+                    raise
+                shutil.rmtree(tmp, ignore_errors=True)
+        except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+            raise
+    finally:
+        writer.release()
+        Path(writer.lock_file).unlink(missing_ok=True)
+
+
+def sweep_stale_tmp(folders: list[Path]) -> list[Path]:
+    """Remove the `.tmp-*` folders (and lock files) under `folders` whose writer is gone.
+
+    A folder whose writer lock can be taken at once has no live writer: it was left by a
+    build that was killed. Returns the folders removed.
+    """
+    removed: list[Path] = []
+    for folder in folders:
+        if not folder.is_dir():
+            continue
+        for tmp in sorted(folder.glob(f"{TMP_PREFIX}*")):
+            if tmp.name.endswith(LOCK_SUFFIX):
+                continue
+            writer = _writer_lock(tmp)
+            try:
+                writer.acquire(timeout=0)
+            except Timeout:
+                continue  # a live build is writing it
+            try:
+                if tmp.exists():
+                    shutil.rmtree(tmp, ignore_errors=True)
+                    removed.append(tmp)
+            finally:
+                writer.release()
+                Path(writer.lock_file).unlink(missing_ok=True)
+        for orphan in folder.glob(f"{TMP_PREFIX}*{LOCK_SUFFIX}"):
+            if not orphan.with_name(orphan.name[: -len(LOCK_SUFFIX)]).exists():
+                lock = FileLock(orphan)
+                try:
+                    lock.acquire(timeout=0)
+                except Timeout:
+                    continue
+                lock.release()
+                orphan.unlink(missing_ok=True)
+    return removed
+
+
+def cache_folders(cache_root: Path) -> list[Path]:
+    """Every folder of `cache_root` that step folders or analyses are renamed into."""
+    steps = Path(cache_root) / "steps"
+    kinds = sorted(path for path in steps.iterdir() if path.is_dir() and not path.name.startswith(".")) if steps.is_dir() else []
+    return [*kinds, Path(cache_root) / "analyses"]
 
 
 def write_json(path: Path, payload: Any) -> None:

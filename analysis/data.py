@@ -179,8 +179,20 @@ def _csv_data_row_at(data: bytes, offset: int) -> int | None:
     newlines; None when the offset is inside the header."""
     prefix = data[:offset].decode("utf-8", errors="replace")
     # A sentinel character makes the record holding the offset count even when it is empty.
-    records = sum(1 for _ in csv.reader(io.StringIO(prefix + "x")))
+    try:
+        records = sum(1 for _ in csv.reader(io.StringIO(prefix + "x", newline="")))
+    except csv.Error:  # the bytes before it are not CSV either: no row to name
+        return None
     return records - 1 if records > 1 else None
+
+
+def plain_reader_message(error: BaseException) -> str:
+    """The first line of a reader's (polars') error, without its advice to the programmer
+    ("You might want to try: increasing infer_schema_length ...", "Consider setting ...")."""
+    text = str(error).strip()
+    first = text.split("\n\n", 1)[0].strip().splitlines()
+    line = first[0].strip() if first else type(error).__name__
+    return line.rstrip(":").strip() or type(error).__name__
 
 
 def _parse_jsonl(path: Path, data: bytes) -> pl.DataFrame:
@@ -188,7 +200,8 @@ def _parse_jsonl(path: Path, data: bytes) -> pl.DataFrame:
         frame = pl.read_ndjson(io.BytesIO(data), infer_schema_length=None)
     except Exception as polars_error:
         _locate_jsonl_error(path, data)
-        raise InputError(path, f"cannot read as JSON Lines: {polars_error}") from None
+        _locate_jsonl_type_clash(path, data)
+        raise InputError(path, f"cannot read as JSON Lines: {plain_reader_message(polars_error)}") from None
     return frame
 
 
@@ -211,6 +224,72 @@ def _locate_jsonl_error(path: Path, data: bytes) -> None:
             )
 
 
+def _json_shape(value: object) -> str:
+    """A readable name of a JSON value's kind, lists by their first element's kind."""
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list):
+        inner = next((item for item in value if item is not None), None)
+        return "a list" if inner is None else f"a list of {_json_shape(inner).split(' ', 1)[1]}s"
+    if isinstance(value, bool):
+        return "a true/false value"
+    if isinstance(value, int | float):
+        return "a number"
+    return "a string"
+
+
+def _shapes_clash(first: str, other: str) -> bool:
+    # polars turns numbers and true/false into strings when a column mixes them: not a problem
+    scalar = ("a string", "a number", "a true/false value")
+    return first != other and not (first in scalar and other in scalar)
+
+
+def _locate_jsonl_type_clash(path: Path, data: bytes) -> None:
+    """Name the first row where a field holds another kind of value than in the rows before
+    (a list where the others hold text, objects in one row and numbers in another)."""
+    seen: dict[str, tuple[str, int]] = {}
+    for number, line in enumerate(data.split(b"\n"), 1):
+        if not line.strip():
+            continue
+        for key, value in json.loads(line).items():
+            if value is None or (isinstance(value, list) and not value):
+                continue
+            shape = _json_shape(value)
+            if key not in seen:
+                seen[key] = (shape, number)
+            elif _shapes_clash(seen[key][0], shape):
+                first_shape, first_row = seen[key]
+                raise InputError(
+                    path, f"field {key!r} holds {shape} here but {first_shape} in row {first_row}", row=number
+                )
+
+
+def _locate_csv_error(path: Path, data: bytes) -> None:
+    """polars does not say which row broke; find it with the standard csv reader.
+
+    Reports an unclosed quote (at the row where it opens), or a row with more fields than
+    the header. Rows are data rows, the header excluded."""
+    reader = csv.reader(io.StringIO(data.decode("utf-8", errors="replace"), newline=""), strict=True)
+    header: list[str] | None = None
+    index = 0  # data rows read so far
+    while True:
+        try:
+            record = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as err:
+            problem = str(err)
+            if "unexpected end of data" in problem or "EOF" in problem:
+                problem = "a quoted field is never closed (a \" without its closing \")"
+            raise InputError(path, f"malformed CSV: {problem}", row=index + 1 if header is not None else None) from None
+        if header is None:
+            header = record
+            continue
+        index += 1
+        if len(record) > len(header):
+            raise InputError(path, f"has {len(record)} fields but the header names {len(header)} columns", row=index)
+
+
 def _parse_csv(path: Path, data: bytes, typed: bool) -> pl.DataFrame:
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
@@ -226,14 +305,15 @@ def _parse_csv(path: Path, data: bytes, typed: bool) -> pl.DataFrame:
             schema_overrides=dict.fromkeys(text_columns, pl.String),
         )
     except Exception as err:
-        raise InputError(path, f"cannot read as CSV: {err}") from None
+        _locate_csv_error(path, data)
+        raise InputError(path, f"cannot read as CSV: {plain_reader_message(err)}") from None
 
 
 def _parse_parquet(path: Path, data: bytes) -> pl.DataFrame:
     try:
         return pl.read_parquet(io.BytesIO(data))
     except Exception as err:
-        raise InputError(path, f"not a readable Parquet file: {err}") from None
+        raise InputError(path, f"not a readable Parquet file: {plain_reader_message(err)}") from None
 
 
 def read_raw_table(
@@ -429,9 +509,10 @@ def _chat_messages(path: Path, raw: pl.DataFrame, row_number) -> pl.Series:
         for index, value in enumerate(messages.to_list()):
             try:
                 chat = json.loads(value) if value is not None else None
-            except json.JSONDecodeError as err:
+            except json.JSONDecodeError:
+                shown = value if len(value) <= 60 else value[:59] + "…"
                 raise InputError(
-                    path, f"{bad_shape} (not valid JSON: {err.msg})", row=row_number(index)
+                    path, f"{bad_shape}; found the text {shown!r}, not a JSON list", row=row_number(index)
                 ) from None
             if not isinstance(chat, list) or not all(
                 isinstance(m, dict)

@@ -38,8 +38,11 @@ def encoder_layer_from_hook(hook: str) -> int:
     return int(match.group(1)) + 1
 
 
-def activation_source(ex: ExtractConfig, sae: Any | None, device: str) -> ActivationSource:
-    """The model whose activations `sae` encodes (`sae` None: the SAE is still to be trained)."""
+def activation_source(ex: ExtractConfig, sae: Any | None, device: str, trust_remote_code: bool = False) -> ActivationSource:
+    """The model whose activations `sae` encodes (`sae` None: the SAE is still to be trained).
+
+    `trust_remote_code` lets a pretrained SAE's metadata load a model with its repository's
+    own code; off unless the user said so."""
     from .models import EncoderSource, SaeLensModelSource
 
     if sae is None:
@@ -49,7 +52,7 @@ def activation_source(ex: ExtractConfig, sae: Any | None, device: str) -> Activa
         # an SAE this tool trained on an encoder: read the encoder the same way again
         return EncoderSource(meta.model_name, encoder_layer_from_hook(meta.hook_name), ex.window, device)
     model_name = None if ex.model == BuildConfig().extract.model else ex.model
-    return SaeLensModelSource(sae, model_name, ex.window, device)
+    return SaeLensModelSource(sae, model_name, ex.window, device, trust_remote_code=trust_remote_code)
 
 
 @dataclass

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -164,6 +165,23 @@ class EncoderSource:
         return [hidden[i, start : start + len(ids)] for i, ids in enumerate(windows)]
 
 
+REMOTE_CODE_KEY = "trust_remote_code"
+
+
+def model_loading_kwargs(recorded: dict[str, Any] | None, trust_remote_code: bool = False) -> dict[str, Any]:
+    """The loading kwargs an SAE's metadata records, minus `trust_remote_code` unless the user
+    allowed it (`--trust-remote-code`): a downloaded SAE's metadata must not be able to run
+    code from a model repository on this machine."""
+    kwargs = dict(recorded or {})
+    if not trust_remote_code and kwargs.pop(REMOTE_CODE_KEY, None):
+        print(
+            "warning: the SAE's metadata asks to run the model repository's own code "
+            "(trust_remote_code); ignored: pass --trust-remote-code to allow it",
+            file=sys.stderr,
+        )
+    return kwargs
+
+
 class SaeLensModelSource:
     """The model a sae-lens SAE was trained on, read at the SAE's hook.
 
@@ -172,7 +190,7 @@ class SaeLensModelSource:
     `center_writing_weights`, or an HF causal LM wrapped in HookedProxyLM).
     """
 
-    def __init__(self, sae: Any, model_name: str | None, window: int, device: str = "cpu"):
+    def __init__(self, sae: Any, model_name: str | None, window: int, device: str = "cpu", trust_remote_code: bool = False):
         os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
         import torch
         from sae_lens.load_model import load_model
@@ -190,7 +208,7 @@ class SaeLensModelSource:
             model_class,
             self.name,
             device=device,
-            model_from_pretrained_kwargs=dict(meta.model_from_pretrained_kwargs or {}),
+            model_from_pretrained_kwargs=model_loading_kwargs(meta.model_from_pretrained_kwargs, trust_remote_code),
             hook_names=[self.hook],
         )
         self.model.eval()

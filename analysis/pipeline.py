@@ -25,14 +25,18 @@ import numpy as np
 import polars as pl
 
 from . import __version__
+from .artifacts import FORMAT_VERSION
 from .cache import (
     atomic_dir,
+    cache_folders,
     default_cache_root,
     is_complete,
     link_or_copy,
     read_json,
     stable_hash,
     step_dir,
+    step_lock,
+    sweep_stale_tmp,
     write_json,
 )
 from .config import STEP_VERSIONS, BuildConfig
@@ -150,6 +154,17 @@ def find_analysis(cache_root: Path, analysis_key: str) -> Path | None:
     return None
 
 
+def _once(folder: Path, compute: Callable[[], None]) -> Path:
+    """`folder` built by `compute` unless complete; a concurrent build of the same key (another
+    process or thread) waits on the step's lock and then finds it complete."""
+    if is_complete(folder):
+        return folder
+    with step_lock(folder):
+        if not is_complete(folder):
+            compute()
+    return folder
+
+
 # ---------------------------------------------------------------- extract step
 
 
@@ -159,11 +174,17 @@ def _save_safetensors(path: Path, tensors: dict[str, np.ndarray]) -> None:
     save_file({k: np.ascontiguousarray(v) for k, v in tensors.items()}, str(path))
 
 
-def run_extract(samples: pl.DataFrame, config: BuildConfig, keys: StepKeys, cache_root: Path, progress: bool) -> Path:
+def run_extract(
+    samples: pl.DataFrame, config: BuildConfig, keys: StepKeys, cache_root: Path, progress: bool, trust_remote_code: bool = False
+) -> Path:
     """Model forward pass, SAE (trained or loaded), encoding and pooling."""
     folder = step_dir(cache_root, "extract", keys.extract)
-    if is_complete(folder):
-        return folder
+    return _once(folder, lambda: _extract(samples, config, keys, cache_root, progress, folder, trust_remote_code))
+
+
+def _extract(
+    samples: pl.DataFrame, config: BuildConfig, keys: StepKeys, cache_root: Path, progress: bool, folder: Path, trust_remote_code: bool
+) -> None:
     import torch
 
     from .extract import activations_table, tokens_table
@@ -177,7 +198,7 @@ def run_extract(samples: pl.DataFrame, config: BuildConfig, keys: StepKeys, cach
     timings: dict[str, float] = {}
     started = time.perf_counter()
     pretrained = load_sae(ex.sae, device) if ex.sae is not None else None
-    source = activation_source(ex, pretrained, device)
+    source = activation_source(ex, pretrained, device, trust_remote_code)
     timings["load_model"] = time.perf_counter() - started
 
     texts = samples["text"].to_list()
@@ -194,11 +215,14 @@ def run_extract(samples: pl.DataFrame, config: BuildConfig, keys: StepKeys, cach
             sae_stats = {"source": "pretrained" if not Path(ex.sae).is_dir() else "local folder", "spec": ex.sae}
         else:
             sae_folder = step_dir(cache_root, "sae", keys.sae)
-            if not is_complete(sae_folder):
+
+            def train() -> None:
                 with atomic_dir(sae_folder) as sae_tmp:
                     meta = {"model_name": ex.model, "hook_name": source.hook, "model_class_name": "AutoModel", "context_size": ex.window, "prepend_bos": False}
                     stats = train_sae(token_acts.values, token_acts.offsets, ex.sae_training, sae_tmp / "sae", meta, device)
                     write_json(sae_tmp / "step.json", {"training": stats, "config": asdict(ex.sae_training)})
+
+            _once(sae_folder, train)
             sae = load_sae_from_disk(sae_folder / "sae", device)
             link_or_copy(sae_folder / "sae", tmp / "sae")
             sae_stats = {"source": "trained locally", **read_json(sae_folder / "step.json")}
@@ -225,7 +249,6 @@ def run_extract(samples: pl.DataFrame, config: BuildConfig, keys: StepKeys, cach
                 "timings": {k: round(v, 2) for k, v in timings.items()},
             },
         )
-    return folder
 
 
 # ---------------------------------------------------------------- geometry and clusters
@@ -247,8 +270,10 @@ def _decoder(extract_folder: Path) -> tuple[np.ndarray, np.ndarray]:
 
 def run_geometry(extract_folder: Path, config: BuildConfig, keys: StepKeys, cache_root: Path, d_sae: int) -> Path:
     folder = step_dir(cache_root, "geometry", keys.geometry)
-    if is_complete(folder):
-        return folder
+    return _once(folder, lambda: _geometry(extract_folder, config, d_sae, folder))
+
+
+def _geometry(extract_folder: Path, config: BuildConfig, d_sae: int, folder: Path) -> None:
     from .geometry import svd_embedding, two_umaps
 
     cfg = config.geometry
@@ -267,7 +292,6 @@ def run_geometry(extract_folder: Path, config: BuildConfig, keys: StepKeys, cach
         np.save(tmp / "feature_xy.npy", feature_xy, allow_pickle=False)
         np.save(tmp / "feature_space.npy", feature_space, allow_pickle=False)
         write_json(tmp / "step.json", {"timings": {"umap_samples": round(sample_seconds, 2), "umap_features": round(feature_seconds, 2)}})
-    return folder
 
 
 def resolved_cluster_config(config: BuildConfig, n_samples: int):
@@ -281,8 +305,10 @@ def resolved_cluster_config(config: BuildConfig, n_samples: int):
 
 def run_clusters(geometry_folder: Path, config: BuildConfig, keys: StepKeys, cache_root: Path, n_samples: int) -> Path:
     folder = step_dir(cache_root, "clusters", keys.clusters)
-    if is_complete(folder):
-        return folder
+    return _once(folder, lambda: _clusters(geometry_folder, config, n_samples, folder))
+
+
+def _clusters(geometry_folder: Path, config: BuildConfig, n_samples: int, folder: Path) -> None:
     from .geometry import hdbscan_labels
 
     cfg = resolved_cluster_config(config, n_samples)
@@ -293,7 +319,6 @@ def run_clusters(geometry_folder: Path, config: BuildConfig, keys: StepKeys, cac
         np.save(tmp / "sample_labels.npy", sample_labels, allow_pickle=False)
         np.save(tmp / "feature_labels.npy", feature_labels, allow_pickle=False)
         write_json(tmp / "step.json", {"resolved": asdict(cfg), "timings": {"hdbscan": round(time.perf_counter() - started, 2)}})
-    return folder
 
 
 # ---------------------------------------------------------------- proximity and the analysis folder
@@ -364,22 +389,47 @@ def build(
     name: str | None = None,
     progress: bool = True,
     report: Reporter = stderr_reporter,
+    trust_remote_code: bool = False,
 ) -> Path:
-    """Build (or find in the cache) the analysis of these inputs; return its folder."""
+    """Build (or find in the cache) the analysis of these inputs; return its folder.
+
+    `trust_remote_code` lets a pretrained SAE's metadata load its model with the model
+    repository's own code (off: the SAE's metadata alone never enables it)."""
     config = config or BuildConfig()
     cache_root = Path(cache_root) if cache_root else default_cache_root()
     total = 6
     report(1, total, "Reading inputs")
     loaded = load_inputs(inputs)
     keys = step_keys(inputs_fingerprint(loaded.tables), config)
+    sweep_stale_tmp(cache_folders(cache_root))
     found = find_analysis(cache_root, keys.analysis)
     if found is not None:
         report(total, total, "Analysis found in the cache")
         return found
+    # A concurrent build of the same analysis holds this lock: wait, then share its result.
+    with step_lock(cache_root / "analyses" / keys.analysis):
+        found = find_analysis(cache_root, keys.analysis)
+        if found is not None:
+            report(total, total, "Analysis found in the cache (built by a concurrent build)")
+            return found
+        return _build_analysis(inputs, config, cache_root, name, progress, report, loaded, keys, trust_remote_code)
 
+
+def _build_analysis(
+    inputs: BuildInputs,
+    config: BuildConfig,
+    cache_root: Path,
+    name: str | None,
+    progress: bool,
+    report: Reporter,
+    loaded: LoadedInputs,
+    keys: StepKeys,
+    trust_remote_code: bool,
+) -> Path:
+    total = 6
     wall = time.perf_counter()
     report(2, total, "Extracting SAE features (model, SAE, pooling)")
-    extract_folder = run_extract(loaded.samples, config, keys, cache_root, progress)
+    extract_folder = run_extract(loaded.samples, config, keys, cache_root, progress, trust_remote_code)
     extract_info = read_json(extract_folder / "step.json")
     d_sae = int(extract_info["sae"]["d_sae"])
     report(3, total, "Mapping samples and features (UMAP)")
@@ -405,7 +455,7 @@ def build(
         }
         resolved_clusters = read_json(clusters_folder / "step.json")["resolved"]
         manifest = {
-            "format_version": 1,
+            "format_version": FORMAT_VERSION,
             "analysis_id": keys.analysis,
             "name": name or Path(inputs.train).stem,
             "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),

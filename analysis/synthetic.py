@@ -27,6 +27,8 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
+from .artifacts import FORMAT_VERSION
+
 
 def _words(text: str) -> list[str]:
     return text.split()
@@ -140,6 +142,7 @@ def write_synthetic_analysis(
         counts = {name: int((layout["set"] == name).sum()) for name in ("train", "toxic", "benign")}
         identity = {"name": out_dir.name, "n_samples": n_samples, "n_features": n_features, "seed": seed, "with_labels": with_labels}
         manifest = {
+            "format_version": FORMAT_VERSION,
             "analysis_id": hashlib.sha256(json.dumps(identity, sort_keys=True).encode()).hexdigest(),
             "name": out_dir.name,
             "kind": "synthetic",
@@ -556,7 +559,9 @@ def _demo_cli(argv: list[str]) -> int:
         time.sleep(args.delay)
     out = default_cache_root() / "analyses" / f"{args.name}-{uuid.uuid4().hex[:12]}"
     write_synthetic_analysis(out, args.n_samples)
-    print(out)
+    from analysis.result import announce_result
+
+    announce_result(out)
     return 0
 
 

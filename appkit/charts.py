@@ -6,6 +6,7 @@ arrays; builders are pure functions so pages can cache their output.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -13,6 +14,8 @@ import numpy as np
 import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
+
+from appkit.text import escape_plotly
 
 SET_LABELS = {"train": "Training set", "toxic": "Toxic reference", "benign": "Benign reference"}
 SET_COLORS = {"train": "#4C78A8", "toxic": "#E45756", "benign": "#54A24B"}
@@ -66,16 +69,17 @@ def show_chart(
 
 def _title_of(figure: go.Figure) -> str | None:
     title = figure.layout.title.text if figure.layout.title else None
-    return str(title) if title else None
+    return html.unescape(str(title)) if title else None
 
 
 def base_layout(title: str, x_title: str, y_title: str, legend_title: str | None = None, height: int = 520) -> dict:
+    """Titles may hold column names and values from the data: escaped for plotly."""
     return {
-        "title": {"text": title, "x": 0.0, "xanchor": "left"},
-        "xaxis": {"title": {"text": x_title}},
-        "yaxis": {"title": {"text": y_title}},
+        "title": {"text": escape_plotly(title), "x": 0.0, "xanchor": "left"},
+        "xaxis": {"title": {"text": escape_plotly(x_title)}},
+        "yaxis": {"title": {"text": escape_plotly(y_title)}},
         "legend": {
-            "title": {"text": legend_title or ""},
+            "title": {"text": escape_plotly(legend_title or "")},
             "itemsizing": "constant",
             "orientation": "h",
             "yanchor": "bottom",
@@ -230,7 +234,7 @@ def scatter_map(
         for index, value in enumerate(order):
             part = grouped.filter(pl.col("_group") == value)
             is_noise = value == color.noise_value
-            name = "noise" if is_noise else str(value)
+            name = "noise" if is_noise else escape_plotly(value)  # an input column's value
             marker_color = NOISE_COLOR if is_noise or value == "other" else CATEGORY_COLORS[index % len(CATEGORY_COLORS)]
             add_per_set(part, name, {"color": marker_color, "size": size, "opacity": 0.5 if is_noise else 0.8})
         _shape_legend(figure, size)
@@ -262,7 +266,7 @@ def scatter_map(
                 "colorscale": color.colorscale,
                 "cmin": low,
                 "cmax": high if high > low else low + 1e-9,
-                "colorbar": {"title": {"text": color.title, "side": "right"}, "thickness": 14},
+                "colorbar": {"title": {"text": escape_plotly(color.title), "side": "right"}, "thickness": 14},
             }
         )
     if highlight_ids:
@@ -293,7 +297,7 @@ def _group_labels(figure: go.Figure, grouped: pl.DataFrame) -> None:
             x=centers["x"].to_numpy(),
             y=centers["y"].to_numpy(),
             mode="text",
-            text=centers["_group"].to_numpy().astype(str),
+            text=np.array([escape_plotly(value) for value in centers["_group"].to_list()], dtype=object),
             textfont={"size": 15, "color": "#111111", "family": "Arial Black, sans-serif"},
             name="labels",
             showlegend=False,

@@ -3,9 +3,15 @@
 A job is a folder `cache/jobs/<job_id>/`:
 - `job.json`: what runs (the command line, a label, when it started);
 - `stdout.log`, `stderr.log`: the CLI's output (stage lines `[3/7] Training SAE` and tqdm
-  bars go to stderr; the analysis folder is the last line of stdout);
+  bars go to stderr);
+- `result.json`: the result path, written by the CLI itself (`analysis.result`: the runner
+  names this file in `ANALYSIS_RESULT_FILE`), never guessed from the output;
 - `pid`: the process id of the small runner below, which waits for the CLI;
-- `exit.json`: written by the runner when the CLI ends (return code, result path).
+- `exit.json`: written by the runner when the CLI ends: return code, result path, the last
+  stage, the one-line error and the log's tail, so a finished job is shown without reading
+  its logs again.
+
+Only the newest `KEEP_FINISHED` finished jobs are kept: starting a job prunes older ones.
 
 A job succeeds when the CLI exits with one of its `ok_returncodes` (default 0; `monitor`
 also exits 1 when it flags drift, which is a result, not a failure).
@@ -21,6 +27,7 @@ import json
 import os
 import re
 import shlex
+import shutil
 import signal
 import subprocess
 import sys
@@ -30,7 +37,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from analysis.result import RESULT_FILE_ENV, read_result
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
+KEEP_FINISHED = 30
 STAGE_LINE = re.compile(r"^\s*\[(\d+)/(\d+)\]\s*(.*)$")
 TQDM_PERCENT = re.compile(r"(\d{1,3})%\|")
 LOG_TAIL_BYTES = 64_000
@@ -64,6 +74,7 @@ class JobStatus:
     result_path: str | None
     log_tail: str
     meta: dict
+    error: str = ""  # the command's last `error: ...` line, without the prefix
 
     @property
     def finished(self) -> bool:
@@ -115,26 +126,44 @@ def start_job(
     )
     (folder / "pid").write_text(str(runner.pid))
     _RUNNERS[job_id] = runner
+    prune_jobs(cache_root)
     return folder
+
+
+def prune_jobs(cache_root: Path, keep: int = KEEP_FINISHED) -> list[Path]:
+    """Remove finished jobs past the newest `keep` (running ones always stay)."""
+    removed = []
+    finished = [job for job in list_jobs(cache_root) if job.finished]
+    for job in finished[keep:]:
+        shutil.rmtree(job.folder, ignore_errors=True)
+        _RUNNERS.pop(job.job_id, None)
+        removed.append(job.folder)
+    return removed
 
 
 def run_job(folder: Path) -> int:
     """Runner body: run the job's command, then record how it ended in exit.json."""
     spec = json.loads((folder / "job.json").read_text())
+    result_file = folder / "result.json"
+    env = {**os.environ, RESULT_FILE_ENV: str(result_file)}
     with open(folder / "stdout.log", "wb") as stdout, open(folder / "stderr.log", "wb") as stderr:
         try:
-            process = subprocess.Popen(spec["command"], cwd=REPO_ROOT, stdout=stdout, stderr=stderr, stdin=subprocess.DEVNULL)
+            process = subprocess.Popen(spec["command"], cwd=REPO_ROOT, env=env, stdout=stdout, stderr=stderr, stdin=subprocess.DEVNULL)
             returncode = process.wait()
         except OSError as error:
             stderr.write(f"could not start {spec['command'][0]}: {error}\n".encode())
             returncode = 127
     ok = [int(code) for code in spec.get("ok_returncodes", [0])]
-    result = _last_line(folder / "stdout.log") if returncode in ok else None
-    if result and not Path(result).is_absolute():
-        result = str((REPO_ROOT / result).resolve())
+    result = read_result(result_file) if returncode in ok else None
+    log = _read_log(folder / "stderr.log")
     _write_json(
         folder / "exit.json",
-        {"returncode": returncode, "result_path": result, "finished": datetime.now(tz=UTC).isoformat(timespec="seconds")},
+        {
+            "returncode": returncode,
+            "result_path": result,
+            "finished": datetime.now(tz=UTC).isoformat(timespec="seconds"),
+            **log.as_record(),
+        },
     )
     return returncode
 
@@ -157,30 +186,91 @@ def cancel_job(folder: Path) -> None:
             runner.wait(timeout=5)
 
 
-def job_status(folder: Path) -> JobStatus:
-    spec = _read_json(folder / "job.json") or {}
-    outcome = _read_json(folder / "exit.json")
-    stderr_tail = _tail(folder / "stderr.log")
-    lines = [line for line in re.split(r"[\r\n]+", stderr_tail) if line.strip()]
+@dataclass(frozen=True)
+class LogSummary:
+    """What a page shows of a job's stderr: the last stage, its progress, the tail, the error."""
+
+    stage: str = "Starting"
+    stage_index: int = 0
+    stage_total: int = 0
+    percent: float = 0.0
+    tail: str = ""
+    error: str = ""
+
+    def as_record(self) -> dict:
+        return {
+            "stage": self.stage,
+            "stage_index": self.stage_index,
+            "stage_total": self.stage_total,
+            "percent": self.percent,
+            "log_tail": self.tail,
+            "error": self.error,
+        }
+
+    @classmethod
+    def from_record(cls, record: dict) -> LogSummary:
+        return cls(
+            stage=str(record.get("stage", "Starting")),
+            stage_index=int(record.get("stage_index", 0)),
+            stage_total=int(record.get("stage_total", 0)),
+            percent=float(record.get("percent", 0.0)),
+            tail=str(record.get("log_tail", "")),
+            error=str(record.get("error", "")),
+        )
+
+
+def summarize_log(text: str) -> LogSummary:
+    lines = [line for line in re.split(r"[\r\n]+", text) if line.strip()]
     stage, stage_index, stage_total, percent = "Starting", 0, 0, 0.0
+    error = ""
     for line in lines:
         match = STAGE_LINE.match(line)
         if match:
             stage_index, stage_total, stage = int(match.group(1)), int(match.group(2)), match.group(3).strip()
             percent = 0.0
             continue
+        if line.startswith("error: "):
+            error = line[len("error: ") :].strip()
         percents = TQDM_PERCENT.findall(line)
         if percents:
             percent = min(int(percents[-1]), 100) / 100
+    return LogSummary(stage, stage_index, stage_total, percent, "\n".join(lines[-40:]), error)
+
+
+# (path -> ((size, mtime_ns), summary)): a page rerun asks for the same job's status several
+# times, and a log that has not grown is not read again.
+_LOG_CACHE: dict[str, tuple[tuple[int, int], LogSummary]] = {}
+
+
+def _read_log(path: Path) -> LogSummary:
+    try:
+        info = path.stat()
+    except OSError:
+        return LogSummary()
+    key = (info.st_size, info.st_mtime_ns)
+    cached = _LOG_CACHE.get(str(path))
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    summary = summarize_log(_tail(path))
+    _LOG_CACHE[str(path)] = (key, summary)
+    return summary
+
+
+def job_status(folder: Path) -> JobStatus:
+    spec = _read_json(folder / "job.json") or {}
+    outcome = _read_json(folder / "exit.json")
     if outcome is not None:
         returncode = int(outcome.get("returncode", 1))
         ok = [int(code) for code in spec.get("ok_returncodes", [0])]
         state = "done" if returncode in ok and outcome.get("result_path") else "failed"
         result_path = outcome.get("result_path")
+        # Runners record the log's summary when the job ends; older ones did not.
+        log = LogSummary.from_record(outcome) if "log_tail" in outcome else _read_log(folder / "stderr.log")
     else:
         returncode, result_path = None, None
         state = "running" if _runner_alive(folder) else "interrupted"
-    progress = (max(stage_index - 1, 0) + percent) / stage_total if stage_total else 0.0
+        log = _read_log(folder / "stderr.log")
+    progress = (max(log.stage_index - 1, 0) + log.percent) / log.stage_total if log.stage_total else 0.0
     if state == "done":
         progress = 1.0
     return JobStatus(
@@ -190,14 +280,15 @@ def job_status(folder: Path) -> JobStatus:
         kind=str(spec.get("kind", "build")),
         started=str(spec.get("started", "")),
         state=state,
-        stage=stage,
-        stage_index=stage_index,
-        stage_total=stage_total,
+        stage=log.stage,
+        stage_index=log.stage_index,
+        stage_total=log.stage_total,
         progress=min(max(progress, 0.0), 1.0),
         returncode=returncode,
         result_path=result_path,
-        log_tail="\n".join(lines[-40:]),
+        log_tail=log.tail,
         meta=dict(spec.get("meta") or {}),
+        error=log.error,
     )
 
 
@@ -263,11 +354,6 @@ def _tail(path: Path, limit: int = LOG_TAIL_BYTES) -> str:
             return handle.read().decode("utf-8", errors="replace")
     except OSError:
         return ""
-
-
-def _last_line(path: Path) -> str | None:
-    lines = [line.strip() for line in _tail(path).splitlines() if line.strip()]
-    return lines[-1] if lines else None
 
 
 def _read_json(path: Path) -> dict | None:

@@ -45,6 +45,17 @@ def _on_done(job: jobs.JobStatus) -> None:
         state.set_analysis(job.result_path)
 
 
+def show_failure(job: jobs.JobStatus, what: str) -> None:
+    """One line saying how `what` (e.g. "The last build, X,") ended and why (the command's own
+    error, such as the file, row and problem of a bad input), with the log behind an expander."""
+    reason = "stopped before finishing" if job.state == "interrupted" else f"failed (exit code {job.returncode})"
+    because = f": {escape_markdown(job.error)}" if job.error else "."
+    st.error(f"{what} {reason}{because}", icon=":material/error:")
+    if job.log_tail:
+        with st.expander("Log"):
+            st.code("\n".join(job.log_tail.splitlines()[-40:]), language=None)
+
+
 def running_jobs(cache_root: Path, kinds: tuple[str, ...] | None = None) -> list[jobs.JobStatus]:
     return [job for job in jobs.list_jobs(cache_root) if job.state == "running" and (kinds is None or job.kind in kinds)]
 

@@ -2,7 +2,8 @@
 
 Runs `analysis.pipeline.recluster` (only the clustering and what depends on it is
 recomputed) in a background job, with the same output convention as the analysis CLI:
-a stage line on stderr, the new analysis folder as the last line of stdout.
+a stage line on stderr, the new analysis folder as the last line of stdout and in the
+job's result file (`analysis.result`).
 """
 
 from __future__ import annotations
@@ -20,8 +21,9 @@ def main(argv: list[str]) -> int:
     min_samples = int(argv[2]) if len(argv) == 3 else None
     print("[1/1] Re-clustering samples and features with HDBSCAN", file=sys.stderr, flush=True)
     from analysis.pipeline import recluster
+    from analysis.result import announce_result
 
-    print(recluster(analysis_dir, min_cluster_size, min_samples))
+    announce_result(recluster(analysis_dir, min_cluster_size, min_samples))
     return 0
 
 

@@ -13,8 +13,9 @@ from typing import Any
 
 import streamlit as st
 
-from analysis.artifacts import Analysis, AnalysisNotFound
+from analysis.artifacts import Analysis, AnalysisFormatError, AnalysisNotFound
 from analysis.cache import default_cache_root
+from appkit.text import escape_markdown
 
 ANALYSIS = "analysis_path"
 COLOR = "color_by"
@@ -171,6 +172,10 @@ def current_analysis() -> Analysis | None:
         path = st.session_state[ANALYSIS]
     try:
         return open_analysis(path)
+    except AnalysisFormatError as error:  # an older analysis: say why it does not open
+        st.session_state[ANALYSIS] = None
+        st.error(escape_markdown(str(error)), icon=":material/error:")
+        return None
     except AnalysisNotFound:
         st.session_state[ANALYSIS] = None
         return None

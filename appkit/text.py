@@ -36,6 +36,13 @@ def truncate_expr(column: str, limit: int = 120) -> pl.Expr:
     )
 
 
+def escape_plotly(text: object) -> str:
+    """Text from the data placed in a plotly label (trace name, tick, title, annotation):
+    plotly renders a subset of HTML there (`<b>`, `<a href>`), and decodes entities back, so
+    escaping shows the text exactly as typed and never as markup or a link."""
+    return html.escape(str(text), quote=False)
+
+
 def escape_expr(text: pl.Expr) -> pl.Expr:
     """HTML-escape a string column (plotly hover labels render a subset of HTML)."""
     return (

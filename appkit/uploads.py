@@ -3,6 +3,11 @@
 An upload is written to a private temporary folder (outside the cache), read with
 `analysis.data.load_table`, and only then stored as `cache/uploads/<sha256>.<ext>`; a bad
 file therefore leaves the cache untouched.
+
+A local path typed into the app is read only when it lies, symlinks resolved, under a data
+root: the folder the app was started in, the repository's demo data, and the folders named
+in `ANALYSIS_DATA_ROOTS` (separated like PATH). Whoever can reach the app can type any path,
+and its error messages would otherwise tell what exists on the machine.
 """
 
 from __future__ import annotations
@@ -14,6 +19,10 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+from analysis.data import InputError, load_table
+
+DATA_ROOTS_ENV = "ANALYSIS_DATA_ROOTS"
+DEMO_DATA = Path(__file__).resolve().parent.parent / "analysis" / "demo_data"
 MAX_UPLOAD_MB = 200
 ACCEPTED_TYPES = ("jsonl", "json", "csv", "parquet")
 
@@ -29,23 +38,44 @@ class InvalidInput(ValueError):
     """A file that cannot be used, with a message meant for the person who chose it."""
 
 
-def _load_table():
-    try:
-        from analysis.data import InputError, load_table
-    except ImportError as error:  # the reader ships with the pipeline; say so plainly
-        raise InvalidInput(f"cannot check input files: analysis.data is unavailable ({error})") from error
-    return load_table, InputError
+def data_roots() -> list[Path]:
+    """The folders local paths may point into (resolved)."""
+    extra = [Path(item).expanduser() for item in os.environ.get(DATA_ROOTS_ENV, "").split(os.pathsep) if item.strip()]
+    roots = []
+    for root in [Path.cwd(), DEMO_DATA, *extra]:
+        resolved = root.resolve()
+        if resolved not in roots:
+            roots.append(resolved)
+    return roots
+
+
+def resolve_local_path(path_text: str) -> Path:
+    """The file a typed path names, refused unless it lies under a data root."""
+    shown = path_text.strip()
+    if not shown or "\x00" in shown:
+        raise InvalidInput(f"{shown!r}: not a file path")
+    typed = Path(shown).expanduser()
+    # Relative paths are read from the folder the app was started in; `..` and symlinks
+    # are resolved before the check, so neither leads outside the roots.
+    path = (typed if typed.is_absolute() else Path.cwd() / typed).resolve()
+    roots = data_roots()
+    if not any(path.is_relative_to(root) for root in roots):
+        raise InvalidInput(
+            f"{shown}: outside the folders this app reads local files from "
+            f"({', '.join(str(root) for root in roots)}); upload the file instead, or add its "
+            f"folder to {DATA_ROOTS_ENV} before starting the app"
+        )
+    if not path.is_file():
+        raise InvalidInput(f"{shown}: no such file")
+    return path
 
 
 def check_path(path_text: str, role: str) -> CheckedInput:
-    """A local file named by the user, validated in place."""
-    load_table, input_error = _load_table()
-    path = Path(path_text.strip()).expanduser()
-    if not path.is_file():
-        raise InvalidInput(f"{path_text.strip()}: no such file")
+    """A local file named by the user, under a data root, validated in place."""
+    path = resolve_local_path(path_text)
     try:
         table = load_table(path, role, min_rows=1)
-    except input_error as error:
+    except InputError as error:
         raise InvalidInput(str(error)) from error
     except OSError as error:
         raise InvalidInput(f"{path}: {error.strerror or error}") from error
@@ -68,7 +98,6 @@ class CheckedUpload:
 
 def check_upload(file_name: str, data: bytes, role: str) -> CheckedUpload:
     """Validate uploaded bytes in a private temporary folder (never in the cache)."""
-    load_table, input_error = _load_table()
     suffix = Path(file_name).suffix.lower()
     if suffix.lstrip(".") not in ACCEPTED_TYPES:
         raise InvalidInput(f"{file_name}: unsupported file type (use {', '.join(ACCEPTED_TYPES)})")
@@ -79,7 +108,7 @@ def check_upload(file_name: str, data: bytes, role: str) -> CheckedUpload:
         scratch_path.write_bytes(data)
         try:
             table = load_table(scratch_path, role, min_rows=1)
-        except input_error as error:
+        except InputError as error:
             # The message names the scratch file; say it with the name the user knows.
             where = f"row {error.row}: " if getattr(error, "row", None) is not None else ""
             raise InvalidInput(f"{file_name}: {where}{getattr(error, 'problem', error)}") from error

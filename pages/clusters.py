@@ -193,24 +193,18 @@ with st.form("recluster_form"):
     )
     submitted = st.form_submit_button("Re-cluster", icon=":material/refresh:")
 if submitted:
-    try:
-        from analysis.pipeline import recluster  # noqa: F401 (checks that the pipeline is installed)
-    except ImportError as error:
-        st.error(f"Re-clustering needs the analysis pipeline, which is not available: {error}")
-    else:
-        args = [path, str(int(min_cluster_size))] + ([str(int(min_samples))] if min_samples else [])
-        jobview.start(
-            root,
-            args,
-            kind="recluster",
-            label=f"Re-cluster (min size {int(min_cluster_size)})",
-            command=[sys.executable, "-m", "appkit.recluster"],
-        )
-        st.rerun()
+    args = [path, str(int(min_cluster_size))] + ([str(int(min_samples))] if min_samples else [])
+    jobview.start(
+        root,
+        args,
+        kind="recluster",
+        label=f"Re-cluster (min size {int(min_cluster_size)})",
+        command=[sys.executable, "-m", "appkit.recluster"],
+    )
+    st.rerun()
 failed = [job for job in jobs.list_jobs(root) if job.kind == "recluster"][:1]
 if failed and failed[0].state == "failed" and not (failed[0].folder / "dismissed").exists():
-    st.error("The last re-clustering failed:", icon=":material/error:")
-    st.code("\n".join(failed[0].log_tail.splitlines()[-8:]), language=None)
+    jobview.show_failure(failed[0], "The last re-clustering")
     if st.button("Dismiss", key="dismiss_recluster"):
         (failed[0].folder / "dismissed").touch()
         st.rerun()

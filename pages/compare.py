@@ -9,6 +9,7 @@ from pathlib import Path
 import polars as pl
 import streamlit as st
 
+from analysis.drift import Thresholds
 from appkit import cached, jobs, jobview, nav, state
 from appkit.charts import show_chart
 from appkit.reportview import report_download
@@ -38,12 +39,6 @@ path = str(analysis.path)
 root = state.cache_root()
 analysis_id = analysis.manifest.get("analysis_id")
 
-try:
-    from analysis.drift import Thresholds
-except ImportError as error:
-    st.error(f"Comparing needs `analysis.drift`, which is not available: {error}")
-    st.stop()
-
 st.title("Compare a batch")
 st.caption(
     "Score a new batch with this analysis' own model, SAE and fitted scorer (nothing is refitted), place it on "
@@ -55,10 +50,7 @@ own_jobs = [job for job in jobs.list_jobs(root) if job.kind == jobview.MONITOR_K
 latest = own_jobs[0] if own_jobs else None
 if latest is not None and latest.state in ("failed", "interrupted") and not (latest.folder / DISMISSED).exists():
     with st.container(border=True):
-        reason = "stopped before finishing" if latest.state == "interrupted" else f"failed (exit code {latest.returncode})"
-        st.error(f"The last comparison, {escape_markdown(latest.label)}, {reason}.", icon=":material/error:")
-        if latest.log_tail:
-            st.code("\n".join(latest.log_tail.splitlines()[-15:]), language=None)
+        jobview.show_failure(latest, f"The last comparison, {escape_markdown(latest.label)},")
         if st.button("Dismiss", icon=":material/close:", key="compare_dismiss"):
             (latest.folder / DISMISSED).touch()
             st.rerun()

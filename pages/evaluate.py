@@ -13,6 +13,7 @@ from sklearn.metrics import (
     roc_curve,
 )
 
+from analysis.evaluate import EvaluationError, evaluate
 from appkit import cached, nav, state
 from appkit.charts import CATEGORY_COLORS, base_layout, show_chart
 from appkit.text import escape_markdown
@@ -171,11 +172,6 @@ st.caption(
     "Adds bootstrap intervals, precision and recall at 5/10/20% removed, and baselines (random, length, keyword, "
     "TF-IDF kNN, raw-embedding kNN, a supervised probe). It takes a while on large sets, so it runs on request."
 )
-try:
-    from analysis.evaluate import EvaluationError, evaluate
-except ImportError as error:
-    st.info(f"The full report needs `analysis.evaluate`, which is not available: {error}")
-    st.stop()
 
 
 @st.cache_resource(max_entries=4, show_spinner="Evaluating scores and baselines…")

@@ -13,6 +13,14 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
+from analysis.export import (
+    FilterRule,
+    decide,
+    export,
+    export_command,
+    top_count,
+    usable_score_columns,
+)
 from appkit import cached, nav, state
 from appkit.charts import SET_COLORS, base_layout, show_chart
 from appkit.reportview import report_download
@@ -25,19 +33,6 @@ nav.page_setup()
 analysis = state.require_analysis()
 path = str(analysis.path)
 root = state.cache_root()
-
-try:
-    from analysis.export import (
-        FilterRule,
-        decide,
-        export,
-        export_command,
-        top_count,
-        usable_score_columns,
-    )
-except ImportError as error:
-    st.error(f"Exporting needs `analysis.export`, which is not available: {error}")
-    st.stop()
 
 st.title("Filter & export")
 st.caption(

@@ -8,6 +8,7 @@ from pathlib import Path
 import polars as pl
 import streamlit as st
 
+from analysis.config import DEFAULT_MODEL
 from appkit import jobs, jobview, nav, state
 from appkit.reportview import report_download
 from appkit.sidebar import analyses_table
@@ -63,10 +64,7 @@ jobview.job_panel(root, kinds=jobview.ANALYSIS_KINDS)
 latest = all_jobs[0] if all_jobs else None
 if latest is not None and latest.state in ("failed", "interrupted") and not (latest.folder / "dismissed").exists():
     with st.container(border=True):
-        reason = "stopped before finishing" if latest.state == "interrupted" else f"failed (exit code {latest.returncode})"
-        st.error(f"The last build, {escape_markdown(latest.label)}, {reason}.", icon=":material/error:")
-        if latest.log_tail:
-            st.code("\n".join(latest.log_tail.splitlines()[-15:]), language=None)
+        jobview.show_failure(latest, f"The last build, {escape_markdown(latest.label)},")
         retry, dismiss = st.columns([1, 1])
         if latest.kind == "demo" and retry.button("Build the demo again", icon=":material/refresh:"):
             start(["demo"], kind="demo", label="Embedded demo analysis")
@@ -131,11 +129,6 @@ st.caption(
     f"`messages`. Uploads are limited to {MAX_UPLOAD_MB} MB per file; for larger files give a "
     "local path. Files are checked before anything starts."
 )
-try:
-    from analysis.config import DEFAULT_MODEL
-except ImportError:
-    DEFAULT_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
-
 with st.form("build_form"):
     sources: dict[str, tuple[object | None, str]] = {}
     columns = st.columns(3)

@@ -8,7 +8,7 @@ import streamlit as st
 
 from appkit import cached, nav, state
 from appkit.charts import SET_COLORS, base_layout, set_histogram, show_chart
-from appkit.text import truncate_expr
+from appkit.text import escape_plotly, truncate_expr
 from appkit.views import reference_diagnostics, sample_detail
 
 TABLE_KEY = "proximity_table"
@@ -108,7 +108,7 @@ figure = go.Figure(
     go.Bar(
         x=by_cluster["len"].to_numpy(),
         y=[
-            ("none" if cluster == -1 else f"cluster {cluster}") + (f": {theme[:40]}" if theme else "")
+            ("none" if cluster == -1 else f"cluster {cluster}") + (f": {escape_plotly(theme[:40])}" if theme else "")
             for cluster, theme in by_cluster.select("nearest_toxic_cluster", "cluster_theme").iter_rows()
         ],
         orientation="h",

@@ -111,7 +111,9 @@ def _cli(argv: list[str]) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 2
     print(format_report(result.report), file=sys.stderr)
-    print(result.out_dir)
+    from analysis.result import announce_result
+
+    announce_result(result.out_dir)
     return result.exit_code
 
 

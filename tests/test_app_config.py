@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
 import tomllib
 from pathlib import Path
 
-CONFIG = Path(__file__).resolve().parents[1] / ".streamlit" / "config.toml"
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CONFIG = ROOT / ".streamlit" / "config.toml"
 
 
 def test_app_listens_on_loopback_only():
@@ -16,3 +21,21 @@ def test_app_listens_on_loopback_only():
 def test_no_usage_statistics_leave_the_machine():
     settings = tomllib.loads(CONFIG.read_text(encoding="utf-8"))
     assert settings["browser"]["gatherUsageStats"] is False
+
+
+def _serve_address(**env: str) -> subprocess.CompletedProcess:
+    base = {key: value for key, value in os.environ.items() if key != "APP_ADDRESS"}
+    return subprocess.run(["bash", "scripts/serve_address.sh"], cwd=ROOT, env={**base, **env}, capture_output=True, text=True, timeout=30)
+
+
+def test_app_script_serves_on_loopback_by_default():
+    result = _serve_address()
+    assert result.returncode == 0 and result.stdout.strip() == "127.0.0.1" and result.stderr == ""
+    assert '--server.address "$address"' in (ROOT / "scripts" / "app.sh").read_text()
+
+
+@pytest.mark.parametrize("address", ["0.0.0.0", "192.168.1.20"])
+def test_serving_on_a_network_is_possible_with_a_warning(address: str):
+    result = _serve_address(APP_ADDRESS=address)
+    assert result.returncode == 0 and result.stdout.strip() == address
+    assert "WARNING" in result.stderr and "no login" in result.stderr

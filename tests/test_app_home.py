@@ -123,6 +123,7 @@ def test_a_bad_upload_starts_nothing_and_keeps_nothing(cache: Path, monkeypatch:
 
 def test_missing_inputs_and_paths_are_reported(cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ANALYSIS_AUTO_DEMO", "0")
+    monkeypatch.setenv("ANALYSIS_DATA_ROOTS", str(cache))
     at = make_app()
     at.run()
     at.text_input(key="path_train").input(str(cache / "nowhere.jsonl"))
@@ -162,3 +163,20 @@ def test_cancel_stops_a_running_build(cache: Path, monkeypatch: pytest.MonkeyPat
     assert not at.exception
     status = jobs.wait_for(job.folder, timeout_s=20)
     assert status.state in ("failed", "interrupted")
+
+
+def test_a_local_path_outside_the_data_roots_is_refused(cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ANALYSIS_AUTO_DEMO", "0")
+    monkeypatch.delenv("ANALYSIS_DATA_ROOTS", raising=False)
+    outside = cache / "train.jsonl"  # a temporary folder: neither the working folder nor the demo data
+    outside.write_bytes(GOOD_JSONL)
+    at = make_app()
+    at.run()
+    at.text_input(key="path_train").input(str(outside))
+    at.text_input(key="path_toxic").input("analysis/demo_data/toxic.jsonl")
+    next(button for button in at.button if button.label == "Check files and build").click()
+    at.run()
+    errors = [unescape(error.value) for error in at.error]
+    assert any(message.startswith(f"Training set: {outside}: outside the folders") and "ANALYSIS_DATA_ROOTS" in message for message in errors), errors
+    assert not any("Toxic reference" in message for message in errors)  # the demo data is a root
+    assert jobs.list_jobs(cache) == []

@@ -196,3 +196,24 @@ def test_synthetic_is_deterministic(tmp_path: Path) -> None:
     second = write_synthetic_analysis(tmp_path / "b", 120, n_features=400, seed=5)
     assert Analysis.open(first).samples.equals(Analysis.open(second).samples)
     assert Analysis.open(first).features.equals(Analysis.open(second).features)
+
+
+@pytest.mark.parametrize(("found", "advice"), [(None, "rebuild it"), (0, "rebuild it"), (99, "update this tool"), ("1", "rebuild it")])
+def test_open_refuses_another_format_version_in_plain_words(tmp_path: Path, synthetic: Path, found, advice: str) -> None:
+    from analysis.artifacts import FORMAT_VERSION, AnalysisFormatError
+
+    folder = tmp_path / "old-analysis"
+    shutil.copytree(synthetic, folder)
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert manifest["format_version"] == FORMAT_VERSION  # the writers record it
+    if found is None:
+        del manifest["format_version"]
+    else:
+        manifest["format_version"] = found
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(AnalysisFormatError) as caught:
+        Analysis.open(folder)
+    message = str(caught.value)
+    assert message.startswith("old-analysis: analysis format") and advice in message
+    assert f"reads format {FORMAT_VERSION}" in message
+    assert isinstance(caught.value, AnalysisNotFound)  # callers that refuse a missing analysis refuse this one

@@ -125,14 +125,41 @@ def server(analysis_dir: Path) -> Iterator[str]:
             process.wait(timeout=15)
 
 
+def is_app_request(url: str, server: str) -> bool:
+    """The app itself (its pages, scripts, fonts, websocket) or inline data: nothing else."""
+    return url == server or url.startswith((f"{server}/", "data:", "blob:", "about:"))
+
+
+def watch_socket(url: str, server: str, outside: list[str]) -> None:
+    """Websockets bypass routing: record any that is not the app's own."""
+    if not is_app_request(url.replace("ws://", "http://", 1), server):
+        outside.append(url)
+
+
 @pytest.fixture(scope="module")
-def page(server: str) -> Iterator:
+def outside_requests() -> list[str]:
+    """Every request the browser made to anywhere but the app (blocked, then reported)."""
+    return []
+
+
+@pytest.fixture(scope="module")
+def page(server: str, outside_requests: list[str]) -> Iterator:
     from playwright.sync_api import sync_playwright
+
+    def guard(route) -> None:
+        url = route.request.url
+        if is_app_request(url, server):
+            route.continue_()
+        else:
+            outside_requests.append(url)
+            route.abort()  # an offline machine would hang or fail here: never go out
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         context = browser.new_context(viewport=VIEWPORT, accept_downloads=True)
+        context.route("**/*", guard)
         page = context.new_page()
+        page.on("websocket", lambda socket: watch_socket(socket.url, server, outside_requests))
         page.set_default_timeout(60_000)
         yield page
         context.close()
@@ -163,7 +190,7 @@ def go_to(page, label: str) -> None:
     wait_idle(page)
 
 
-def test_main_flow(page, server: str, analysis_dir: Path, tmp_path: Path) -> None:
+def test_main_flow(page, server: str, analysis_dir: Path, tmp_path: Path, outside_requests: list[str]) -> None:
     samples = pl.read_parquet(analysis_dir / "samples.parquet", columns=["id", "set", "score"])
     n_train = samples.filter(pl.col("set") == "train").height
 
@@ -247,9 +274,139 @@ def test_main_flow(page, server: str, analysis_dir: Path, tmp_path: Path) -> Non
     top_ids = set(samples.filter(pl.col("set") == "train").sort(["score", "id"], descending=[True, False]).head(expected_removed)["id"])
     if kept_ids:
         assert not kept_ids & top_ids  # the highest-scoring rows are the ones removed
+    # The data on screen is sensitive and the machine may be offline: nothing but the app.
+    assert outside_requests == [], outside_requests
 
 
 @pytest.fixture(scope="module", autouse=True)
 def _clean_exports(analysis_dir: Path) -> Iterator[None]:
     yield
     shutil.rmtree(analysis_dir.parent.parent / "exports", ignore_errors=True)
+
+
+# ---------------------------------------------------------------- monitoring: Compare page and report
+
+
+@pytest.fixture(scope="module")
+def monitor_run(analysis_dir: Path):
+    """A monitor run of the open analysis in the test's private cache: 30 of its highest-scoring
+    training rows and 30 others re-sent (the first with a script tag planted in its prompt).
+    Only the extraction is stood in for (the rows' own codes are looked up, see
+    tests/monitor_fixtures.py); scoring, placement and the drift tests are `analysis.monitor`'s."""
+    from monitor_fixtures import run_monitor, write_batch
+
+    cache = analysis_dir.parent.parent
+    batch = write_batch(analysis_dir, cache / "browser-batch.jsonl")
+    return run_monitor(analysis_dir, batch, cache / "monitors" / f"{analysis_dir.name}-browser")
+
+
+def plotly_points(page, selector: str) -> list[int]:
+    """The number of points of each trace of the plotly chart at `selector` (it must have drawn)."""
+    page.wait_for_function(f"() => document.querySelector({json.dumps(selector)})?._fullData?.length > 0")
+    return page.evaluate(f"() => document.querySelector({json.dumps(selector)})._fullData.map(t => (t.x || []).length)")
+
+
+def test_compare_page_with_a_monitor_run(page, server: str, analysis_dir: Path, monitor_run, outside_requests: list[str]) -> None:
+    from monitor_fixtures import PLANTED
+
+    report = monitor_run.report
+    dialogs: list[str] = []
+    record = lambda dialog: (dialogs.append(dialog.message), dialog.dismiss())  # noqa: E731
+    page.on("dialog", record)
+    try:
+        page.goto(f"{server}/compare")
+        wait_idle(page)
+        page.get_by_role("heading", name="Compare a batch").wait_for(state="visible")
+        if report["flagged"]:
+            verdict = page.get_by_test_id("stAlertContentError").filter(has_text="Drift flagged")
+            verdict.wait_for(state="visible")
+            assert "shifted up" in verdict.inner_text() or "cut" in verdict.inner_text()
+        else:
+            page.get_by_test_id("stAlertContentSuccess").filter(has_text="No drift flagged").wait_for(state="visible")
+        auroc = page.get_by_test_id("stMetric").filter(has_text="Score shift (AUROC)").first
+        assert f"{report['statistics']['score']['auroc']:.3f}" in auroc.inner_text()
+
+        # The map: the analysis' rows and the batch on top, every batch row drawn.
+        chart = '[data-testid="stPlotlyChart"] .js-plotly-plot'
+        page.locator(chart).first.wait_for(state="visible")
+        points = plotly_points(page, chart)
+        assert points[-1] == report["batch"]["rows"]
+        assert sum(points[:-1]) == pl.read_parquet(analysis_dir / "samples.parquet", columns=["id"]).height
+        page.get_by_text("Driver rows", exact=True).wait_for(state="visible")
+        page.get_by_test_id("stDataFrame").first.wait_for(state="visible")
+        page.get_by_text("Pick a driver row, or click a point", exact=False).wait_for(state="visible")
+        shot(page, "compare")
+
+        # Pick the first driver row: the detail pane explains it.
+        first = report["drivers"][0]["id"]
+        table = page.get_by_test_id("stDataFrame").first.bounding_box()
+        page.mouse.click(table["x"] + 14, table["y"] + 35 + 17)  # the row-selection cell of row 1
+        wait_idle(page)
+        page.get_by_role("heading", name="Batch row").wait_for(state="visible")
+        page.get_by_text(f"Batch row {first}", exact=False).first.wait_for(state="visible")
+        page.get_by_text("Why it scores this way").wait_for(state="visible")
+        if first == "batch-0000":  # the row with the planted tag: shown as text, never run
+            assert PLANTED in page.get_by_test_id("stCode").first.inner_text()
+        shot(page, "compare-detail")
+    finally:
+        page.remove_listener("dialog", record)
+    assert dialogs == []
+    assert outside_requests == [], outside_requests
+
+
+def test_the_report_opens_offline_in_a_browser(page, analysis_dir: Path, monitor_run, tmp_path: Path) -> None:
+    from monitor_fixtures import PLANTED
+
+    from analysis.export import FilterRule, export
+    from analysis.report import write_report
+
+    cut = export(analysis_dir, FilterRule(top_percent=5.0), tmp_path / "export", extra_formats=())
+    out = write_report(analysis_dir, tmp_path / "report.html", export_dir=cut, monitor_dir=monitor_run.out_dir, n_bootstrap=50)
+
+    requests: list[str] = []
+    blocked: list[str] = []
+    errors: list[str] = []
+
+    def guard(route) -> None:
+        url = route.request.url
+        if url.startswith(("file://", "data:", "blob:", "about:")):
+            route.continue_()
+        else:
+            blocked.append(url)
+            route.abort()
+
+    context = page.context.browser.new_context(viewport=VIEWPORT)
+    try:
+        context.route("**/*", guard)
+        context.on("request", lambda request: requests.append(request.url))
+        report_page = context.new_page()
+        report_page.on("pageerror", lambda error: errors.append(str(error)))
+        report_page.on("websocket", lambda socket: blocked.append(socket.url))
+        report_page.on("dialog", lambda dialog: (errors.append(f"dialog: {dialog.message}"), dialog.dismiss()))
+        report_page.goto(out.as_uri(), wait_until="load")
+        for anchor, title in (
+            ("summary", "Summary"), ("map", "Sample map"), ("clusters", "Toxic clusters"), ("features", "Toxic features"), ("cut", "The chosen cut"),
+            ("evaluation", "Evaluation against the labels"), ("drift", "Drift of a new batch"), ("provenance", "Provenance"),
+        ):
+            section = report_page.locator(f"section#{anchor}")
+            section.wait_for(state="visible")
+            if title:
+                assert title in section.locator("h2").inner_text()
+        map_points = plotly_points(report_page, "section#map .js-plotly-plot")
+        assert sum(map_points) > 0
+        assert report_page.locator("section#map .js-plotly-plot .scatterlayer .point").count() > 0  # drawn, not just data
+        drift_points = plotly_points(report_page, "section#drift .js-plotly-plot")
+        assert drift_points[-1] == monitor_run.report["batch"]["rows"]
+        verdict = "Drift flagged." if monitor_run.report["flagged"] else "No drift flagged"
+        assert verdict in report_page.locator("section#drift .flag").inner_text()
+        if any(row["id"] == "batch-0000" for row in monitor_run.report["drivers"]):  # the planted tag is text, never run
+            assert PLANTED in report_page.locator("section#drift").inner_text()
+        shot(report_page, "report")
+        report_page.locator("section#drift").scroll_into_view_if_needed()
+        report_page.wait_for_timeout(300)
+        shot(report_page, "report-drift")
+    finally:
+        context.close()
+    assert errors == [], errors
+    assert blocked == [], blocked
+    assert requests and all(url.startswith(("file://", "data:", "blob:", "about:")) for url in requests), requests

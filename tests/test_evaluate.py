@@ -271,7 +271,7 @@ TRAIN_HARMFUL = [
 
 def _write_analysis(folder: Path, with_embeddings: bool = True) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "manifest.json").write_text(json.dumps({"default_score": "score_direct"}))
+    (folder / "manifest.json").write_text(json.dumps({"format_version": 1, "default_score": "score_direct"}))
     toxic = ["steal passwords and hack bank accounts", "build a weapon to kill", "poison someone"]
     benign = ["bake a cake with flour", "plant flowers in the garden"]
     texts = TRAIN_CLEAN + TRAIN_HARMFUL + toxic + benign + ["an unlabelled training row"]

@@ -1,0 +1,113 @@
+"""Concurrent and interrupted builds: one result shared, nothing half-written left behind."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from filelock import FileLock
+from pipeline_fixtures import small_config, write_inputs
+
+from analysis import pipeline, sae
+from analysis.cache import atomic_dir, cache_folders, sweep_stale_tmp
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _tmp_folders(cache: Path) -> list[Path]:
+    return [path for folder in cache_folders(cache) if folder.is_dir() for path in folder.glob(".tmp-*")]
+
+
+def test_concurrent_builds_wait_for_each_other_and_share_the_result(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    paths = write_inputs(tmp_path / "inputs")
+    inputs = pipeline.BuildInputs(paths["train"], paths["toxic"], paths["benign"])
+    cache = tmp_path / "cache"
+    trained = []
+    real_train = sae.train_sae
+
+    def counting_train(*args, **kwargs):
+        trained.append(threading.current_thread().name)
+        return real_train(*args, **kwargs)
+
+    monkeypatch.setattr(sae, "train_sae", counting_train)
+    results: dict[str, Path] = {}
+    errors: list[BaseException] = []
+
+    def run(name: str) -> None:
+        try:
+            results[name] = pipeline.build(inputs, small_config(), cache, name="tiny", progress=False, report=lambda *_: None)
+        except BaseException as error:  # reported below, in the test's own thread
+            errors.append(error)
+
+    threads = [threading.Thread(target=run, args=(name,), name=name) for name in ("first", "second")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=600)
+    assert not errors, errors
+    assert results["first"] == results["second"]
+    assert (results["first"] / "manifest.json").is_file()
+    assert len(trained) == 1, trained  # the second build waited and reused the first one's steps
+    assert _tmp_folders(cache) == []
+
+
+def test_a_tmp_folder_without_a_live_writer_is_swept(tmp_path: Path) -> None:
+    steps = tmp_path / "steps" / "extract"
+    steps.mkdir(parents=True)
+    stale = steps / ".tmp-abc-12345678"  # left by a killed build (its lock died with it)
+    stale.mkdir()
+    (stale / "part.parquet").write_bytes(b"half")
+    live = steps / ".tmp-def-87654321"
+    live.mkdir()
+    with FileLock(live.with_name(live.name + ".lock")):  # a build still writing it
+        removed = sweep_stale_tmp(cache_folders(tmp_path))
+    assert removed == [stale]
+    assert not stale.exists() and live.is_dir()
+
+
+def test_atomic_dir_holds_its_writer_lock_until_renamed(tmp_path: Path) -> None:
+    final = tmp_path / "steps" / "geometry" / "key"
+    with atomic_dir(final) as tmp:
+        (tmp / "step.json").write_text("{}")
+        assert sweep_stale_tmp(cache_folders(tmp_path)) == []  # being written: kept
+        assert tmp.is_dir()
+    assert (final / "step.json").is_file()
+    assert list(final.parent.glob(".tmp-*")) == []
+
+
+@pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGINT])
+def test_a_signal_stops_a_cli_build_and_removes_its_tmp_folders(tmp_path: Path, stop_signal: signal.Signals) -> None:
+    paths = write_inputs(tmp_path / "inputs")
+    cache = tmp_path / "cache"
+    command = [
+        sys.executable, "-m", "analysis", "build",
+        "--train", str(paths["train"]), "--toxic", str(paths["toxic"]), "--benign", str(paths["benign"]),
+        "--d-sae", "256", "--k", "8", "--training-tokens", "200000000", "--out", str(cache), "--quiet",
+    ]  # far more SAE training than the test waits for: it is always stopped mid-step
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 300
+        while not list((cache / "steps" / "sae").glob(".tmp-*")):
+            assert process.poll() is None, process.communicate()[1].decode()[-3000:]
+            assert time.monotonic() < deadline, "the build never reached SAE training"
+            time.sleep(0.2)
+        time.sleep(1.0)  # well inside the training loop
+        process.send_signal(stop_signal)
+        stopped = time.monotonic()
+        _, stderr = process.communicate(timeout=30)
+        assert time.monotonic() - stopped < 15
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert process.returncode == 128 + stop_signal, stderr.decode()[-3000:]
+    assert f"stopped by {stop_signal.name}" in stderr.decode()
+    assert _tmp_folders(cache) == []
+    assert not any(path.name.startswith(".tmp-") for path in cache.rglob("*"))
