@@ -31,7 +31,7 @@ def _add_build_options(parser: argparse.ArgumentParser) -> None:
 
     parser.add_argument("--model", default=DEFAULT_MODEL, help="HF model (default: the packaged all-MiniLM-L6-v2)")
     parser.add_argument("--sae", default=None, help="sae-lens RELEASE/SAE_ID or a local sae-lens folder (default: train one)")
-    parser.add_argument("--layer", type=int, default=None, help="hidden-state index read by the default encoder (default 3)")
+    parser.add_argument("--layer", type=int, default=None, help="hidden-state index read by the default encoder (default 6, the last layer)")
     parser.add_argument("--pooling", choices=["mean", "max"], default=None)
     parser.add_argument("--pool-tokens", choices=["response", "all"], default=None)
     parser.add_argument("--d-sae", type=int, default=None, help="latents of the locally trained SAE")

@@ -34,7 +34,7 @@ class ExtractConfig:
 
     model: str = DEFAULT_MODEL
     sae: str | None = None  # None: train one locally; "release/sae_id" or a local sae-lens folder
-    layer: int = 3  # hidden-state index of the default encoder; 3 beat 6 on the demo (README)
+    layer: int = 6  # hidden-state index of the default encoder: chosen by leave-one-task-out (bench/RESULTS.md)
     pooling: str = "mean"  # "mean" or "max" over the pooled tokens
     pool_tokens: str = "response"  # "response" (when there is one) or "all"
     pooled_top_k: int = 64
@@ -73,7 +73,8 @@ class ProximityConfig:
     k_neighbors: int = 10
     fdr_alpha: float = 0.05
     min_toxic_count: int = 3
-    default_score: str = "score_decoder_proximity_excl"  # a family or "rank_mean:score_a+score_b"
+    # a family or "rank_mean:score_a+score_b"; chosen by leave-one-task-out (bench/RESULTS.md)
+    default_score: str = "rank_mean:score_dense_knn+score_lexical_knn"
     probe_c: float = 1.0
     paper_top_n: int = 100  # the paper's toxic features: the top N by association with the toxic reference
     null_draws: int = 64  # random latent sets for the permutation null of decoder proximity

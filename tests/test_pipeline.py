@@ -47,7 +47,10 @@ def test_analysis_folder_follows_the_contract(built):
     for column in SCORE_COLUMNS:
         assert train[column].is_finite().all(), column
     manifest = json.loads((folder / "manifest.json").read_text())
-    assert samples["score"].equals(samples[manifest["default_score"]].alias("score"))
+    # the default is the rank average of the dense and word-level families among the training rows
+    assert manifest["default_score"] == "rank_mean:score_dense_knn+score_lexical_knn"
+    percentiles = [train[name].rank("average").to_numpy() / train.height for name in ("score_dense_knn", "score_lexical_knn")]
+    np.testing.assert_allclose(train["score"].to_numpy(), (percentiles[0] + percentiles[1]) / 2 - 0.5 / train.height, atol=1e-9)
     assert manifest["inputs"]["train"]["sha256"] and manifest["inputs"]["train"]["rows"] == 43
     assert 0 < manifest["sae"]["training"]["explained_variance"] <= 1
     assert "dead_fraction_heldout" in manifest["sae"]["training"]
