@@ -44,7 +44,7 @@ FAMILIES: tuple[str, ...] = (
 # Families whose value is a sum over the sample's latents (explained exactly by them).
 LATENT_FAMILIES = frozenset(FAMILIES) - {"score_dense_knn", "score_lexical_knn"}
 RANK_PREFIX = "rank_mean:"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: the word-level family (vocabulary, idf)
 
 
 def score_components(spec: str) -> tuple[str, ...]:

@@ -5,7 +5,9 @@ The analysis under test is the embedded demo (built with `python -m analysis dem
 cache when it is not there yet) unless `BROWSER_TEST_ANALYSIS` names another analysis folder
 or `synthetic`. Screenshots of the map, the feature page, the proximity page and the export
 go to tests/artifacts/screenshots/ (git-ignored), or to the folder `BROWSER_SCREENSHOTS`
-names (`docs/screenshots` refreshes the README's pictures).
+names (`docs/screenshots` refreshes the README's pictures). The monitoring tests add the
+Compare page with a monitor run (`compare`, `compare-detail`) and the stakeholder report
+opened from a file:// URL with every other request blocked (`report`, `report-drift`).
 """
 
 from __future__ import annotations
@@ -402,8 +404,8 @@ def test_the_report_opens_offline_in_a_browser(page, analysis_dir: Path, monitor
         if any(row["id"] == "batch-0000" for row in monitor_run.report["drivers"]):  # the planted tag is text, never run
             assert PLANTED in report_page.locator("section#drift").inner_text()
         shot(report_page, "report")
-        report_page.locator("section#drift").scroll_into_view_if_needed()
-        report_page.wait_for_timeout(300)
+        # the drift section from its heading down (the sticky link bar is about 40 px high)
+        report_page.locator("section#drift").evaluate("section => window.scrollTo(0, section.getBoundingClientRect().top + window.scrollY - 50)")
         shot(report_page, "report-drift")
     finally:
         context.close()
