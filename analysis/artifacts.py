@@ -57,7 +57,7 @@ LABEL_MAX_VALUES = 10
 
 # The layout of an analysis folder that this code reads (manifest.json `format_version`).
 # Bump it when a change to the folder would make older code misread a newer one.
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: the fitted scorer with the word-level family
 
 
 class AnalysisNotFound(FileNotFoundError):

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from safetensors.numpy import save_file
 
 from analysis import baselines
+from analysis.artifacts import FORMAT_VERSION
 from analysis.evaluate import (
     TABLE_COLUMNS,
     EvaluationError,
@@ -271,7 +272,7 @@ TRAIN_HARMFUL = [
 
 def _write_analysis(folder: Path, with_embeddings: bool = True) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "manifest.json").write_text(json.dumps({"format_version": 1, "default_score": "score_direct"}))
+    (folder / "manifest.json").write_text(json.dumps({"format_version": FORMAT_VERSION, "default_score": "score_direct"}))
     toxic = ["steal passwords and hack bank accounts", "build a weapon to kill", "poison someone"]
     benign = ["bake a cake with flour", "plant flowers in the garden"]
     texts = TRAIN_CLEAN + TRAIN_HARMFUL + toxic + benign + ["an unlabelled training row"]
