@@ -107,7 +107,7 @@ def write_synthetic_analysis(
         features = _with_proximity_columns(features, decoder, toxic_feature_mask)
         raw = rng.normal(size=(n_samples, D_MODEL)).astype(np.float32)
         raw[:, : len(TOPICS)] += 3.0 * np.eye(len(TOPICS), dtype=np.float32)[layout["topic"]]
-        scorer, scores = _fitted_scores(samples, pooled_features, pooled_values, raw, decoder, n_features)
+        scorer, scores, diagnostics = _fitted_scores(samples, pooled_features, pooled_values, raw, decoder, n_features)
         samples = pl.concat([samples, scores], how="horizontal")
         scorer.save(tmp / "scorer")
         clusters = _sample_clusters_table(samples, pooled_features, n_features)
@@ -158,6 +158,7 @@ def write_synthetic_analysis(
             "parameters": {"n_samples": n_samples, "n_features": n_features, "with_labels": with_labels},
             "seeds": {"synthetic": seed},
             "default_score": SYNTHETIC_DEFAULT_SCORE,
+            "diagnostics": diagnostics,
             "counts": {**counts, "active_features": features.height, "toxic_features": int(features["is_toxic"].sum())},
             "timings": {"total_s": round(time.perf_counter() - started, 3)},
         }
@@ -356,7 +357,9 @@ def _fitted_scores(
         decoder_directions=directions.astype(np.float32),
     )
     result = cross_fit(fit_rows, ProximityConfig(default_score=SYNTHETIC_DEFAULT_SCORE, null_draws=16))
-    return result.scorer, result.scores
+    from .diagnostics import reference_diagnostics
+
+    return result.scorer, result.scores, reference_diagnostics(fit_rows, result.scores)
 
 
 def _index_within_set(sets: np.ndarray) -> np.ndarray:

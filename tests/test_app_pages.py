@@ -154,16 +154,26 @@ def test_feature_page(app: AppTest) -> None:
 
 def test_proximity_page(app: AppTest) -> None:
     open_page(app, "proximity")
-    ranked = app.dataframe[0].value
+    ranked = next(frame.value for frame in app.dataframe if "rank" in frame.value.columns)
     assert ranked.shape[0] == 25
     assert (np.diff(ranked["score"].to_numpy()) <= 0).all()
     app.selectbox(key="_w_score").set_value("score_probe").run()
     assert not app.exception
-    assert "score_probe" in app.dataframe[0].value.columns
+    assert "score_probe" in next(frame.value for frame in app.dataframe if "rank" in frame.value.columns).columns
     assert app.query_params["score"] == "score_probe"
     # The first prompt is explained: a table of features with contributions.
     explanation = next(frame.value for frame in app.dataframe if "contribution" in frame.value.columns)
     assert explanation.shape[0] > 0
+
+
+def test_proximity_page_shows_the_reference_diagnostics_and_the_benchmark_finding(app: AppTest) -> None:
+    from appkit.views import BENCHMARK_FINDING
+
+    open_page(app, "proximity")
+    assert BENCHMARK_FINDING in [info.value for info in app.info]
+    separation = next(frame.value for frame in app.dataframe if "auroc" in frame.value.columns)
+    assert separation.shape[0] >= 9  # one row per family with a value
+    assert ((separation["auroc"] >= 0) & (separation["auroc"] <= 1)).all()
 
 
 def test_evaluate_page(app: AppTest) -> None:
