@@ -93,24 +93,12 @@ def sample_detail(analysis: Analysis, sample_id: str, score: str | None, key: st
     if score:
         st.caption(f"Features that drive {score_label(score)} for this sample, largest contribution first.")
     if table.is_empty():
-        st.caption("This score is not made of SAE features (it compares the model's hidden states): its nearest toxic references below explain it.")
+        st.caption("This score is not made of SAE features (it compares the model's hidden states or the words of the text): its nearest toxic references below explain it.")
     if row["set"] != "train":
         st.caption("Reference rows are scored out of fold; this explanation comes from the scorer fitted on every reference row.")
     explanation_table(table, key=f"{key}_explanation")
 
-    nearest = nearest_toxic(analysis, row)
-    if not nearest.is_empty():
-        st.markdown("**Nearest toxic-reference samples**")
-        st.dataframe(
-            nearest,
-            hide_index=True,
-            width="stretch",
-            column_config={
-                "similarity": st.column_config.ProgressColumn("Cosine similarity", min_value=0.0, max_value=1.0, format="%.2f"),
-                "text": st.column_config.TextColumn("Text"),
-            },
-            key=f"{key}_nearest",
-        )
+    nearest_toxic_table(nearest_toxic(analysis, row), key)
 
 
 def batch_detail(analysis: Analysis, run: Any, row_id: str, key: str) -> None:
@@ -160,19 +148,7 @@ def batch_detail(analysis: Analysis, run: Any, row_id: str, key: str) -> None:
         one_family = latents["family"].n_unique() == 1
         explanation_table(latents.drop("family") if one_family else latents, key=f"{key}_explanation")
 
-    nearest = nearest_toxic(analysis, row)
-    if not nearest.is_empty():
-        st.markdown("**Nearest toxic-reference samples**")
-        st.dataframe(
-            nearest,
-            hide_index=True,
-            width="stretch",
-            column_config={
-                "similarity": st.column_config.ProgressColumn("Cosine similarity", min_value=0.0, max_value=1.0, format="%.2f"),
-                "text": st.column_config.TextColumn("Text"),
-            },
-            key=f"{key}_nearest",
-        )
+    nearest_toxic_table(nearest_toxic(analysis, row), key)
     neighbours = [str(item) for item in (row.get("map_neighbor_ids") or [])]
     if neighbours:
         with st.expander("The analysis rows it was placed among on the map"):
@@ -262,3 +238,20 @@ def reference_diagnostics(diagnostics: dict | None) -> None:
             )
         if lines:
             st.markdown("\n".join(lines))
+
+
+def nearest_toxic_table(nearest: pl.DataFrame, key: str) -> None:
+    """A row's nearest toxic-reference samples with their cosine similarity (text as plain text)."""
+    if nearest.is_empty():
+        return
+    st.markdown("**Nearest toxic-reference samples**")
+    st.dataframe(
+        nearest,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "similarity": st.column_config.ProgressColumn("Cosine similarity", min_value=0.0, max_value=1.0, format="%.2f"),
+            "text": st.column_config.TextColumn("Text"),
+        },
+        key=f"{key}_nearest",
+    )
