@@ -211,7 +211,10 @@ def _locate_jsonl_error(path: Path, data: bytes) -> None:
         if not line.strip():
             continue
         try:
-            value = json.loads(line)
+            # decoded here, not by json.loads: given bytes, it guesses UTF-16/32 from NUL bytes
+            value = json.loads(line.decode("utf-8"))
+        except UnicodeDecodeError:
+            raise InputError(path, "not valid UTF-8 text", row=number) from None
         except json.JSONDecodeError as err:
             raise InputError(
                 path, f"malformed JSON: {err.msg} at column {err.colno}", row=number

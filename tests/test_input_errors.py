@@ -50,6 +50,14 @@ def test_csv_quote_that_is_never_closed_names_the_row_where_it_opens(tmp_path: P
     assert "quoted field is never closed" in error.problem
 
 
+@pytest.mark.parametrize("data", [b"\x00\x00\x00\x00\x00", b"\x00\xc2\x80\x00\x00"])
+def test_nul_bytes_in_json_lines_are_a_plain_error(tmp_path: Path, data: bytes) -> None:
+    """Found by the fuzzer at 10,000 examples: the standard parser guessed UTF-16/32 from NULs."""
+    path = tmp_path / "nul.jsonl"
+    path.write_bytes(data)
+    assert "row 1" in str(error_for(path))
+
+
 def test_chat_messages_that_are_not_a_list_name_their_row(tmp_path: Path) -> None:
     path = tmp_path / "chat.jsonl"
     good = {"messages": [{"role": "user", "content": "hi"}, {"role": "assistant", "content": "hello"}]}
