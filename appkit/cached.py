@@ -58,6 +58,7 @@ SCORE_LABELS = {
     "score_paper": "paper recipe (top-100 toxic features, decoder cosine)",
     "score_knn": "nearest neighbours in SAE space (toxic minus benign)",
     "score_dense_knn": "nearest neighbours in the model's hidden states (no SAE)",
+    "score_lexical_knn": "nearest neighbours in word space (TF-IDF, no model)",
     "score_cluster_distance": "closeness to nearest toxic cluster",
     "score_probe": "toxic-vs-benign probe",
 }
