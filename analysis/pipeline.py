@@ -136,7 +136,8 @@ def step_keys(fingerprint: list[dict[str, str]], config: BuildConfig) -> StepKey
     )
     geometry_key = stable_hash({"extract": extract_key, "geometry": asdict(config.geometry), "v": STEP_VERSIONS["geometry"]})
     clusters_key = stable_hash({"geometry": geometry_key, "clusters": asdict(config.clusters), "v": STEP_VERSIONS["clusters"]})
-    analysis_key = stable_hash({"clusters": clusters_key, "proximity": asdict(config.proximity), "v": STEP_VERSIONS["proximity"]})
+    # the folder format is in the key: an analysis written in another format is never found again
+    analysis_key = stable_hash({"clusters": clusters_key, "proximity": asdict(config.proximity), "v": STEP_VERSIONS["proximity"], "format": FORMAT_VERSION})
     return StepKeys(sae_key, extract_key, geometry_key, clusters_key, analysis_key)
 
 
