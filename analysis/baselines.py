@@ -109,13 +109,11 @@ def reference_knn_scores(
 def _mean_top_k_cosine(
     queries: np.ndarray | sp.spmatrix, references: np.ndarray | sp.spmatrix, k: int
 ) -> np.ndarray:
-    similarities = queries @ references.T
-    similarities = similarities.toarray() if sp.issparse(similarities) else np.asarray(similarities)
-    k = min(k, similarities.shape[1])
-    if k == 0:
-        return np.zeros(similarities.shape[0])
-    top = np.partition(similarities, similarities.shape[1] - k, axis=1)[:, -k:]
-    return top.mean(axis=1)
+    from .scorer import top_k_similarity
+
+    if references.shape[0] == 0 or k == 0:
+        return np.zeros(queries.shape[0])
+    return top_k_similarity(queries, references, k)[0]
 
 
 def tfidf_knn_scores(

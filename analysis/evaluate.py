@@ -126,7 +126,7 @@ def _json_number(value: object) -> object:
 
 def removal_order(scores: np.ndarray, ids: np.ndarray | None = None) -> np.ndarray:
     """Row indices from most to least suspect: score descending, ties by id (or row) ascending."""
-    scores = _finite_scores(scores)
+    scores = finite_scores(scores)
     tie_breaker = np.arange(scores.size) if ids is None else np.asarray(ids, dtype=str)
     return np.lexsort((tie_breaker, -scores))
 
@@ -138,7 +138,8 @@ def rows_removed(share: float, n_rows: int) -> int:
     return top_count(Fraction(repr(float(share))) * 100, n_rows)
 
 
-def _finite_scores(scores: np.ndarray) -> np.ndarray:
+def finite_scores(scores: np.ndarray) -> np.ndarray:
+    """NaN / inf ranked below every present score (a missing score never ranks high)."""
     scores = np.asarray(scores, dtype=np.float64)
     missing = ~np.isfinite(scores)
     if not missing.any():
@@ -268,7 +269,7 @@ def evaluate_scores(
             notes.append(
                 f"{method}: {n_missing} of {labels.size} evaluated rows have no value and rank last"
             )
-        finite[method] = _finite_scores(values)
+        finite[method] = finite_scores(values)
     if not finite:
         raise EvaluationError(
             "no method has a value on any evaluated row: " + "; ".join(notes)

@@ -140,20 +140,7 @@ class MapFigure:
 
     def ids_of(self, points: list[dict]) -> list[str]:
         """Sample ids of selected plotly points (curve and point numbers), in selection order."""
-        found: list[str] = []
-        seen: set[str] = set()
-        for point in points:
-            curve = point.get("curve_number", point.get("curveNumber"))
-            index = point.get("point_index", point.get("pointIndex", point.get("point_number")))
-            if curve is None or index is None or not 0 <= curve < len(self.trace_ids):
-                continue
-            ids = self.trace_ids[curve]
-            if 0 <= index < len(ids):
-                sample_id = str(ids[index])
-                if sample_id not in seen:
-                    seen.add(sample_id)
-                    found.append(sample_id)
-        return found
+        return list(dict.fromkeys(sample_id for _, sample_id in self.picks_of(points)))
 
 
 def scatter_trace(part: pl.DataFrame, name: str, hovertext: np.ndarray, marker: dict, hovertemplate: str, **extra) -> go.Scattergl:

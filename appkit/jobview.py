@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import streamlit as st
 
@@ -14,18 +15,9 @@ MONITOR_KIND = "monitor"  # its result is a monitor folder, not an analysis
 ANALYSIS_KINDS = ("build", "demo", "recluster")
 
 
-def start(
-    cache_root: Path,
-    args: list[str],
-    *,
-    kind: str,
-    label: str,
-    command: list[str] | None = None,
-    ok_returncodes: tuple[int, ...] = (0,),
-    meta: dict | None = None,
-) -> None:
-    """Start a job and remember that this session wants its result opened."""
-    folder = jobs.start_job(cache_root, args, kind=kind, label=label, command=command, ok_returncodes=ok_returncodes, meta=meta)
+def start(cache_root: Path, args: list[str], **options: Any) -> None:
+    """Start a job (`jobs.start_job`'s options) and remember that this session wants its result opened."""
+    folder = jobs.start_job(cache_root, args, **options)
     st.session_state.setdefault(WATCHED, []).append(folder.name)
 
 

@@ -52,6 +52,7 @@ sys.path.insert(0, str(REPOSITORY_ROOT))
 
 from analysis import baselines as baseline_methods  # noqa: E402
 from analysis.artifacts import EMBEDDINGS  # noqa: E402
+from analysis.evaluate import finite_scores  # noqa: E402
 from bench import tasks as task_builder  # noqa: E402
 from bench.results import replace_section, to_markdown  # noqa: E402
 
@@ -186,16 +187,6 @@ def find_analysis(name: str, cache: Path) -> Path | None:
 # ---------------------------------------------------------------- evaluation
 
 
-def finite(scores: np.ndarray) -> np.ndarray:
-    """NaN / inf ranked below every present score (as ``analysis.evaluate`` does)."""
-    scores = np.asarray(scores, dtype=np.float64)
-    missing = ~np.isfinite(scores)
-    if not missing.any():
-        return scores
-    present = scores[~missing]
-    return np.where(missing, (present.min() if present.size else 0.0) - 1.0, scores)
-
-
 def resample_counts(n_rows: int, n_bootstrap: int, seed: int) -> np.ndarray:
     """(n_bootstrap, n_rows) multiplicities of each row in each resample with replacement."""
     rng = np.random.default_rng(seed)
@@ -239,7 +230,7 @@ def candidate_scores(train: pl.DataFrame) -> dict[str, np.ndarray]:
     for column in sorted(c for c in train.columns if c.startswith("score_")):
         values = train[column].cast(pl.Float64, strict=False).to_numpy()
         if np.isfinite(values).any():
-            families[column] = finite(values)
+            families[column] = finite_scores(values)
     ranks = {name: rankdata(values) for name, values in families.items()}
     candidates = dict(families)
     for a, b in combinations(sorted(families), 2):
@@ -346,7 +337,7 @@ def evaluate_runs(
 def _metric(
     values: np.ndarray, labels: np.ndarray, weights: np.ndarray
 ) -> tuple[float, np.ndarray]:
-    values = finite(values)
+    values = finite_scores(values)
     return auroc(values, labels), weighted_auroc(values, labels, weights)
 
 
