@@ -1,8 +1,9 @@
 """Rows -> pooled SAE codes with one model and SAE: the code path the build and `monitor` share.
 
 `activation_source` picks the model an SAE reads (the default encoder, or the model a
-pretrained SAE's metadata names), `read_rows` runs it over the rows' texts and marks the
-tokens to pool, `encode_rows` encodes and pools them. `AnalysisExtractor` loads the model
+pretrained SAE's metadata names); `stream_extract` reads, encodes and pools the rows one
+bounded chunk at a time (`extract_chunk`, a pure function of a chunk of rows), so memory
+is set by the model, the SAE and the chunk, never by the number of rows. `AnalysisExtractor` loads the model
 and SAE an existing analysis was built with (its own `sae/` folder when the SAE was trained
 there, else the SAE its manifest names) and extracts any new rows exactly as the build did.
 """
@@ -10,6 +11,7 @@ there, else the SAE its manifest names) and extracts any new rows exactly as the
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,9 +25,10 @@ from .extract import (
     EncodedBatch,
     TokenActivations,
     activations_table,
-    encode_all,
+    encode_tokens,
     pool_masks,
     read_token_activations,
+    tokens_table,
 )
 from .models import ActivationSource
 
@@ -55,23 +58,157 @@ def activation_source(ex: ExtractConfig, sae: Any | None, device: str, trust_rem
     return SaeLensModelSource(sae, model_name, ex.window, device, trust_remote_code=trust_remote_code)
 
 
+# A chunk of texts read and encoded at once holds its token activations in float16: this many
+# bytes at most (256 MB), so memory is set by the model's width, never by the number of rows.
+CHUNK_BYTES = 256 * 1024 * 1024
+TOKENIZE_BLOCK = 1024
+
+
+def chunk_tokens(ex: ExtractConfig, d_in: int) -> int:
+    return max(ex.batch_tokens, CHUNK_BYTES // (2 * max(d_in, 1)))
+
+
+def token_counts(texts: list[str], source: ActivationSource) -> np.ndarray:
+    """Tokens per text, tokenizing in blocks so no token list of the whole set is ever held."""
+    from .extract import check_tokenized
+
+    counts = np.zeros(len(texts), dtype=np.int64)
+    for start in range(0, len(texts), TOKENIZE_BLOCK):
+        block = texts[start : start + TOKENIZE_BLOCK]
+        tokenized = source.tokenize(block)
+        check_tokenized(block, tokenized)
+        counts[start : start + len(block)] = [len(t.ids) for t in tokenized]
+    return counts
+
+
+def text_chunks(counts: np.ndarray, max_tokens: int) -> list[tuple[int, int]]:
+    """Consecutive row ranges of at most `max_tokens` tokens (a longer text is a chunk alone)."""
+    chunks, start, size = [], 0, 0
+    for i, count in enumerate(counts.tolist()):
+        if i > start and size + count > max_tokens:
+            chunks.append((start, i))
+            start, size = i, 0
+        size += count
+    if len(counts):
+        chunks.append((start, len(counts)))
+    return chunks
+
+
+def sae_training_texts(counts: np.ndarray, budget: int, seed: int) -> np.ndarray:
+    """Whole texts, drawn at random across the set, whose tokens make up about `budget`:
+    the bounded sample of token activations an SAE is trained on (every text when the set
+    is smaller)."""
+    if int(counts.sum()) <= budget:
+        return np.arange(len(counts))
+    order = np.random.default_rng(seed).permutation(len(counts))
+    taken = int(np.searchsorted(np.cumsum(counts[order]), budget) + 1)
+    return np.sort(order[:taken])
+
+
 @dataclass
-class RowActivations:
-    """The token activations of some rows and, per row, which tokens are pooled."""
+class KeptActivations:
+    """Token activations kept for SAE training; reused when their texts are encoded."""
 
+    rows: np.ndarray  # sorted row indices of the kept texts
     tokens: TokenActivations
-    masks: list[np.ndarray]
+
+    def of(self, row: int) -> np.ndarray | None:
+        at = int(np.searchsorted(self.rows, row))
+        if at < len(self.rows) and self.rows[at] == row:
+            return self.tokens.sample(at)
+        return None
 
 
-def read_rows(samples: pl.DataFrame, source: ActivationSource, ex: ExtractConfig, progress: bool = True) -> RowActivations:
-    """Run the model over `samples` (columns `text`, `response_start`) in overlapping windows."""
-    tokens = read_token_activations(samples["text"].to_list(), source, ex.stride, ex.batch_tokens, progress)
-    return RowActivations(tokens, pool_masks(tokens.tokenized, samples["response_start"].to_list(), ex.pool_tokens))
+def read_kept(texts: list[str], rows: np.ndarray, source: ActivationSource, ex: ExtractConfig, progress: Any = None) -> KeptActivations:
+    """Token activations of the texts at `rows` (the SAE's training sample)."""
+    chosen = [texts[i] for i in rows.tolist()]
+    parts = [
+        read_token_activations(chosen[start:stop], source, ex.stride, ex.batch_tokens, progress)
+        for start, stop in text_chunks(token_counts(chosen, source), chunk_tokens(ex, source.d_in))
+    ]
+    return KeptActivations(rows, concat_token_activations(parts))
 
 
-def encode_rows(rows: RowActivations, sae: Any, ex: ExtractConfig, progress: bool = True) -> EncodedBatch:
-    """SAE codes of every token, pooled per row and kept sparse (top `pooled_top_k`)."""
-    return encode_all(rows.tokens, rows.masks, sae, ex.pooling, ex.pooled_top_k, ex.token_top_k, progress=progress)
+def concat_token_activations(parts: list[TokenActivations]) -> TokenActivations:
+    if len(parts) == 1:
+        return parts[0]
+    counts = np.concatenate([np.diff(p.offsets) for p in parts])
+    return TokenActivations(
+        values=np.concatenate([p.values for p in parts]),
+        offsets=np.concatenate([[0], np.cumsum(counts)]),
+        tokenized=[t for p in parts for t in p.tokenized],
+        n_windows=np.concatenate([p.n_windows for p in parts]),
+    )
+
+
+@dataclass
+class ExtractedChunk:
+    """One chunk of rows, encoded: what the analysis keeps of them."""
+
+    ids: list[str]
+    encoded: EncodedBatch
+    tokens: pl.DataFrame  # the rows of tokens.parquet
+    n_tokens: np.ndarray  # [n] int32
+    n_windows: np.ndarray  # [n] int32
+
+
+def extract_chunk(
+    samples: pl.DataFrame,
+    source: ActivationSource,
+    sae: Any,
+    ex: ExtractConfig,
+    progress: Any = None,
+    kept: KeptActivations | None = None,
+    first_row: int = 0,
+) -> ExtractedChunk:
+    """Read, encode and pool a bounded chunk of rows (id, text, response_start): a pure
+    function of the rows, the model and the SAE. Rows whose activations are `kept` (global
+    row `first_row + i`) are not read again."""
+    texts = samples["text"].to_list()
+    tokenized = source.tokenize(texts)
+    reuse = [kept.of(first_row + i) if kept is not None else None for i in range(len(texts))]
+    fresh = [i for i, r in enumerate(reuse) if r is None]
+    read = read_token_activations(
+        [texts[i] for i in fresh], source, ex.stride, ex.batch_tokens, progress, tokenized=[tokenized[i] for i in fresh]
+    ) if fresh else None
+    counts = np.array([len(t.ids) for t in tokenized], dtype=np.int64)
+    offsets = np.concatenate([[0], np.cumsum(counts)])
+    values = np.zeros((int(offsets[-1]), source.d_in), dtype=np.float16)
+    n_windows = np.zeros(len(texts), dtype=np.int32)
+    fresh_at = {row: j for j, row in enumerate(fresh)}
+    for i, reused in enumerate(reuse):
+        if reused is None:
+            j = fresh_at[i]
+            values[offsets[i] : offsets[i + 1]] = read.sample(j)
+            n_windows[i] = read.n_windows[j]
+        else:
+            values[offsets[i] : offsets[i + 1]] = reused
+            n_windows[i] = kept.tokens.n_windows[int(np.searchsorted(kept.rows, first_row + i))]
+    tokens = TokenActivations(values, offsets, tokenized, n_windows)
+    masks = pool_masks(tokenized, samples["response_start"].to_list(), ex.pool_tokens)
+    encoded = encode_tokens(tokens, masks, sae, ex.pooling, ex.pooled_top_k, ex.token_top_k, ex.batch_tokens)
+    ids = samples["id"].to_list()
+    return ExtractedChunk(ids, encoded, tokens_table(ids, texts, tokens, encoded), counts.astype(np.int32), n_windows)
+
+
+def stream_extract(
+    samples: pl.DataFrame,
+    source: ActivationSource,
+    sae: Any,
+    ex: ExtractConfig,
+    progress: bool = True,
+    kept: KeptActivations | None = None,
+    counts: np.ndarray | None = None,
+) -> Iterator[ExtractedChunk]:
+    """`extract_chunk` over consecutive chunks of rows, in row order; each chunk's token
+    activations are dropped once it is encoded."""
+    from tqdm.auto import tqdm
+
+    counts = counts if counts is not None else token_counts(samples["text"].to_list(), source)
+    to_read = int(counts.sum()) - (int(kept.tokens.offsets[-1]) if kept is not None else 0)
+    with tqdm(total=to_read, desc="Reading and encoding", unit="tok", disable=not progress) as bar:
+        for start, stop in text_chunks(counts, chunk_tokens(ex, source.d_in)):
+            yield extract_chunk(samples.slice(start, stop - start), source, sae, ex, bar, kept, start)
 
 
 @dataclass
@@ -121,8 +258,8 @@ class AnalysisExtractor:
         """Pooled codes and hidden states of `samples` (id, text, response_start), as in the build."""
         from .geometry import activation_matrix
 
-        rows = read_rows(samples, self.source, self.config, progress)
-        encoded = encode_rows(rows, self.sae, self.config, progress)
+        chunks = list(stream_extract(samples, self.source, self.sae, self.config, progress))
+        encoded = EncodedBatch.concat([c.encoded for c in chunks])
         ids = samples["id"].to_list()
         # through the same table the build writes, so the codes are the ones a build would read
         table = activations_table(ids, encoded)
@@ -130,6 +267,6 @@ class AnalysisExtractor:
             codes=activation_matrix(table, ids, self.d_sae),
             dense=encoded.raw_embeddings,
             activations=table,
-            n_tokens=np.diff(rows.tokens.offsets).astype(np.int32),
-            n_windows=rows.tokens.n_windows,
+            n_tokens=np.concatenate([c.n_tokens for c in chunks]),
+            n_windows=np.concatenate([c.n_windows for c in chunks]),
         )

@@ -39,7 +39,7 @@ from .cache import (
     sweep_stale_tmp,
     write_json,
 )
-from .config import STEP_VERSIONS, BuildConfig
+from .config import STEP_VERSIONS, BuildConfig, ExtractConfig
 from .data import InputError, InputTable, load_table
 
 MIN_ROWS = {"train": 10, "toxic": 5, "benign": 5}
@@ -126,13 +126,27 @@ def local_files_fingerprint(spec: str | None) -> list[list[str]] | None:
     return [[p.name, file_sha256(p)] for p in sorted(folder.iterdir()) if p.is_file()]
 
 
+# Settings that change how fast a step runs, never what it writes.
+SPEED_ONLY_SETTINGS = ("device", "batch_tokens")
+# Settings a pretrained SAE decides itself: the layer is its hook, and nothing is trained.
+PRETRAINED_DECIDES = ("layer", "sae_training")
+
+
+def extract_identity(ex: ExtractConfig) -> dict[str, Any]:
+    """The extract settings that determine its output (docs/ARTIFACTS.md, "What an analysis id identifies")."""
+    settings = {k: v for k, v in asdict(ex).items() if k not in SPEED_ONLY_SETTINGS}
+    if ex.sae is not None:
+        settings = {k: v for k, v in settings.items() if k not in PRETRAINED_DECIDES}
+    return settings
+
+
 def step_keys(fingerprint: list[dict[str, str]], config: BuildConfig) -> StepKeys:
     ex = config.extract
     sae_key = stable_hash(
         {"inputs": fingerprint, "model": ex.model, "layer": ex.layer, "window": ex.window, "stride": ex.stride, "training": asdict(ex.sae_training), "v": STEP_VERSIONS["extract"]}
     )
     extract_key = stable_hash(
-        {"inputs": fingerprint, "extract": asdict(ex), "sae_files": local_files_fingerprint(ex.sae), "v": STEP_VERSIONS["extract"]}
+        {"inputs": fingerprint, "extract": extract_identity(ex), "sae_files": local_files_fingerprint(ex.sae), "v": STEP_VERSIONS["extract"]}
     )
     geometry_key = stable_hash({"extract": extract_key, "geometry": asdict(config.geometry), "v": STEP_VERSIONS["geometry"]})
     clusters_key = stable_hash({"geometry": geometry_key, "clusters": asdict(config.clusters), "v": STEP_VERSIONS["clusters"]})
@@ -169,12 +183,6 @@ def _once(folder: Path, compute: Callable[[], None]) -> Path:
 # ---------------------------------------------------------------- extract step
 
 
-def _save_safetensors(path: Path, tensors: dict[str, np.ndarray]) -> None:
-    from safetensors.numpy import save_file
-
-    save_file({k: np.ascontiguousarray(v) for k, v in tensors.items()}, str(path))
-
-
 def run_extract(
     samples: pl.DataFrame, config: BuildConfig, keys: StepKeys, cache_root: Path, progress: bool, trust_remote_code: bool = False
 ) -> Path:
@@ -186,12 +194,21 @@ def run_extract(
 def _extract(
     samples: pl.DataFrame, config: BuildConfig, keys: StepKeys, cache_root: Path, progress: bool, folder: Path, trust_remote_code: bool
 ) -> None:
+    """Streams: each chunk of rows is read, encoded and written before the next is read. An
+    SAE trained here learns from a bounded sample of whole texts (`sae.sample_budget`), read
+    first; those texts are not read again when they are encoded."""
     import torch
 
-    from .extract import activations_table, tokens_table
-    from .featurize import activation_source, encode_rows, read_rows
+    from .extract_store import ExtractionWriter
+    from .featurize import (
+        activation_source,
+        read_kept,
+        sae_training_texts,
+        stream_extract,
+        token_counts,
+    )
     from .models import pick_device
-    from .sae import decoder_directions, load_sae, load_sae_from_disk, train_sae
+    from .sae import load_sae, load_sae_from_disk, sample_budget, train_sae
 
     ex = config.extract
     device = pick_device(ex.device)
@@ -201,52 +218,50 @@ def _extract(
     pretrained = load_sae(ex.sae, device) if ex.sae is not None else None
     source = activation_source(ex, pretrained, device, trust_remote_code)
     timings["load_model"] = time.perf_counter() - started
-
     texts = samples["text"].to_list()
-    started = time.perf_counter()
-    rows = read_rows(samples, source, ex, progress)
-    token_acts = rows.tokens
-    timings["read_activations"] = time.perf_counter() - started
+    counts = token_counts(texts, source)
 
-    sae_stats: dict[str, Any] = {}
     with atomic_dir(folder) as tmp:
-        started = time.perf_counter()
+        kept = None
         if pretrained is not None:
             sae = pretrained
-            sae_stats = {"source": "pretrained" if not Path(ex.sae).is_dir() else "local folder", "spec": ex.sae}
+            sae_stats: dict[str, Any] = {"source": "pretrained" if not Path(ex.sae).is_dir() else "local folder", "spec": ex.sae}
+            timings["sae"] = 0.0
         else:
             sae_folder = step_dir(cache_root, "sae", keys.sae)
+            started = time.perf_counter()
 
             def train() -> None:
+                nonlocal kept
+                rows = sae_training_texts(counts, sample_budget(ex.sae_training), ex.sae_training.seed)
+                kept = read_kept(texts, rows, source, ex)
+                timings["read_sae_sample"] = time.perf_counter() - started
                 with atomic_dir(sae_folder) as sae_tmp:
                     meta = {"model_name": ex.model, "hook_name": source.hook, "model_class_name": "AutoModel", "context_size": ex.window, "prepend_bos": False}
-                    stats = train_sae(token_acts.values, token_acts.offsets, ex.sae_training, sae_tmp / "sae", meta, device)
+                    stats = train_sae(kept.tokens.values, kept.tokens.offsets, ex.sae_training, sae_tmp / "sae", meta, device)
+                    stats["sample_texts"] = len(kept.rows)
                     write_json(sae_tmp / "step.json", {"training": stats, "config": asdict(ex.sae_training)})
 
             _once(sae_folder, train)
             sae = load_sae_from_disk(sae_folder / "sae", device)
             link_or_copy(sae_folder / "sae", tmp / "sae")
             sae_stats = {"source": "trained locally", **read_json(sae_folder / "step.json")}
-        timings["sae"] = time.perf_counter() - started
+            timings["sae"] = time.perf_counter() - started
 
         started = time.perf_counter()
-        encoded = encode_rows(rows, sae, ex, progress)
-        timings["encode"] = time.perf_counter() - started
-        ids = samples["id"].to_list()
-        activations_table(ids, encoded).write_parquet(tmp / "activations.parquet")
-        tokens_table(ids, texts, token_acts, encoded).write_parquet(tmp / "tokens.parquet")
-        _save_safetensors(tmp / "embeddings.safetensors", {"raw": encoded.raw_embeddings})
-        active = np.unique(encoded.pooled_features[encoded.pooled_features >= 0]).astype(np.int32)
-        _save_safetensors(tmp / "decoder.safetensors", {"features": active, "directions": decoder_directions(sae, active)})
-        n_tokens = np.diff(token_acts.offsets).astype(np.int32)
-        pl.DataFrame({"id": ids, "n_tokens": n_tokens, "n_windows": token_acts.n_windows}).write_parquet(tmp / "lengths.parquet")
+        writer = ExtractionWriter(tmp, samples["id"].to_list())
+        for chunk in stream_extract(samples.select("id", "text", "response_start"), source, sae, ex, progress, kept, counts):
+            writer.add(chunk)
+        del kept
+        written = writer.close(sae)
+        timings["read_and_encode"] = time.perf_counter() - started
         write_json(
             tmp / "step.json",
             {
-                "model": {"name": source.name, "hook": source.hook, "layer": ex.layer if pretrained is None else None, "d_in": source.d_in, "window": ex.window, "stride": ex.stride, "device": device},
-                "sae": {**sae_stats, "d_sae": int(sae.cfg.d_sae), "architecture": sae.cfg.architecture(), "dead_fraction_data": round(float(1 - encoded.fired.mean()), 4)},
-                "tokens": int(token_acts.offsets[-1]),
-                "windowed_samples": int((token_acts.n_windows > 1).sum()),
+                "model": {"name": source.name, "hook": source.hook, "layer": ex.layer if pretrained is None else None, "d_in": source.d_in, "window": source.window, "stride": ex.stride, "causal": source.causal, "device": device},
+                "sae": {**sae_stats, "d_sae": int(sae.cfg.d_sae), "architecture": sae.cfg.architecture(), "dead_fraction_data": written["dead_fraction_data"]},
+                "tokens": written["tokens"],
+                "windowed_samples": written["windowed_samples"],
                 "timings": {k: round(v, 2) for k, v in timings.items()},
             },
         )

@@ -16,6 +16,15 @@ import numpy as np
 
 from .config import SaeTrainingConfig
 
+# Held-out texts for the explained variance: 5% of the tokens, at most this many.
+HELDOUT_SHARE = 0.05
+HELDOUT_MAX_TOKENS = 20_000
+
+
+def sample_budget(cfg: SaeTrainingConfig) -> int:
+    """Token activations kept to train an SAE: the training budget plus its held-out texts."""
+    return cfg.training_tokens + HELDOUT_MAX_TOKENS
+
 
 def _activation_batches(acts: Any, rows: Any, batch_size: int, seed: int) -> Iterator[Any]:
     """Endless shuffled batches of the token activations at `rows` (new order each epoch).
@@ -118,7 +127,7 @@ def train_sae(
     n_tokens, d_in = acts.shape
     if n_tokens < 64:
         raise ValueError(f"only {n_tokens} tokens to train an SAE on: at least 64 are needed")
-    held_texts = heldout_texts(offsets, share=0.05, max_tokens=20_000, seed=cfg.seed)
+    held_texts = heldout_texts(offsets, share=HELDOUT_SHARE, max_tokens=HELDOUT_MAX_TOKENS, seed=cfg.seed)
     held_rows = token_rows(offsets, held_texts)
     is_train = np.ones(n_tokens, dtype=bool)
     is_train[held_rows] = False

@@ -28,7 +28,7 @@ SHORT_SETS = ("advbench.jsonl", "harmbench.jsonl", "xstest.jsonl", "toxigen.json
 
 def main(argv: list[str] | None = None) -> int:
     from analysis.config import DEFAULT_MODEL, ExtractConfig
-    from analysis.extract import encode_all, pool_masks, read_token_activations
+    from analysis.extract import encode_tokens, pool_masks, read_token_activations
     from analysis.models import EncoderSource
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -47,9 +47,9 @@ def main(argv: list[str] | None = None) -> int:
     lengths = [len(t.ids) for t in source.tokenize(texts)]
     texts = [t for t, n in zip(texts, lengths, strict=True) if args.min_tokens <= n <= args.max_tokens]
 
-    source.forward([[source.tokenizer.cls_token_id] * 8])  # warm-up: first-call allocations
+    source.forward([np.full(8, source.tokenizer.cls_token_id)])  # warm-up: first-call allocations
     started = time.perf_counter()
-    acts = read_token_activations(texts, source, defaults.stride, defaults.batch_tokens, progress=False)
+    acts = read_token_activations(texts, source, defaults.stride, defaults.batch_tokens)
     forward_seconds = time.perf_counter() - started
 
     import torch
@@ -61,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
         sae.W_enc.normal_(0, 0.05)
     masks = pool_masks(acts.tokenized, [None] * len(texts), "all")
     started = time.perf_counter()
-    encode_all(acts, masks, sae, "mean", defaults.pooled_top_k, defaults.token_top_k, progress=False)
+    encode_tokens(acts, masks, sae, "mean", defaults.pooled_top_k, defaults.token_top_k, defaults.batch_tokens)
     encode_seconds = time.perf_counter() - started
 
     n_tokens = int(acts.offsets[-1])

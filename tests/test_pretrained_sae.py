@@ -126,7 +126,7 @@ def test_pretrained_activations_match_a_direct_forward_pass(tiny):
     sae = load_sae(str(tiny["sae"]))
     source = SaeLensModelSource(sae, None, window=64)
     text = "Use parameterised queries to keep user input out of SQL ."
-    acts = read_token_activations([text], source, stride=16, batch_tokens=1024, progress=False)
+    acts = read_token_activations([text], source, stride=16, batch_tokens=1024)
     tokens = [source.tokenizer.bos_token_id, *source.tokenizer(text, add_special_tokens=False)["input_ids"]]
     with torch.inference_mode():
         _, cache = source.model.run_with_cache(torch.tensor([tokens]), names_filter=["transformer.h.0"])
