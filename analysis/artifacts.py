@@ -3,18 +3,26 @@
 Every table is read on first use and kept, so a view that needs only `samples.parquet`
 never pays for `tokens.parquet`. An analysis folder never changes once it has its final
 name, which is what makes caching it by path safe.
+
+`tokens.parquet` can hold hundreds of millions of rows, so it is never read whole: the
+rows of one sample are one contiguous run, found once from the `id` column alone
+(`token_offsets`) and then read as row slices (`read_token_rows`), which the Parquet
+reader serves from the row groups that hold them.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import polars as pl
+
+from .decoder import CompactDecoder
 
 MANIFEST = "manifest.json"
 SAMPLES = "samples.parquet"
@@ -24,10 +32,22 @@ FEATURE_CLUSTERS = "feature_clusters.parquet"
 ACTIVATIONS = "activations.parquet"
 TOKENS = "tokens.parquet"
 EMBEDDINGS = "embeddings.safetensors"
-SAE_WEIGHTS = Path("sae") / "sae_weights.safetensors"
-# Written by the pipeline beside the contract's files: unit decoder directions of the active
-# latents (`features` [n], `directions` [n, d_in]); the only decoder a pretrained SAE leaves.
+# Unit decoder directions of the active latents (`features` [n], `directions` [n, d_in]):
+# the decoder the app reads, for pretrained and locally trained SAEs alike.
 ACTIVE_DECODER = "decoder.safetensors"
+TOKEN_SCHEMA: dict[str, pl.DataType] = {
+    "id": pl.String(),
+    "position": pl.Int32(),
+    "token": pl.String(),
+    "start": pl.Int32(),
+    "end": pl.Int32(),
+    "features": pl.List(pl.Int32()),
+    "values": pl.List(pl.Float32()),
+}
+OFFSET_SCHEMA: dict[str, pl.DataType] = {"id": pl.String(), "first": pl.Int64(), "count": pl.Int64()}
+# Rows of the `id` column decoded at a time while finding the offsets: bounds the memory of
+# that one pass whatever the row-group size.
+OFFSET_BATCH_ROWS = 1 << 18
 SCORER = "scorer"
 
 SETS: tuple[str, ...] = ("train", "toxic", "benign")
@@ -95,8 +115,6 @@ class Analysis:
     """One analysis folder; tables load on first access and stay in memory."""
 
     path: Path
-    _decoder: np.ndarray | None = field(default=None, init=False, repr=False)
-    _decoder_loaded: bool = field(default=False, init=False, repr=False)
 
     @classmethod
     def open(cls, path: str | Path) -> Analysis:
@@ -157,36 +175,60 @@ class Analysis:
         """`id`, `value` of every sample where `feature` is among the pooled active latents."""
         return self.activations_long.filter(pl.col("feature") == feature).select("id", "value")
 
-    def tokens_for(self, sample_id: str) -> pl.DataFrame:
-        """The tokens of one sample, in order; read with a pushed-down filter, not the whole file."""
-        path = self.path / TOKENS
-        if not path.is_file():
-            return pl.DataFrame(
-                schema={
-                    "id": pl.String,
-                    "position": pl.Int32,
-                    "token": pl.String,
-                    "start": pl.Int32,
-                    "end": pl.Int32,
-                    "features": pl.List(pl.Int32),
-                    "values": pl.List(pl.Float32),
-                }
-            )
-        return pl.scan_parquet(path).filter(pl.col("id") == sample_id).sort("position").collect()
+    def top_samples(self, feature: int, per_set: int) -> pl.DataFrame:
+        """`set`, `id`, `value`, `text` of the `per_set` samples of each set where `feature`'s
+        pooled activation is highest; sets in SETS order, highest first (ties by id)."""
+        order = pl.DataFrame({"set": list(SETS)}).with_row_index("set_order")
+        return (
+            self.feature_activation(feature)
+            .join(self.samples.select("id", "set", "text"), on="id", how="inner")
+            .join(order, on="set", how="left")
+            .sort("set_order", "value", "id", descending=[False, True, False], nulls_last=True)
+            .group_by("set_order", maintain_order=True)
+            .head(per_set)
+            .select("set", "id", "value", "text")
+        )
 
-    def decoder(self) -> np.ndarray | None:
-        """`W_dec` [d_sae, d_in] from `sae/sae_weights.safetensors` (a locally trained SAE).
+    @cached_property
+    def token_offsets(self) -> pl.DataFrame | None:
+        """`id`, `first`, `count`: where each sample's tokens lie in `tokens.parquet`.
 
-        Without it (a pretrained SAE), the active latents' directions from
-        `decoder.safetensors` are placed in a [d_sae, d_in] matrix with zero rows for latents
-        never active; None when neither file exists.
+        Found once per Analysis from the `id` column alone. None when there is no token
+        table, or when a sample's rows are not one contiguous run (a table written in
+        another order): reads then fall back to filtering the `id` column.
         """
-        if not self._decoder_loaded:
-            self._decoder = _read_decoder(self.path / SAE_WEIGHTS)
-            if self._decoder is None:
-                self._decoder = _read_active_decoder(self.path / ACTIVE_DECODER, self._d_sae())
-            self._decoder_loaded = True
-        return self._decoder
+        return scan_token_offsets(self.path / TOKENS)
+
+    def tokens_of(self, sample_ids: Iterable[str]) -> pl.DataFrame:
+        """The tokens of these samples (TOKEN_SCHEMA), in the order of `sample_ids`, each by position.
+
+        One read of `tokens.parquet` for all of them: row slices at the offsets of
+        `token_offsets`; an unknown id has no rows."""
+        wanted = pl.DataFrame({"id": list(dict.fromkeys(str(item) for item in sample_ids))}, schema={"id": pl.String}).with_row_index("order")
+        path = self.path / TOKENS
+        if wanted.is_empty() or not path.is_file():
+            return pl.DataFrame(schema=TOKEN_SCHEMA)
+        offsets = self.token_offsets
+        if offsets is None:
+            rows = filter_token_rows(path, wanted["id"])
+        else:
+            spans = wanted.join(offsets, on="id", how="inner").sort("order")
+            rows = read_token_rows(path, spans["first"].to_numpy(), spans["count"].to_numpy())
+        return (
+            rows.join(wanted, on="id", how="inner")
+            .sort("order", "position")
+            .select(list(TOKEN_SCHEMA))
+        )
+
+    def tokens_for(self, sample_id: str) -> pl.DataFrame:
+        """The tokens of one sample, in order (see `tokens_of`)."""
+        return self.tokens_of([sample_id])
+
+    @cached_property
+    def decoder(self) -> CompactDecoder | None:
+        """Unit decoder directions of the active latents, from `decoder.safetensors`; None
+        when the folder has none. Never a [d_sae, d_in] matrix: see analysis.decoder."""
+        return CompactDecoder.from_file(self.path / ACTIVE_DECODER, self._d_sae())
 
     def _d_sae(self) -> int | None:
         sae = self.manifest.get("sae")
@@ -251,30 +293,48 @@ class Analysis:
         return {row["set"]: int(row["len"]) for row in table.iter_rows(named=True)}
 
 
-def _read_decoder(path: Path) -> np.ndarray | None:
+def scan_token_offsets(path: Path, batch_rows: int = OFFSET_BATCH_ROWS) -> pl.DataFrame | None:
+    """`id`, `first`, `count` of each run of equal ids in a token table (OFFSET_SCHEMA).
+
+    Reads only the `id` column, `batch_rows` at a time; a run cut by a batch boundary is
+    joined back. None when the file is missing or an id forms more than one run."""
     if not path.is_file():
         return None
-    from safetensors import safe_open
+    import pyarrow.parquet as pq
 
-    with safe_open(str(path), framework="numpy") as handle:
-        if "W_dec" not in handle.keys():  # noqa: SIM118 (safe_open is not a mapping)
-            return None
-        return handle.get_tensor("W_dec")
-
-
-def _read_active_decoder(path: Path, d_sae: int | None) -> np.ndarray | None:
-    if not path.is_file():
+    runs = [
+        pl.from_arrow(batch.column(0)).rle().struct.unnest()
+        for batch in pq.ParquetFile(path).iter_batches(batch_size=batch_rows, columns=["id"])
+    ]
+    if not runs:
+        return pl.DataFrame(schema=OFFSET_SCHEMA)
+    merged = (
+        pl.concat(runs)
+        .group_by(pl.col("value").rle_id().alias("run"), maintain_order=True)
+        .agg(pl.col("value").first().alias("id"), pl.col("len").sum().cast(pl.Int64).alias("count"))
+        .select("id", (pl.col("count").cum_sum() - pl.col("count")).alias("first"), "count")
+    )
+    if merged["id"].null_count() or merged["id"].n_unique() != merged.height:
         return None
-    from safetensors.numpy import load_file
+    return merged.cast(OFFSET_SCHEMA)
 
-    tensors = load_file(str(path))
-    if "features" not in tensors or "directions" not in tensors:
-        return None
-    features, directions = tensors["features"].astype(np.int64), tensors["directions"]
-    rows = max(d_sae or 0, int(features.max()) + 1 if features.size else 0)
-    decoder = np.zeros((rows, directions.shape[1]), dtype=directions.dtype)
-    decoder[features] = directions
-    return decoder
+
+def read_token_rows(path: Path, first: np.ndarray, count: np.ndarray) -> pl.DataFrame:
+    """Rows `[first[i], first[i] + count[i])` of a token table, every span in one collect.
+
+    A slice of a Parquet scan is pushed down to the reader, which skips the row groups
+    before it and stops after it, so the cost follows the rows read, not the file."""
+    if not len(first):
+        return pl.DataFrame(schema=TOKEN_SCHEMA)
+    scan = pl.scan_parquet(path)
+    parts = pl.collect_all([scan.slice(int(start), int(length)) for start, length in zip(first, count, strict=True)])
+    return pl.concat(parts)
+
+
+def filter_token_rows(path: Path, sample_ids: pl.Series) -> pl.DataFrame:
+    """Every row of a token table whose id is in `sample_ids`, by a filtered scan: the
+    reading for a table whose samples are not contiguous runs."""
+    return pl.scan_parquet(path).filter(pl.col("id").is_in(sample_ids.implode())).collect()
 
 
 def _describe_sae(value: Any) -> str:

@@ -140,6 +140,21 @@ def feature_names(path: str) -> dict[int, str]:
     return dict(zip(names["feature"].to_list(), names["name"].to_list(), strict=True))
 
 
+@st.cache_resource(max_entries=64, show_spinner=False)
+def feature_top_samples(path: str, feature: int, per_set: int) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The samples of each set where `feature` fires most (`set`, `id`, `value`, `text`) and
+    their tokens, read from tokens.parquet in one go; a rerun reads nothing."""
+    analysis = analysis_at(path)
+    top = analysis.top_samples(feature, per_set)
+    return top, analysis.tokens_of(top["id"])
+
+
+@st.cache_resource(max_entries=256, show_spinner=False)
+def sample_tokens(path: str, sample_id: str) -> pl.DataFrame:
+    """One sample's tokens, read once per sample (the detail pane redraws on every rerun)."""
+    return analysis_at(path).tokens_for(sample_id)
+
+
 # --- monitor runs (the Compare page) --------------------------------------------------------
 
 

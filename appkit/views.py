@@ -9,7 +9,7 @@ import streamlit as st
 
 from analysis.artifacts import Analysis
 from appkit import nav, state
-from appkit.cached import analysis_at, batch_latents, feature_names, score_label
+from appkit.cached import analysis_at, batch_latents, feature_names, sample_tokens, score_label
 from appkit.text import highlighted_html, token_activation, truncate_expr
 
 EXPLANATION_COLUMNS = ("family", "feature", "activation", "contribution", "is_toxic", "top_tokens", "nearest_toxic_feature", "toxic_proximity")
@@ -70,7 +70,7 @@ def sample_detail(analysis: Analysis, sample_id: str, score: str | None, key: st
             format_func=lambda feature: names.get(feature, str(feature)),
             key=f"{key}_highlight",
         )
-        tokens = analysis.tokens_for(sample_id)
+        tokens = sample_tokens(str(analysis.path), sample_id)
         if tokens.is_empty():
             st.code(row["text"], language=None, wrap_lines=True)
         else:

@@ -79,13 +79,19 @@ def feature_map(path: str) -> tuple[go.Figure, list[np.ndarray]]:
     return figure, trace_features
 
 
-@st.cache_resource(max_entries=4, show_spinner=False)
-def unit_decoder(path: str) -> np.ndarray | None:
-    decoder = cached.analysis_at(path).decoder()
+@st.cache_resource(max_entries=64, show_spinner=False)
+def nearest_features(path: str, feature: int) -> pl.DataFrame | str:
+    """The 10 active latents nearest `feature` by decoder cosine, or why there are none."""
+    analysis = cached.analysis_at(path)
+    decoder = analysis.decoder
     if decoder is None:
-        return None
-    norms = np.linalg.norm(decoder, axis=1, keepdims=True)
-    return (decoder / np.where(norms > 0, norms, 1.0)).astype(np.float32)
+        return "This analysis folder keeps no decoder directions (no decoder.safetensors): rebuild it to see the nearest features."
+    if feature not in decoder:
+        return f"Feature {feature} is not active in this data, so the analysis keeps no decoder direction for it."
+    # Only latents active somewhere in the data have a direction here, and only they have samples to show.
+    return decoder.cosine_to(feature, top=10).join(
+        analysis.features.select("feature", "is_toxic", "cluster", "top_tokens"), on="feature", how="left", maintain_order="left"
+    )
 
 
 figure, trace_features = feature_map(path)
@@ -137,21 +143,10 @@ with view_column:
     show_chart(frequency, key="feature_frequency", file_name=f"feature-{feature}-frequency")
 
     st.markdown("**Nearest features by decoder direction**")
-    decoder = unit_decoder(path)
-    if decoder is None:
-        st.caption("This analysis uses a pretrained SAE whose decoder is not stored in the folder.")
-    elif feature >= decoder.shape[0]:
-        st.caption("This feature is outside the stored decoder.")
+    neighbours = nearest_features(path, feature)
+    if isinstance(neighbours, str):
+        st.caption(neighbours)
     else:
-        # Only latents active somewhere in the data: the others have no samples to show.
-        active = features["feature"].to_numpy()
-        active = active[(active != feature) & (active < decoder.shape[0])]
-        cosine = decoder[active] @ decoder[feature]
-        order = np.argsort(-cosine)[:10]
-        neighbours = (
-            pl.DataFrame({"feature": active[order].astype(np.int32), "cosine": cosine[order].astype(np.float64)})
-            .join(features.select("feature", "is_toxic", "cluster", "top_tokens"), on="feature", how="left", maintain_order="left")
-        )
         st.dataframe(
             neighbours,
             hide_index=True,
@@ -165,17 +160,17 @@ with view_column:
         )
 
 st.subheader(f"Samples where feature {feature} fires most")
-activation = analysis.feature_activation(feature).join(analysis.samples.select("id", "set", "text"), on="id", how="inner")
+top, top_tokens = cached.feature_top_samples(path, feature, TOP_SAMPLES)
 tabs = st.tabs([SET_LABELS[name] for name in ("train", "toxic", "benign")])
 for tab, set_name in zip(tabs, ("train", "toxic", "benign"), strict=True):
     with tab:
-        top = activation.filter(pl.col("set") == set_name).sort("value", descending=True).head(TOP_SAMPLES)
-        if top.is_empty():
+        rows = top.filter(pl.col("set") == set_name)
+        if rows.is_empty():
             st.caption("Not active on any sample of this set.")
             continue
-        for sample_id, value, text in top.select("id", "value", "text").iter_rows():
+        for sample_id, value, text in rows.select("id", "value", "text").iter_rows():
             st.text(f"{sample_id} · pooled activation {value:.3f}")
-            tokens = analysis.tokens_for(sample_id)
+            tokens = top_tokens.filter(pl.col("id") == sample_id)
             if tokens.is_empty():
                 st.code(text, language=None, wrap_lines=True)
             else:

@@ -152,6 +152,28 @@ def test_feature_page(app: AppTest) -> None:
     assert app.subheader[0].value == f"Feature {other}"
 
 
+def test_feature_page_reads_tokens_once_per_feature(app: AppTest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The 12 sample texts of the page come from one read of tokens.parquet, and a rerun reads nothing."""
+    import streamlit as st
+
+    from analysis import artifacts
+
+    st.cache_resource.clear()  # count from a cold start: a fresh Analysis, no cached feature
+    calls: list[str] = []
+    for name in ("scan_token_offsets", "read_token_rows", "filter_token_rows"):
+        original = getattr(artifacts, name)
+        monkeypatch.setattr(artifacts, name, lambda *args, _original=original, _name=name, **kwargs: calls.append(_name) or _original(*args, **kwargs))
+    open_page(app, "features")
+    assert calls == ["scan_token_offsets", "read_token_rows"]  # the id column once, then one slice read
+    assert sum("rgba(" in item.proto.body for item in app.html) >= 4  # the top samples are highlighted
+    calls.clear()
+    app.run()
+    assert not app.exception and calls == []
+    other = int(pl.read_parquet(Path(app.session_state["analysis_path"]) / "features.parquet").filter(~pl.col("is_toxic"))["feature"][0])
+    app.selectbox(key="_w_feature").set_value(other).run()
+    assert not app.exception and calls == ["read_token_rows"]
+
+
 def test_proximity_page(app: AppTest) -> None:
     open_page(app, "proximity")
     ranked = next(frame.value for frame in app.dataframe if "rank" in frame.value.columns)

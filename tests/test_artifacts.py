@@ -125,8 +125,10 @@ def test_reader_properties(synthetic: Path) -> None:
     assert analysis.default_score == "score"
     assert analysis.label_columns == ["category", "label"]
     assert analysis.has_labels
-    decoder = analysis.decoder()
-    assert decoder is not None and decoder.shape == (512, 64) and decoder.dtype == np.float32
+    decoder = analysis.decoder
+    assert decoder is not None and decoder.directions.dtype == np.float32 and decoder.d_in == 64
+    assert decoder.features.tolist() == analysis.features["feature"].sort().to_list()  # the active latents only
+    assert decoder.width == 512
     feature = int(analysis.features.filter(pl.col("is_toxic"))["feature"][0])
     activation = analysis.feature_activation(feature)
     assert activation.columns == ["id", "value"]
@@ -147,17 +149,21 @@ def test_labels_only_count_small_carried_columns(tmp_path: Path, synthetic: Path
     assert not analysis.has_labels
 
 
-def test_decoder_falls_back_to_active_directions(tmp_path: Path, synthetic: Path) -> None:
+def test_decoder_reads_only_the_active_directions(tmp_path: Path, synthetic: Path) -> None:
+    """decoder.safetensors is the decoder for every SAE; the full W_dec under sae/ is never read."""
     from safetensors.numpy import save_file
 
     copy = tmp_path / "pretrained"
     shutil.copytree(synthetic, copy)
     shutil.rmtree(copy / "sae")
-    assert Analysis.open(copy).decoder() is None
-    save_file({"features": np.array([2, 5], dtype=np.int32), "directions": np.ones((2, 4), dtype=np.float32)}, str(copy / "decoder.safetensors"))
-    decoder = Analysis.open(copy).decoder()
-    assert decoder.shape == (512, 4)  # d_sae from the manifest
-    assert decoder[5].tolist() == [1.0] * 4 and decoder[3].tolist() == [0.0] * 4
+    (copy / "decoder.safetensors").unlink()
+    assert Analysis.open(copy).decoder is None
+    directions = np.eye(4, dtype=np.float32)[[1, 0]]
+    save_file({"features": np.array([5, 2], dtype=np.int32), "directions": directions}, str(copy / "decoder.safetensors"))
+    decoder = Analysis.open(copy).decoder
+    assert decoder.features.tolist() == [2, 5] and len(decoder) == 2  # sorted once on reading
+    assert decoder.rows_of([5]).tolist() == [[0.0, 1.0, 0.0, 0.0]]
+    assert 5 in decoder and 3 not in decoder
 
 
 def test_open_rejects_incomplete_folders(tmp_path: Path) -> None:
