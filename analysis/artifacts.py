@@ -338,15 +338,20 @@ def filter_token_rows(path: Path, sample_ids: pl.Series) -> pl.DataFrame:
 
 
 def _describe_sae(value: Any) -> str:
-    """A pretrained SAE by its release/id; a locally trained one by its shape."""
-    if isinstance(value, dict) and not any(key in value for key in ("release", "sae_id", "name", "id", "path")):
-        architecture = value.get("architecture") or "SAE"
-        d_sae = value.get("d_sae")
-        shape = f"{architecture}, {d_sae:,} latents" if isinstance(d_sae, int) else str(architecture)
-        return f"trained locally ({shape})"
-    if isinstance(value, dict) and value.get("release"):
+    """Where the SAE came from, as the build recorded it (`source`, `spec`), and its shape."""
+    if not isinstance(value, dict):
+        return _describe(value)
+    architecture = value.get("architecture") or "SAE"
+    d_sae = value.get("d_sae")
+    shape = f"{architecture}, {d_sae:,} latents" if isinstance(d_sae, int) else str(architecture)
+    spec = value.get("spec")
+    if value.get("source") == "pretrained" and spec:
+        return f"{spec} (pretrained, {shape})"
+    if value.get("source") == "local folder" and spec:
+        return f"{Path(str(spec)).name} (local folder, {shape})"
+    if value.get("release"):
         return f"{value['release']}/{value.get('sae_id', '')}".rstrip("/")
-    return _describe(value)
+    return f"trained locally ({shape})"
 
 
 def _describe(value: Any) -> str:

@@ -223,3 +223,18 @@ def test_open_refuses_another_format_version_in_plain_words(tmp_path: Path, synt
     assert message.startswith("old-analysis: analysis format") and advice in message
     assert f"reads format {FORMAT_VERSION}" in message
     assert isinstance(caught.value, AnalysisNotFound)  # callers that refuse a missing analysis refuse this one
+
+
+@pytest.mark.parametrize(
+    "recorded, shown",
+    [
+        ({"source": "pretrained", "spec": "gemma-scope-2b-pt-res-canonical/layer_12/width_16k/canonical", "architecture": "jumprelu", "d_sae": 16384},
+         "gemma-scope-2b-pt-res-canonical/layer_12/width_16k/canonical (pretrained, jumprelu, 16,384 latents)"),
+        ({"source": "local folder", "spec": "saes/my-sae", "architecture": "topk", "d_sae": 128}, "my-sae (local folder, topk, 128 latents)"),
+        ({"source": "trained locally", "architecture": "topk", "d_sae": 2048, "training": {}}, "trained locally (topk, 2,048 latents)"),
+    ],
+)
+def test_the_sae_is_described_by_where_the_build_got_it(recorded, shown) -> None:
+    from analysis.artifacts import _describe_sae
+
+    assert _describe_sae(recorded) == shown
