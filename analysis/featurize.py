@@ -187,6 +187,8 @@ def extract_chunk(
     tokens = TokenActivations(values, offsets, tokenized, n_windows)
     masks = pool_masks(tokenized, samples["response_start"].to_list(), ex.pool_tokens)
     encoded = encode_tokens(tokens, masks, sae, ex.pooling, ex.pooled_top_k, ex.token_top_k, ex.batch_tokens)
+    if progress is not None:  # kept texts were not read here: they count once encoded
+        progress.update(int(offsets[-1]) - (int(read.offsets[-1]) if read is not None else 0))
     ids = samples["id"].to_list()
     return ExtractedChunk(ids, encoded, tokens_table(ids, texts, tokens, encoded), counts.astype(np.int32), n_windows)
 
@@ -205,8 +207,7 @@ def stream_extract(
     from tqdm.auto import tqdm
 
     counts = counts if counts is not None else token_counts(samples["text"].to_list(), source)
-    to_read = int(counts.sum()) - (int(kept.tokens.offsets[-1]) if kept is not None else 0)
-    with tqdm(total=to_read, desc="Reading and encoding", unit="tok", disable=not progress) as bar:
+    with tqdm(total=int(counts.sum()), desc="Reading and encoding", unit="tok", disable=not progress) as bar:
         for start, stop in text_chunks(counts, chunk_tokens(ex, source.d_in)):
             yield extract_chunk(samples.slice(start, stop - start), source, sae, ex, bar, kept, start)
 

@@ -184,20 +184,35 @@ def _once(folder: Path, compute: Callable[[], None]) -> Path:
 
 
 def run_extract(
-    samples: pl.DataFrame, config: BuildConfig, keys: StepKeys, cache_root: Path, progress: bool, trust_remote_code: bool = False
+    samples: pl.DataFrame,
+    config: BuildConfig,
+    keys: StepKeys,
+    cache_root: Path,
+    progress: bool,
+    trust_remote_code: bool = False,
+    engine: str = "local",
 ) -> Path:
-    """Model forward pass, SAE (trained or loaded), encoding and pooling."""
+    """Model forward pass, SAE (trained or loaded), encoding and pooling. `engine` ("local"
+    or "ray") says where the rows are read, never what is written, so it is not in the key."""
     folder = step_dir(cache_root, "extract", keys.extract)
-    return _once(folder, lambda: _extract(samples, config, keys, cache_root, progress, folder, trust_remote_code))
+    return _once(folder, lambda: _extract(samples, config, keys, cache_root, progress, folder, trust_remote_code, engine))
 
 
 def _extract(
-    samples: pl.DataFrame, config: BuildConfig, keys: StepKeys, cache_root: Path, progress: bool, folder: Path, trust_remote_code: bool
+    samples: pl.DataFrame,
+    config: BuildConfig,
+    keys: StepKeys,
+    cache_root: Path,
+    progress: bool,
+    folder: Path,
+    trust_remote_code: bool,
+    engine: str = "local",
 ) -> None:
     """Streams: each chunk of rows is read, encoded and written before the next is read. An
     SAE trained here learns from a bounded sample of whole texts (`sae.sample_budget`), read
     first; those texts are not read again when they are encoded."""
     import torch
+    from tqdm.auto import tqdm
 
     from .extract_store import ExtractionWriter
     from .featurize import (
@@ -234,7 +249,8 @@ def _extract(
             def train() -> None:
                 nonlocal kept
                 rows = sae_training_texts(counts, sample_budget(ex.sae_training), ex.sae_training.seed)
-                kept = read_kept(texts, rows, source, ex)
+                with tqdm(total=int(counts[rows].sum()), desc="Reading the SAE's training sample", unit="tok", disable=not progress) as bar:
+                    kept = read_kept(texts, rows, source, ex, bar)
                 timings["read_sae_sample"] = time.perf_counter() - started
                 with atomic_dir(sae_folder) as sae_tmp:
                     meta = {"model_name": ex.model, "hook_name": source.hook, "model_class_name": "AutoModel", "context_size": ex.window, "prepend_bos": False}
@@ -250,8 +266,18 @@ def _extract(
 
         started = time.perf_counter()
         writer = ExtractionWriter(tmp, samples["id"].to_list())
-        for chunk in stream_extract(samples.select("id", "text", "response_start"), source, sae, ex, progress, kept, counts):
-            writer.add(chunk)
+        if engine == "ray":
+            from .engine_ray import ray_extract, work_folder
+
+            # the workers load the SAE trained here from its saved folder; they read the
+            # SAE's sample texts again (the kept activations stay in this process)
+            sae_spec = str(tmp / "sae") if (tmp / "sae").is_dir() else ex.sae
+            rows = samples.select("id", "text", "response_start")
+            engine_info = ray_extract(rows, writer, ex, sae_spec, work_folder(cache_root, keys.extract), progress, trust_remote_code)
+        else:
+            for chunk in stream_extract(samples.select("id", "text", "response_start"), source, sae, ex, progress, kept, counts):
+                writer.add(chunk)
+            engine_info = {"engine": "local"}
         del kept
         written = writer.close(sae)
         timings["read_and_encode"] = time.perf_counter() - started
@@ -262,6 +288,7 @@ def _extract(
                 "sae": {**sae_stats, "d_sae": int(sae.cfg.d_sae), "architecture": sae.cfg.architecture(), "dead_fraction_data": written["dead_fraction_data"]},
                 "tokens": written["tokens"],
                 "windowed_samples": written["windowed_samples"],
+                **engine_info,
                 "timings": {k: round(v, 2) for k, v in timings.items()},
             },
         )
@@ -406,11 +433,16 @@ def build(
     progress: bool = True,
     report: Reporter = stderr_reporter,
     trust_remote_code: bool = False,
+    engine: str = "local",
 ) -> Path:
     """Build (or find in the cache) the analysis of these inputs; return its folder.
 
     `trust_remote_code` lets a pretrained SAE's metadata load its model with the model
-    repository's own code (off: the SAE's metadata alone never enables it)."""
+    repository's own code (off: the SAE's metadata alone never enables it). `engine` runs
+    extraction in this process ("local") or as a Ray Data job ("ray", `engine_ray`)."""
+    from .engine_ray import check_engine
+
+    check_engine(engine)  # a missing Ray stops the build here, before any work
     config = config or BuildConfig()
     cache_root = Path(cache_root) if cache_root else default_cache_root()
     total = 6
@@ -428,7 +460,7 @@ def build(
         if found is not None:
             report(total, total, "Analysis found in the cache (built by a concurrent build)")
             return found
-        return _build_analysis(inputs, config, cache_root, name, progress, report, loaded, keys, trust_remote_code)
+        return _build_analysis(inputs, config, cache_root, name, progress, report, loaded, keys, trust_remote_code, engine)
 
 
 def _build_analysis(
@@ -441,11 +473,12 @@ def _build_analysis(
     loaded: LoadedInputs,
     keys: StepKeys,
     trust_remote_code: bool,
+    engine: str = "local",
 ) -> Path:
     total = 6
     wall = time.perf_counter()
     report(2, total, "Extracting SAE features (model, SAE, pooling)")
-    extract_folder = run_extract(loaded.samples, config, keys, cache_root, progress, trust_remote_code)
+    extract_folder = run_extract(loaded.samples, config, keys, cache_root, progress, trust_remote_code, engine)
     extract_info = read_json(extract_folder / "step.json")
     d_sae = int(extract_info["sae"]["d_sae"])
     report(3, total, "Mapping samples and features (UMAP)")

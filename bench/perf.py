@@ -46,9 +46,9 @@ OUT = REPOSITORY_ROOT / "bench" / "out" / "perf"
 STEP_COLUMNS = (
     "load",
     "load_model",
-    "read_activations",
+    "read_sae_sample",
     "sae",
-    "encode",
+    "read_and_encode",
     "umap_samples",
     "umap_features",
     "hdbscan",
@@ -478,9 +478,10 @@ def write_section(results: dict, results_md: Path, command: str) -> None:
         "```",
         "",
         "Seconds per step (`load`: reading and normalising the inputs; `load_model` … `proximity`: "
-        "the pipeline's own step timings from `manifest.json`; `read_activations` is the model "
-        "forward pass, `sae` the SAE training, `encode` SAE encoding + pooling, `proximity` the "
-        "scoring; `export`: `analysis.export.export` with top 10% removed). `peak_rss_mib`: "
+        "the pipeline's own step timings from `manifest.json`; `read_sae_sample` is the model "
+        "forward pass over the SAE's bounded training sample of texts, `sae` the SAE training (the "
+        "sample's reading included), `read_and_encode` the streamed forward pass over the other "
+        "texts with SAE encoding + pooling, `proximity` the scoring; `export`: `analysis.export.export` with top 10% removed). `peak_rss_mib`: "
         "`ru_maxrss` of the fresh worker process. Empty cells: the step did not run (synthetic "
         "codes replace extraction).",
         "",
