@@ -317,7 +317,7 @@ def run_geometry(extract_folder: Path, config: BuildConfig, keys: StepKeys, cach
 
 
 def _geometry(extract_folder: Path, config: BuildConfig, d_sae: int, folder: Path) -> None:
-    from .geometry import svd_embedding, two_umaps
+    from .geometry import last_backend, svd_embedding, two_umaps
 
     cfg = config.geometry
     started = time.perf_counter()
@@ -334,7 +334,7 @@ def _geometry(extract_folder: Path, config: BuildConfig, d_sae: int, folder: Pat
         np.save(tmp / "sample_space.npy", sample_space, allow_pickle=False)
         np.save(tmp / "feature_xy.npy", feature_xy, allow_pickle=False)
         np.save(tmp / "feature_space.npy", feature_space, allow_pickle=False)
-        write_json(tmp / "step.json", {"timings": {"umap_samples": round(sample_seconds, 2), "umap_features": round(feature_seconds, 2)}})
+        write_json(tmp / "step.json", {"timings": {"umap_samples": round(sample_seconds, 2), "umap_features": round(feature_seconds, 2)}, "backend": last_backend()})
 
 
 def resolved_cluster_config(config: BuildConfig, n_samples: int):
@@ -352,7 +352,7 @@ def run_clusters(geometry_folder: Path, config: BuildConfig, keys: StepKeys, cac
 
 
 def _clusters(geometry_folder: Path, config: BuildConfig, n_samples: int, folder: Path) -> None:
-    from .geometry import hdbscan_labels
+    from .geometry import hdbscan_labels, last_backend
 
     cfg = resolved_cluster_config(config, n_samples)
     started = time.perf_counter()
@@ -361,7 +361,7 @@ def _clusters(geometry_folder: Path, config: BuildConfig, n_samples: int, folder
     with atomic_dir(folder) as tmp:
         np.save(tmp / "sample_labels.npy", sample_labels, allow_pickle=False)
         np.save(tmp / "feature_labels.npy", feature_labels, allow_pickle=False)
-        write_json(tmp / "step.json", {"resolved": asdict(cfg), "timings": {"hdbscan": round(time.perf_counter() - started, 2)}})
+        write_json(tmp / "step.json", {"resolved": asdict(cfg), "timings": {"hdbscan": round(time.perf_counter() - started, 2)}, "backend": last_backend()})
 
 
 # ---------------------------------------------------------------- proximity and the analysis folder

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -39,3 +40,27 @@ def test_serving_on_a_network_is_possible_with_a_warning(address: str):
     result = _serve_address(APP_ADDRESS=address)
     assert result.returncode == 0 and result.stdout.strip() == address
     assert "WARNING" in result.stderr and "no login" in result.stderr
+
+
+def test_the_app_watches_no_files():
+    """A file watcher sifts every write under the app folder (cache/ during a build, .venv/
+    during an install): CPU taken from the build (bench/RESULTS.md, "First start")."""
+    settings = tomllib.loads(CONFIG.read_text(encoding="utf-8"))
+    assert settings["server"]["fileWatcherType"] == "none"
+    assert settings["server"]["runOnSave"] is False
+    assert "fileWatcherType" not in (ROOT / "scripts" / "app.sh").read_text()  # no flag overrides it
+
+
+def test_streamlit_itself_reads_no_file_watcher_from_the_project(tmp_path: Path):
+    """Streamlit's own loader, in the app folder, with no user config or STREAMLIT_* variables
+    (a separate process: its config is global state)."""
+    probe = (
+        "from streamlit import config\n"
+        "config.get_config_options(force_reparse=True)\n"
+        "print(config.get_option('server.fileWatcherType'), config.get_option('server.runOnSave'))\n"
+    )
+    env = {key: value for key, value in os.environ.items() if not key.startswith("STREAMLIT_")}
+    env["HOME"] = str(tmp_path)  # no ~/.streamlit/config.toml of the machine's user
+    result = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["none", "False"]
