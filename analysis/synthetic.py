@@ -75,12 +75,19 @@ def write_synthetic_analysis(
     n_features: int = 2048,
     seed: int = 0,
     with_labels: bool = True,
+    fit_rows: int | None = None,
 ) -> Path:
     """Write a complete synthetic analysis into `out_dir` (created atomically) and return it.
 
     About 80% of rows are training rows, 10% toxic reference and 10% benign reference.
     The fake training input is written as JSONL under `out_dir/inputs/` and recorded in
     manifest["inputs"]["train"] with its path, format, sha256 and row count.
+
+    `fit_rows` (for benchmark-sized folders): when smaller than `n_samples`, the scorer is
+    cross-fitted on a seeded sample of that many rows (each set keeping its share) and
+    every other row is scored by it. The scorer compares each row with every reference
+    row, so fitting on all rows grows with the square of `n_samples`: hours at 1,000,000.
+    None (the default) fits on every row, as a build does.
     """
     out_dir = Path(out_dir).resolve()
     if out_dir.exists():
@@ -107,7 +114,9 @@ def write_synthetic_analysis(
         features = _with_proximity_columns(features, decoder, toxic_feature_mask)
         raw = rng.normal(size=(n_samples, D_MODEL)).astype(np.float32)
         raw[:, : len(TOPICS)] += 3.0 * np.eye(len(TOPICS), dtype=np.float32)[layout["topic"]]
-        scorer, scores, diagnostics = _fitted_scores(samples, pooled_features, pooled_values, raw, decoder, n_features)
+        scorer, scores, diagnostics = _fitted_scores(
+            samples, pooled_features, pooled_values, raw, decoder, n_features, fit_rows, np.random.default_rng([seed, 1])
+        )
         samples = pl.concat([samples, scores], how="horizontal")
         scorer.save(tmp / "scorer")
         clusters = _sample_clusters_table(samples, pooled_features, n_features)
@@ -125,6 +134,9 @@ def write_synthetic_analysis(
         from safetensors.numpy import save_file
 
         save_file({"raw": raw}, str(tmp / "embeddings.safetensors"))
+        # As the pipeline writes it: the active latents' rows only (`_decoder` rows are unit already).
+        active = np.unique(pooled_features).astype(np.int32)
+        save_file({"features": active, "directions": np.ascontiguousarray(decoder[active])}, str(tmp / "decoder.safetensors"))
         save_file(
             {
                 "W_dec": decoder,
@@ -141,6 +153,8 @@ def write_synthetic_analysis(
         train_input = _write_train_input(samples, tmp / "inputs" / "train.jsonl", with_labels)
         counts = {name: int((layout["set"] == name).sum()) for name in ("train", "toxic", "benign")}
         identity = {"name": out_dir.name, "n_samples": n_samples, "n_features": n_features, "seed": seed, "with_labels": with_labels}
+        if fit_rows is not None and fit_rows < n_samples:
+            identity["fit_rows"] = fit_rows
         manifest = {
             "format_version": FORMAT_VERSION,
             "analysis_id": hashlib.sha256(json.dumps(identity, sort_keys=True).encode()).hexdigest(),
@@ -155,7 +169,10 @@ def write_synthetic_analysis(
             "model": {"name": "synthetic (no model)", "layer": 0, "d_in": D_IN},
             "sae": {"architecture": "topk", "d_sae": n_features, "d_in": D_IN, "k": POOLED_K},
             "pooling": {"method": "mean", "tokens": "response", "pooled_top_k": POOLED_K, "token_top_k": TOKEN_K},
-            "parameters": {"n_samples": n_samples, "n_features": n_features, "with_labels": with_labels},
+            "parameters": {
+                "n_samples": n_samples, "n_features": n_features, "with_labels": with_labels,
+                **({"fit_rows": fit_rows} if fit_rows is not None and fit_rows < n_samples else {}),
+            },
             "seeds": {"synthetic": seed},
             "default_score": SYNTHETIC_DEFAULT_SCORE,
             "diagnostics": diagnostics,
@@ -333,9 +350,20 @@ SYNTHETIC_DEFAULT_SCORE = "score_knn"
 
 
 def _fitted_scores(
-    samples: pl.DataFrame, pooled_features: np.ndarray, pooled_values: np.ndarray, raw: np.ndarray, decoder: np.ndarray, n_features: int
+    samples: pl.DataFrame,
+    pooled_features: np.ndarray,
+    pooled_values: np.ndarray,
+    raw: np.ndarray,
+    decoder: np.ndarray,
+    n_features: int,
+    fit_rows: int | None = None,
+    rng: np.random.Generator | None = None,
 ):
-    """The real fitted scorer on the synthetic codes: the same scores a build would write."""
+    """The real fitted scorer on the synthetic codes: the same scores a build would write.
+
+    With `fit_rows`, the scorer is cross-fitted on a sample of rows and applied to the rest
+    in chunks; rows outside the sample are scored by a scorer that never saw them.
+    """
     import scipy.sparse as sp
 
     from .config import ProximityConfig
@@ -346,7 +374,7 @@ def _fitted_scores(
     codes = sp.csr_matrix((pooled_values.ravel(), (rows, pooled_features.ravel())), shape=(n, n_features))
     active = np.unique(pooled_features).astype(np.int32)
     directions = decoder[active] / np.maximum(np.linalg.norm(decoder[active], axis=1, keepdims=True), 1e-12)
-    fit_rows = FitRows(
+    fit_rows_all = FitRows(
         codes=codes,
         dense=raw,
         texts=samples["text"].to_numpy().astype(object),
@@ -356,10 +384,38 @@ def _fitted_scores(
         decoder_features=active,
         decoder_directions=directions.astype(np.float32),
     )
-    result = cross_fit(fit_rows, ProximityConfig(default_score=SYNTHETIC_DEFAULT_SCORE, null_draws=16))
+    config = ProximityConfig(default_score=SYNTHETIC_DEFAULT_SCORE, null_draws=16)
     from .diagnostics import reference_diagnostics
 
-    return result.scorer, result.scores, reference_diagnostics(fit_rows, result.scores)
+    if fit_rows is None or fit_rows >= n:
+        result = cross_fit(fit_rows_all, config)
+        return result.scorer, result.scores, reference_diagnostics(fit_rows_all, result.scores)
+
+    chosen = _stratified_sample(fit_rows_all.sets, fit_rows, rng or np.random.default_rng(0))
+    fit_part = fit_rows_all.subset(chosen)
+    result = cross_fit(fit_part, config)
+    rest = np.setdiff1d(np.arange(n), chosen)
+    pieces = [result.scores.with_columns(_row=pl.Series(chosen, dtype=pl.Int64))]
+    for start in range(0, rest.size, SCORE_CHUNK):
+        part = rest[start : start + SCORE_CHUNK]
+        scored = result.scorer.score(codes[part], raw[part], fit_rows_all.texts[part])
+        scored = scored.with_columns(score=pl.Series(result.scorer.combine(scored, config.default_score)))
+        pieces.append(scored.select(result.scores.columns).with_columns(_row=pl.Series(part, dtype=pl.Int64)))
+    scores = pl.concat(pieces).sort("_row").drop("_row")
+    return result.scorer, scores, reference_diagnostics(fit_part, result.scores)
+
+
+SCORE_CHUNK = 100_000  # rows scored at once past the fitted sample: bounds the memory of a 1M-row folder
+
+
+def _stratified_sample(sets: np.ndarray, size: int, rng: np.random.Generator) -> np.ndarray:
+    """Sorted positions of about `size` rows, each set keeping its share (ten rows at least)."""
+    chosen = []
+    for name in ("train", "toxic", "benign"):
+        members = np.flatnonzero(sets == name)
+        take = min(members.size, max(10, round(size * members.size / sets.size)))
+        chosen.append(rng.choice(members, size=take, replace=False))
+    return np.sort(np.concatenate(chosen))
 
 
 def _index_within_set(sets: np.ndarray) -> np.ndarray:

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import polars as pl
 import streamlit as st
 
 from analysis.artifacts import Analysis
+from analysis.selection import Box, MapSelection
 from appkit import state
 from appkit.charts import ACTIVATION_SCALE, ColorSpec, MapFigure, scatter_map
+from appkit.density_map import SAMPLE_POINTS, in_window, overview_map, sample_rows, uses_overview
 from appkit.text import hover_expr, truncate_expr
 
 SET_COLOR = "set"
@@ -80,9 +83,12 @@ def score_label(column: str) -> str:
 
 
 @st.cache_resource(max_entries=24, show_spinner="Drawing the map…")
-def sample_map(path: str, color_key: str, feature: int | None, search: str) -> MapFigure:
+def sample_map(path: str, color_key: str, feature: int | None, search: str, window: Box | None = None) -> MapFigure:
+    """The map in one coloring; past `DENSITY_THRESHOLD` rows a density of every row plus a
+    sample of points (`appkit.density_map`), shown whole or zoomed to `window`."""
     analysis = analysis_at(path)
-    points = map_points(path)
+    large = uses_overview(analysis.samples.height)
+    points = map_points(path) if not large else analysis.samples.select("id", "set", "x", "y")
     if color_key == CLUSTER_COLOR:
         color = ColorSpec("category", "Cluster", analysis.samples["cluster"].cast(pl.String), noise_value="-1", label_groups=True)
     elif color_key in analysis.score_columns:
@@ -102,7 +108,50 @@ def sample_map(path: str, color_key: str, feature: int | None, search: str) -> M
         color = ColorSpec("set", "Set")
     matches = frozenset(search_ids(path, search)) if search else frozenset()
     title = f"Samples by SAE features · color: {color.title}"
-    return scatter_map(points, color, title=title, highlight_ids=matches)
+    if not large:
+        return scatter_map(points, color, title=title, highlight_ids=matches)
+    drawn = map_sample(path, search, window)
+    # hover text only for the drawn rows: the rest never reach the browser
+    hover = analysis.samples["text"].gather(drawn).to_frame().select(hover_expr("text", HOVER_CHARS))["text"]
+    return overview_map(points, color, drawn, hover, title=title, highlight_ids=matches, window=window)
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def map_sample(path: str, search: str, window: Box | None = None) -> np.ndarray:
+    """Positions of the rows a large map draws: every row of a window small enough, else a
+    seeded sample (search matches first, then toxic-reference rows up to half, then the rest)
+    shared by every coloring, so points stay put when the color changes."""
+    samples = analysis_at(path).samples
+    x, y = samples["x"].cast(pl.Float64).to_numpy(), samples["y"].cast(pl.Float64).to_numpy()
+    candidates = np.flatnonzero(in_window(x, y, window))
+    if window is not None and not uses_overview(candidates.size):
+        return candidates
+    must = np.flatnonzero(samples["id"].is_in(search_ids(path, search)).to_numpy()) if search else None
+    toxic = np.flatnonzero((samples["set"] == "toxic").to_numpy())
+    return sample_rows(candidates, SAMPLE_POINTS, must=must, preferred=toxic)
+
+
+def is_large_map(path: str) -> bool:
+    """Whether this analysis' map is a density plus a sample, with selections over every row."""
+    return uses_overview(analysis_at(path).samples.height)
+
+
+@st.cache_resource(max_entries=8, show_spinner="Selecting…")
+def selected_rows(path: str, selection: MapSelection) -> np.ndarray:
+    """Positions of every row the selection covers, drawn on the map or not."""
+    return np.flatnonzero(selection.mask(analysis_at(path).samples))
+
+
+def selected_ids(path: str, selection: MapSelection) -> list[str]:
+    """Ids of every row the selection covers (drawn on the map or not), in the rows' order."""
+    return analysis_at(path).samples["id"].gather(selected_rows(path, selection)).to_list()
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def region_table(path: str, selection: MapSelection, score: str | None, limit: int) -> tuple[pl.DataFrame, int]:
+    """`selection_table` of a box or lasso, by row position rather than by id, and kept: every
+    rerun while it is selected (picking a row, a button) shows it again."""
+    return selection_table(analysis_at(path), [], score, limit, rows=selected_rows(path, selection))
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
@@ -115,18 +164,27 @@ def search_ids(path: str, query: str) -> list[str]:
     return samples.filter(pl.col("text").str.contains(pattern))["id"].to_list()
 
 
-def selection_table(analysis: Analysis, ids: list[str], score: str | None, limit: int) -> tuple[pl.DataFrame, int]:
-    """The selected samples, highest score first, capped at `limit` rows for display."""
+def selection_table(
+    analysis: Analysis, ids: list[str], score: str | None, limit: int, rows: np.ndarray | None = None
+) -> tuple[pl.DataFrame, int]:
+    """The selected samples, highest score first, capped at `limit` rows for display; `rows`
+    (positions) instead of `ids` when the selection is a region of the map."""
     samples = analysis.samples
-    chosen = samples.filter(pl.col("id").is_in(ids))
     columns = ["id", "set", "cluster"]
     if score:
         columns.append(score)
     columns += [name for name in analysis.label_columns if name not in columns]
+    # Only the shown columns are filtered and only the shown rows truncated: a box on a large
+    # map selects hundreds of thousands of rows, and the wide frame made that take seconds.
+    shown = samples.select(*columns, "text")
+    if rows is not None:
+        chosen = shown[rows]
+    else:
+        chosen = shown.filter(pl.col("id").is_in(pl.Series(ids, dtype=pl.String).implode()))
     if score:
         chosen = chosen.sort(score, descending=True, nulls_last=True)
-    table = chosen.select(*columns, truncate_expr("text", 160))
-    return table.head(limit), chosen.height
+    table = chosen.head(limit).select(*columns, truncate_expr("text", 160))
+    return table, chosen.height
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)

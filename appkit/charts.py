@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import plotly.graph_objects as go
@@ -16,6 +17,9 @@ import polars as pl
 import streamlit as st
 
 from appkit.text import escape_plotly
+
+if TYPE_CHECKING:
+    from appkit.density_map import MapOverview
 
 SET_LABELS = {"train": "Training set", "toxic": "Toxic reference", "benign": "Benign reference"}
 SET_COLORS = {"train": "#4C78A8", "toxic": "#E45756", "benign": "#54A24B"}
@@ -111,6 +115,9 @@ class ColorSpec:
     colorscale: str = SCORE_SCALE
     noise_value: str | None = None  # a category shown grey (HDBSCAN noise)
     label_groups: bool = False  # write each category's name at its center (cluster ids)
+    # The categories that get their own color, when they were chosen on more rows than the
+    # frame drawn (a sample of a large map): the colors then agree with the density under it.
+    categories: tuple[str, ...] | None = None
 
 
 @dataclass
@@ -121,6 +128,8 @@ class MapFigure:
     trace_ids: list[np.ndarray] = field(default_factory=list)
     # What each trace's points are ("analysis" rows, "batch" rows, ...) when a map mixes kinds.
     trace_kinds: list[str] = field(default_factory=list)
+    # Set for the map of a large analysis (appkit.density_map): what is drawn, and the density's cells.
+    overview: MapOverview | None = None
 
     def picks_of(self, points: list[dict]) -> list[tuple[str, str]]:
         """(kind, id) of selected plotly points, in selection order; kinds from `trace_kinds`."""
@@ -131,6 +140,8 @@ class MapFigure:
             index = point.get("point_index", point.get("pointIndex", point.get("point_number")))
             if curve is None or index is None or not 0 <= curve < len(self.trace_ids):
                 continue
+            if not isinstance(index, int | np.integer):
+                continue  # a density cell ([row, column]) is no sample
             ids = self.trace_ids[curve]
             kind = self.trace_kinds[curve] if curve < len(self.trace_kinds) else "analysis"
             if 0 <= index < len(ids) and (kind, str(ids[index])) not in seen:
@@ -167,15 +178,21 @@ def scatter_map(
     highlight_ids: frozenset[str] = frozenset(),
     highlight_name: str = "Search matches",
     height: int = 640,
+    background: tuple[Any, ...] = (),
+    point_size: float | None = None,
 ) -> MapFigure:
     """WebGL scatter of samples: `frame` has `id`, `set`, `x`, `y`, `hover` (escaped text).
 
     Sets keep their marker shape whatever the color, so training, toxic and benign rows
-    stay distinguishable in every coloring.
+    stay distinguishable in every coloring. `background` traces (a density) go beneath the
+    points; they hold no samples.
     """
-    size = marker_size(frame.height)
+    size = point_size or marker_size(frame.height)
     figure = go.Figure()
     trace_ids: list[np.ndarray] = []
+    for trace in background:
+        figure.add_trace(trace)
+        trace_ids.append(np.array([], dtype=object))
     data = frame.with_columns(color.values.alias("_color") if color.values is not None else pl.lit(None).alias("_color"))
     hovertemplate = "%{hovertext}<extra>%{fullData.name}</extra>"
 
@@ -209,20 +226,14 @@ def scatter_map(
             part = data.filter(pl.col("set") == set_name)
             add(part, SET_LABELS[set_name], {"color": SET_COLORS[set_name], "symbol": SET_SYMBOLS[set_name], "size": size, "opacity": 0.75})
     elif color.kind == "category":
-        labelled = data.with_columns(pl.col("_color").cast(pl.String).fill_null("(none)").alias("_label"))
-        counts = labelled["_label"].value_counts(sort=True)
-        top = [value for value in counts["_label"].to_list() if value != color.noise_value][: MAX_CATEGORIES - 1]
-        # Past the palette's size, the rarest categories share one grey "other" entry.
-        keep = [*top, *([color.noise_value] if color.noise_value is not None else [])]
-        grouped = labelled.with_columns(
-            pl.when(pl.col("_label").is_in(keep)).then(pl.col("_label")).otherwise(pl.lit("other")).alias("_group")
-        )
-        order = _natural_order(top) + [value for value in ("other", color.noise_value) if value is not None]
-        for index, value in enumerate(order):
+        labelled = data.with_columns(category_labels(pl.col("_color")).alias("_label"))
+        top = list(color.categories) if color.categories is not None else top_categories(labelled["_label"], color.noise_value)
+        grouped = labelled.with_columns(category_groups(pl.col("_label"), top, color.noise_value).alias("_group"))
+        order = category_order(top, color.noise_value)
+        for value, marker_color in zip(order, category_colors(order, color.noise_value), strict=True):
             part = grouped.filter(pl.col("_group") == value)
             is_noise = value == color.noise_value
             name = "noise" if is_noise else escape_plotly(value)  # an input column's value
-            marker_color = NOISE_COLOR if is_noise or value == "other" else CATEGORY_COLORS[index % len(CATEGORY_COLORS)]
             add_per_set(part, name, {"color": marker_color, "size": size, "opacity": 0.5 if is_noise else 0.8})
         _shape_legend(figure, size)
         trace_ids.extend(np.array([], dtype=object) for _ in SET_ORDER)
@@ -272,6 +283,37 @@ def scatter_map(
     figure.update_xaxes(showgrid=False, zeroline=False, showticklabels=False)
     figure.update_yaxes(showgrid=False, zeroline=False, showticklabels=False)
     return MapFigure(figure, trace_ids)
+
+
+def category_labels(values: pl.Expr) -> pl.Expr:
+    """A category column as the strings the map shows ("(none)" for missing values)."""
+    return values.cast(pl.String).fill_null("(none)")
+
+
+def top_categories(labels: pl.Series, noise_value: str | None) -> list[str]:
+    """The most frequent categories (noise apart), as many as the palette has colors but one:
+    past that, the rarest categories share one grey "other" entry."""
+    counts = labels.value_counts(sort=True)
+    return [value for value in counts[counts.columns[0]].to_list() if value != noise_value][: MAX_CATEGORIES - 1]
+
+
+def category_groups(labels: pl.Expr, top: list[str], noise_value: str | None) -> pl.Expr:
+    """Each label's legend group: itself when among `top` (or noise), else "other"."""
+    keep = [*top, *([noise_value] if noise_value is not None else [])]
+    return pl.when(labels.is_in(keep)).then(labels).otherwise(pl.lit("other"))
+
+
+def category_order(top: list[str], noise_value: str | None) -> list[str]:
+    """The legend order of the groups: `top` in natural order, then "other", then noise."""
+    return _natural_order(top) + [value for value in ("other", noise_value) if value is not None]
+
+
+def category_colors(order: list[str], noise_value: str | None) -> list[str]:
+    """The color of each group of `category_order`; noise and "other" are grey."""
+    return [
+        NOISE_COLOR if value == noise_value or value == "other" else CATEGORY_COLORS[index % len(CATEGORY_COLORS)]
+        for index, value in enumerate(order)
+    ]
 
 
 def _group_labels(figure: go.Figure, grouped: pl.DataFrame) -> None:

@@ -25,6 +25,10 @@ MANUAL_REMOVE = "manual_remove_ids"
 MANUAL_KEEP = "manual_keep_ids"
 SELECTED = "selected_ids"
 FOCUS = "focus_id"
+# A large map's box or lasso, with the ids it selected (kept together: the ids are what the
+# table shows, the shape is what "zoom to the selection" needs), and its zoom window.
+MAP_REGION = "map_region"
+MAP_WINDOW = "map_window"
 FEATURE = "feature"
 MONITOR = "monitor_path"  # the monitor run the Compare page shows
 QUERY_LOADED = "_query_params_loaded"
@@ -47,6 +51,8 @@ def ensure_defaults() -> None:
         MANUAL_KEEP: [],
         SELECTED: [],
         FOCUS: None,
+        MAP_REGION: None,
+        MAP_WINDOW: None,
         FEATURE: None,
         MONITOR: None,
     }
@@ -189,6 +195,8 @@ def set_analysis(path: str | Path | None) -> None:
     st.session_state[ANALYSIS] = new
     st.session_state[SELECTED] = []
     st.session_state[FOCUS] = None
+    st.session_state[MAP_REGION] = None
+    st.session_state[MAP_WINDOW] = None
     st.session_state[MANUAL_REMOVE] = []
     st.session_state[MANUAL_KEEP] = []
     st.session_state[FEATURE] = None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from analysis.selection import MapSelection
 from appkit import cached, nav, state
 from appkit.charts import show_chart
 from appkit.text import escape_markdown
@@ -20,11 +21,20 @@ path = str(analysis.path)
 score = state.chosen_score(analysis)
 st.session_state.setdefault(SEARCH, "")
 
+large = cached.is_large_map(path)
+
 st.title("Sample map")
-st.caption(
-    "Each point is one sample. Shape shows its set: ● training, ◆ toxic reference, ■ benign reference. "
-    "Drag a box or lasso (or click a point) to list samples below; pick a row to read it."
-)
+if large:
+    st.caption(
+        "Shading shows where the samples lie; points are a sample of them. Shape shows a point's set: "
+        "● training, ◆ toxic reference, ■ benign reference. Drag a box or lasso to list every sample "
+        "inside it, drawn or not (or click a point); pick a row to read it."
+    )
+else:
+    st.caption(
+        "Each point is one sample. Shape shows its set: ● training, ◆ toxic reference, ■ benign reference. "
+        "Drag a box or lasso (or click a point) to list samples below; pick a row to read it."
+    )
 
 options = cached.color_options(analysis)
 if st.session_state.get(state.COLOR) not in options:
@@ -54,6 +64,7 @@ def on_search() -> None:
     query = st.session_state[SEARCH]
     st.session_state[state.SELECTED] = cached.search_ids(path, query) if query.strip() else []
     st.session_state[state.FOCUS] = None
+    st.session_state[state.MAP_REGION] = None
 
 
 controls[2].text_input(
@@ -65,16 +76,45 @@ controls[2].text_input(
 )
 search = st.session_state[SEARCH]
 
-map_figure = cached.sample_map(path, color_key, feature, search)
+window = st.session_state.get(state.MAP_WINDOW) if large else None
+map_figure = cached.sample_map(path, color_key, feature, search, window) if window else cached.sample_map(path, color_key, feature, search)
 
 
 def on_map_select() -> None:
-    """Selection handler: turn the chart's points into sample ids for the table."""
+    """Selection handler: turn the chart's selection into sample ids for the table.
+
+    On a large map only some rows are drawn, so a box or lasso is applied to every row
+    (the shapes' coordinates come with the event); clicked points add their own ids.
+    """
     event = st.session_state.get(MAP_KEY)
-    points = event["selection"]["points"] if event else []
-    ids = map_figure.ids_of(points)
+    selection = event["selection"] if event else None
+    ids = map_figure.ids_of(selection["points"] if selection else [])
+    st.session_state[state.MAP_REGION] = None
+    if large:
+        region = MapSelection.from_event(selection, map_figure.ids_of)
+        if region.has_region:
+            ids = cached.selected_ids(path, region)
+            st.session_state[state.MAP_REGION] = {"selection": region, "ids": ids}
     st.session_state[state.SELECTED] = ids
     st.session_state[state.FOCUS] = ids[0] if len(ids) == 1 else None
+
+
+def current_region() -> MapSelection | None:
+    """The box or lasso behind the current selection (None once something else replaced it)."""
+    region = st.session_state.get(state.MAP_REGION)
+    selected = st.session_state.get(state.SELECTED)
+    if region and (region["ids"] is selected or region["ids"] == selected):
+        return region["selection"]
+    return None
+
+
+def zoom_to(bounds: tuple[float, float, float, float] | None) -> None:
+    if bounds is None:
+        st.session_state[state.MAP_WINDOW] = None
+        return
+    x0, x1, y0, y1 = bounds
+    pad_x, pad_y = (x1 - x0) * 0.03 or 0.5, (y1 - y0) * 0.03 or 0.5  # the shape's edge stays in view
+    st.session_state[state.MAP_WINDOW] = (x0 - pad_x, x1 + pad_x, y0 - pad_y, y1 + pad_y)
 
 
 map_column, detail_column = st.columns([3, 2], gap="medium")
@@ -88,6 +128,26 @@ with map_column:
     )
     if search:
         st.caption(f"{len(cached.search_ids(path, search)):,} samples contain “{escape_markdown(search)}”.")
+    overview = map_figure.overview
+    if overview is not None:
+        where = "in this window" if overview.window else "in the analysis"
+        if overview.density:
+            st.caption(
+                f"Density overview of all {overview.n_view:,} samples {where}, plus a sample of "
+                f"{overview.n_drawn:,} of them drawn as points (every search match and toxic-reference rows first). "
+                "A box or lasso selects every sample inside it, drawn or not."
+            )
+        else:
+            st.caption(f"All {overview.n_view:,} samples in this window are drawn. A box or lasso selects every sample inside it.")
+        region = current_region()
+        zoom = st.columns(2)
+        if region is not None:
+            zoom[0].button(
+                "Zoom to the selection", icon=":material/zoom_in:", on_click=zoom_to, args=(region.bounds(),),
+                help="Redraw the map inside the selection's bounds: every sample there once few enough.",
+            )
+        if overview.window:
+            zoom[1].button("Show the whole map", icon=":material/zoom_out_map:", on_click=zoom_to, args=(None,))
 
 selected: list[str] = st.session_state.get(state.SELECTED, [])
 with map_column:
@@ -95,8 +155,12 @@ with map_column:
     if not selected:
         st.info("Nothing selected yet: drag on the map (box or lasso), click a point, or search.")
     else:
-        table, total = cached.selection_table(analysis, selected, score, TABLE_LIMIT)
-        note = f"{total:,} selected" + (
+        region = current_region() if large else None
+        if region is not None:
+            table, total = cached.region_table(path, region, score, TABLE_LIMIT)
+        else:
+            table, total = cached.selection_table(analysis, selected, score, TABLE_LIMIT)
+        note = f"{total:,} selected" + (f" by {region.describe()}, drawn or not" if region is not None else "") + (
             f"; showing the {TABLE_LIMIT:,} with the highest {cached.score_label(score)}" if total > TABLE_LIMIT else ""
         )
         st.caption(note + ". Pick a row to read the sample.")
