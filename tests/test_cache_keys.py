@@ -1,0 +1,33 @@
+"""Cache keys come only from what changes the result (docs/ARTIFACTS.md, "What an analysis id identifies")."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from analysis.config import BuildConfig, ExtractConfig, SaeTrainingConfig
+from analysis.pipeline import step_keys
+
+FINGERPRINT = [{"role": "train", "sha256": "0" * 64, "text_source": "text"}]
+
+
+def keys(**extract):
+    return step_keys(FINGERPRINT, BuildConfig(extract=ExtractConfig(**extract)))
+
+
+def test_device_and_batch_size_do_not_change_any_key():
+    base = keys()
+    assert keys(device="cuda", batch_tokens=4096) == base
+    assert keys(sae="release/some-sae", device="cpu").analysis == keys(sae="release/some-sae", device="cuda:1").analysis
+
+
+def test_a_pretrained_sae_ignores_the_layer_and_the_training_settings():
+    pretrained = keys(sae="gemma-scope-2b-pt-res-canonical/layer_12/width_16k/canonical")
+    assert keys(sae="gemma-scope-2b-pt-res-canonical/layer_12/width_16k/canonical", layer=3, sae_training=SaeTrainingConfig(d_sae=4096)).analysis == pretrained.analysis
+
+
+def test_settings_that_change_the_result_change_the_key():
+    base = keys()
+    for changed in (keys(layer=3), keys(sae_training=SaeTrainingConfig(k=16)), keys(pooling="max"), keys(stride=100), keys(window=128), keys(sae="release/x")):
+        assert changed.extract != base.extract and changed.analysis != base.analysis
+    config = BuildConfig()
+    assert step_keys(FINGERPRINT, replace(config, clusters=replace(config.clusters, min_cluster_size=9))).extract == base.extract
