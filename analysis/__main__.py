@@ -52,6 +52,13 @@ def _add_build_options(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="let a pretrained SAE's metadata load its model with the model repository's own code (off: dropped)",
     )
+    parser.add_argument(
+        "--engine",
+        choices=["local", "ray"],
+        default="local",
+        help="where extraction runs: this process (default) or a Ray Data job on $RAY_ADDRESS or a local Ray "
+        "(pip install -r requirements-scale.txt); the same analysis, up to float rounding",
+    )
 
 
 def config_from_args(args: argparse.Namespace):
@@ -84,8 +91,10 @@ def config_from_args(args: argparse.Namespace):
 
 
 def _build(args: argparse.Namespace, train: Path, toxic: Path, benign: Path | None) -> int:
+    from .geometry import geometry_backend
     from .pipeline import BuildInputs, build
 
+    geometry_backend()  # a backend asked for and missing stops here, not after minutes of extraction
     folder = build(
         BuildInputs(train=train, toxic=toxic, benign=benign),
         config_from_args(args),
@@ -93,6 +102,7 @@ def _build(args: argparse.Namespace, train: Path, toxic: Path, benign: Path | No
         name=args.name,
         progress=not args.quiet,
         trust_remote_code=args.trust_remote_code,
+        engine=args.engine,
     )
     announce_result(folder)
     return 0
