@@ -30,7 +30,7 @@ from .extract import (
     read_token_activations,
     tokens_table,
 )
-from .models import ActivationSource
+from .models import ActivationSource, TokenizedText
 
 
 def encoder_layer_from_hook(hook: str) -> int:
@@ -173,8 +173,31 @@ def extract_chunk(
     ) if fresh else None
     counts = np.array([len(t.ids) for t in tokenized], dtype=np.int64)
     offsets = np.concatenate([[0], np.cumsum(counts)])
-    values = np.zeros((int(offsets[-1]), source.d_in), dtype=np.float16)
-    n_windows = np.zeros(len(texts), dtype=np.int32)
+    if len(fresh) == len(texts):  # nothing kept here: the rows as read, without a second copy
+        tokens = read
+    else:
+        tokens = _merge_kept(tokenized, offsets, reuse, fresh, read, kept, first_row, source.d_in)
+    masks = pool_masks(tokenized, samples["response_start"].to_list(), ex.pool_tokens)
+    encoded = encode_tokens(tokens, masks, sae, ex.pooling, ex.pooled_top_k, ex.token_top_k, ex.batch_tokens)
+    if progress is not None:  # kept texts were not read here: they count once encoded
+        progress.update(int(offsets[-1]) - (int(read.offsets[-1]) if read is not None else 0))
+    ids = samples["id"].to_list()
+    return ExtractedChunk(ids, encoded, tokens_table(ids, texts, tokens, encoded), counts.astype(np.int32), tokens.n_windows)
+
+
+def _merge_kept(
+    tokenized: list[TokenizedText],
+    offsets: np.ndarray,
+    reuse: list[np.ndarray | None],
+    fresh: list[int],
+    read: TokenActivations | None,
+    kept: KeptActivations,
+    first_row: int,
+    d_in: int,
+) -> TokenActivations:
+    """The chunk's token activations in row order: kept rows from `kept`, the others as read."""
+    values = np.zeros((int(offsets[-1]), d_in), dtype=np.float16)
+    n_windows = np.zeros(len(reuse), dtype=np.int32)
     fresh_at = {row: j for j, row in enumerate(fresh)}
     for i, reused in enumerate(reuse):
         if reused is None:
@@ -184,13 +207,7 @@ def extract_chunk(
         else:
             values[offsets[i] : offsets[i + 1]] = reused
             n_windows[i] = kept.tokens.n_windows[int(np.searchsorted(kept.rows, first_row + i))]
-    tokens = TokenActivations(values, offsets, tokenized, n_windows)
-    masks = pool_masks(tokenized, samples["response_start"].to_list(), ex.pool_tokens)
-    encoded = encode_tokens(tokens, masks, sae, ex.pooling, ex.pooled_top_k, ex.token_top_k, ex.batch_tokens)
-    if progress is not None:  # kept texts were not read here: they count once encoded
-        progress.update(int(offsets[-1]) - (int(read.offsets[-1]) if read is not None else 0))
-    ids = samples["id"].to_list()
-    return ExtractedChunk(ids, encoded, tokens_table(ids, texts, tokens, encoded), counts.astype(np.int32), n_windows)
+    return TokenActivations(values, offsets, tokenized, n_windows)
 
 
 def stream_extract(
