@@ -33,6 +33,10 @@ def _add_build_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--sae", default=None, help="sae-lens RELEASE/SAE_ID or a local sae-lens folder (default: train one)")
     parser.add_argument("--layer", type=int, default=None, help="hidden-state index read by the default encoder (default 6, the last layer)")
     parser.add_argument("--pooling", choices=["mean", "max"], default=None)
+    parser.add_argument(
+        "--model-dtype", choices=["float32", "bfloat16"], default=None,
+        help="precision of the model's forward pass (default float32; bfloat16 is about 2x faster on CPUs with bf16 instructions)",
+    )
     parser.add_argument("--pool-tokens", choices=["response", "all"], default=None)
     parser.add_argument("--d-sae", type=int, default=None, help="latents of the locally trained SAE")
     parser.add_argument("--k", type=int, default=None, help="k of the locally trained TopK SAE")
@@ -75,7 +79,7 @@ def config_from_args(args: argparse.Namespace):
         model=args.model,
         sae=args.sae,
         sae_training=training,
-        **{k: v for k, v in {"layer": args.layer, "pooling": args.pooling, "pool_tokens": args.pool_tokens, "device": args.device}.items() if v is not None},
+        **{k: v for k, v in {"layer": args.layer, "pooling": args.pooling, "pool_tokens": args.pool_tokens, "device": args.device, "model_dtype": args.model_dtype}.items() if v is not None},
     )
     clusters = replace(
         config.clusters,

@@ -43,6 +43,9 @@ class ExtractConfig:
     stride: int = 192
     batch_tokens: int = 16_384
     device: str = "auto"
+    # the model's forward pass: "float32" or "bfloat16" (about 2x faster on CPUs with bf16
+    # instructions, hidden states within about 1% of float32: bench/RESULTS.md, "Forward pass")
+    model_dtype: str = "float32"
     sae_training: SaeTrainingConfig = field(default_factory=SaeTrainingConfig)
 
 

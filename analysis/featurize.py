@@ -49,13 +49,13 @@ def activation_source(ex: ExtractConfig, sae: Any | None, device: str, trust_rem
     from .models import EncoderSource, SaeLensModelSource
 
     if sae is None:
-        return EncoderSource(ex.model, ex.layer, ex.window, device)
+        return EncoderSource(ex.model, ex.layer, ex.window, device, ex.model_dtype)
     meta = sae.cfg.metadata
     if meta.model_class_name == "AutoModel":
         # an SAE this tool trained on an encoder: read the encoder the same way again
-        return EncoderSource(meta.model_name, encoder_layer_from_hook(meta.hook_name), ex.window, device)
+        return EncoderSource(meta.model_name, encoder_layer_from_hook(meta.hook_name), ex.window, device, ex.model_dtype)
     model_name = None if ex.model == BuildConfig().extract.model else ex.model
-    return SaeLensModelSource(sae, model_name, ex.window, device, trust_remote_code=trust_remote_code)
+    return SaeLensModelSource(sae, model_name, ex.window, device, trust_remote_code=trust_remote_code, dtype=ex.model_dtype)
 
 
 # A chunk of texts read and encoded at once holds its token activations in float16: this many

@@ -54,6 +54,17 @@ class ActivationSource(Protocol):
     def forward(self, windows: list[np.ndarray]) -> list[np.ndarray]: ...
 
 
+MODEL_DTYPES = ("float32", "bfloat16")
+
+
+def torch_dtype(name: str) -> Any:
+    import torch
+
+    if name not in MODEL_DTYPES:
+        raise ValueError(f"unknown model dtype {name!r}: use {' or '.join(MODEL_DTYPES)}")
+    return getattr(torch, name)
+
+
 def pick_device(requested: str = "auto") -> str:
     import torch
 
@@ -144,7 +155,7 @@ def default_model_path() -> Path:
 class EncoderSource:
     """A BERT-style encoder read at hidden-state index `layer` (0 = embeddings)."""
 
-    def __init__(self, model_name: str, layer: int, window: int, device: str = "cpu"):
+    def __init__(self, model_name: str, layer: int, window: int, device: str = "cpu", dtype: str = "float32"):
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         import torch
         from transformers import AutoModel, AutoTokenizer
@@ -159,7 +170,7 @@ class EncoderSource:
         if not 1 <= layer <= len(blocks):
             raise ValueError(f"layer must be between 1 and {len(blocks)} for {model_name}, got {layer}")
         model.encoder.layer = blocks[:layer]
-        self.model = model.eval().to(device)
+        self.model = model.eval().to(device=device, dtype=torch_dtype(dtype))
         self.device = device
         self.torch = torch
         self.name = model_name
@@ -255,6 +266,7 @@ class SaeLensModelSource:
         device: str = "cpu",
         trust_remote_code: bool = False,
         model: Any | None = None,
+        dtype: str = "float32",
     ):
         os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
         import torch
@@ -281,6 +293,8 @@ class SaeLensModelSource:
         if self.hook not in model.hook_dict:
             raise ValueError(f"the SAE reads hook {self.hook!r}, which model {self.name} does not have")
         self.model = model.eval()
+        if dtype != "float32":
+            self.model = self.model.to(torch_dtype(dtype))
         self.tokenizer = self.model.tokenizer
         self.torch = torch
         self.device = device

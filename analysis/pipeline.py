@@ -409,6 +409,7 @@ def build_command(inputs: BuildInputs, config: BuildConfig) -> str:
         "--model": ex.model,
         "--layer": ex.layer,
         "--pooling": ex.pooling,
+        "--model-dtype": ex.model_dtype,
         "--pool-tokens": ex.pool_tokens,
         "--d-sae": training.d_sae,
         "--k": training.k,

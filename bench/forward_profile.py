@@ -83,8 +83,7 @@ def main(argv: list[str] | None = None) -> int:
     cores = os.cpu_count() or 1
     texts = demo_texts(args.rows)
     base = EncoderSource(DEFAULT_MODEL, ex.layer, ex.window)
-    bf16 = EncoderSource(DEFAULT_MODEL, ex.layer, ex.window)
-    bf16.model = bf16.model.to(torch.bfloat16)
+    bf16 = EncoderSource(DEFAULT_MODEL, ex.layer, ex.window, dtype="bfloat16")
     int8 = EncoderSource(DEFAULT_MODEL, ex.layer, ex.window)
     int8.model = torch.ao.quantization.quantize_dynamic(int8.model, {torch.nn.Linear}, dtype=torch.qint8)
     variants = {"float32, 1 thread": (base, 1), f"float32, {cores} threads": (base, cores), "bfloat16": (bf16, cores), "int8 dynamic": (int8, cores)}
