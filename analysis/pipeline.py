@@ -143,7 +143,7 @@ def extract_identity(ex: ExtractConfig) -> dict[str, Any]:
 def step_keys(fingerprint: list[dict[str, str]], config: BuildConfig) -> StepKeys:
     ex = config.extract
     sae_key = stable_hash(
-        {"inputs": fingerprint, "model": ex.model, "layer": ex.layer, "window": ex.window, "stride": ex.stride, "training": asdict(ex.sae_training), "v": STEP_VERSIONS["extract"]}
+        {"inputs": fingerprint, "model": ex.model, "layer": ex.layer, "window": ex.window, "stride": ex.stride, "dtype": ex.model_dtype, "training": asdict(ex.sae_training), "v": STEP_VERSIONS["extract"]}
     )
     extract_key = stable_hash(
         {"inputs": fingerprint, "extract": extract_identity(ex), "sae_files": local_files_fingerprint(ex.sae), "v": STEP_VERSIONS["extract"]}

@@ -29,5 +29,6 @@ def test_settings_that_change_the_result_change_the_key():
     base = keys()
     for changed in (keys(layer=3), keys(sae_training=SaeTrainingConfig(k=16)), keys(pooling="max"), keys(stride=100), keys(window=128), keys(sae="release/x"), keys(model_dtype="bfloat16")):
         assert changed.extract != base.extract and changed.analysis != base.analysis
+    assert keys(model_dtype="bfloat16").sae != base.sae  # an SAE trained on other activations
     config = BuildConfig()
     assert step_keys(FINGERPRINT, replace(config, clusters=replace(config.clusters, min_cluster_size=9))).extract == base.extract
