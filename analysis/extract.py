@@ -82,8 +82,8 @@ def read_token_activations(
             w = windows[i]
             start = offsets[w.sample] + w.offset
             values[start + w.keep_from : start + w.keep_to] = acts[w.keep_from : w.keep_to]
-        if progress is not None:
-            progress.update(int(lengths[batch].sum()))
+        if progress is not None:  # tokens, not window positions: windows overlap
+            progress.update(sum(windows[i].keep_to - windows[i].keep_from for i in batch))
     return TokenActivations(values, offsets, tokenized, n_windows)
 
 

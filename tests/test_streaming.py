@@ -205,3 +205,18 @@ def test_the_sae_sample_is_bounded_and_drawn_across_the_set():
     assert (chosen < 2_500).any() and (chosen >= 2_500).any()
     assert np.array_equal(chosen, np.unique(chosen))
     assert np.array_equal(sae_training_texts(counts[:100], budget=10**6, seed=0), np.arange(100))
+
+
+def test_progress_counts_each_token_once(monkeypatch):
+    class Bar:
+        n = 0
+
+        def update(self, k: int) -> None:
+            self.n += k
+
+    monkeypatch.setattr(featurize, "CHUNK_BYTES", 64 * 2 * D_IN)
+    samples, bar = rows(50, max_words=80), Bar()
+    chunks = list(stream_extract(samples, WordSource(), tiny_sae(), ExtractConfig(stride=8), progress=False))
+    assert sum(c.n_windows.max() for c in chunks) > len(chunks)  # windows overlap here
+    extract.read_token_activations(samples["text"].to_list(), WordSource(), 8, 4096, bar)
+    assert bar.n == sum(int(c.n_tokens.sum()) for c in chunks)
