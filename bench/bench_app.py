@@ -21,11 +21,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-
 import polars as pl  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from analysis.synthetic import write_synthetic_analysis  # noqa: E402
+from bench.browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
 PAGES = ROOT / "pages"
 
@@ -151,9 +151,8 @@ def browser_timings(cache: Path, repeats: int) -> list[tuple[str, float, str]]:
                 time.sleep(0.5)
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(
-                executable_path="/usr/bin/chromium",
-                args=["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                      "--disable-component-update", "--disable-sync"],
+                executable_path=CHROMIUM,
+                args=CHROMIUM_ARGS,
             )
             page = browser.new_page(viewport={"width": 1600, "height": 1100})
             page.set_default_timeout(180_000)

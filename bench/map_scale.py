@@ -26,7 +26,6 @@ import json
 import os
 import re
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -37,13 +36,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 OUT = ROOT / "bench" / "out" / "map-scale"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync",
-]
+from bench.browser import CHROMIUM, CHROMIUM_ARGS, SCRIPT_STATE, free_port  # noqa: E402
+
 VIEWPORT = {"width": 1600, "height": 1400}
-SCRIPT_STATE = "document.querySelector('[data-testid=\"stApp\"]')?.getAttribute('data-test-script-state')"
 # The server-side box: around one of the synthetic topic blobs (the map's layout is fixed).
 BOX = (-11.0, -4.0, -3.0, 3.0)
 
@@ -135,12 +130,6 @@ def checked(at):
 
 
 # ------------------------------------------------------------------------------------ browser
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def wait_idle(page) -> None:

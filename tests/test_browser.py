@@ -18,7 +18,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -29,18 +28,10 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from bench.browser import CHROMIUM, CHROMIUM_ARGS, SCRIPT_STATE, free_port
+
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = ROOT / os.environ.get("BROWSER_SCREENSHOTS", "tests/artifacts/screenshots")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 VIEWPORT = {"width": 1600, "height": 1800}  # tall: Streamlit scrolls inside the page, so shots show the viewport
 
 pytestmark = pytest.mark.browser
@@ -53,12 +44,6 @@ def _demo_analysis() -> str:
     )
     assert result.returncode == 0, result.stderr[-3000:]
     return result.stdout.strip().splitlines()[-1]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -168,7 +153,6 @@ def page(server: str, outside_requests: list[str]) -> Iterator:
         browser.close()
 
 
-SCRIPT_STATE = "document.querySelector('[data-testid=\"stApp\"]')?.getAttribute('data-test-script-state')"
 
 
 def wait_idle(page) -> None:

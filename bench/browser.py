@@ -1,0 +1,26 @@
+"""One definition of how the benchmarks and the browser tests drive the app: Debian's
+chromium with the flags that keep it offline, a free loopback port, and the page state
+Streamlit reports while a script runs."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SCRIPT_STATE = "document.querySelector('[data-testid=\"stApp\"]')?.getAttribute('data-test-script-state')"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
