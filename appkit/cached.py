@@ -13,8 +13,8 @@ import numpy as np
 import polars as pl
 import streamlit as st
 
-from analysis.artifacts import Analysis
-from analysis.selection import Box, MapSelection
+from analysis.artifacts.folder import Analysis
+from analysis.use.selection import Box, MapSelection
 from appkit import state
 from appkit.charts import ACTIVATION_SCALE, ColorSpec, MapFigure, scatter_map
 from appkit.density_map import SAMPLE_POINTS, in_window, overview_map, sample_rows, uses_overview
@@ -73,7 +73,7 @@ def positive_value(analysis: Analysis, column: str) -> str | None:
     None when the column does not look like such a label; the Evaluate page still lets
     the user pick any value by hand.
     """
-    from analysis.evaluate import positive_value as label_positive
+    from analysis.use.evaluate import positive_value as label_positive
 
     return label_positive(analysis.samples, column)
 
@@ -218,7 +218,7 @@ def sample_tokens(path: str, sample_id: str) -> pl.DataFrame:
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def _monitor_listing(cache_root: str, analysis_id: str | None, version: int) -> pl.DataFrame:
-    from analysis.monitor import list_monitors
+    from analysis.use.monitor import list_monitors
 
     return list_monitors(cache_root, analysis_id)
 
@@ -236,7 +236,7 @@ def monitor_runs(cache_root: str, analysis: Analysis) -> pl.DataFrame:
 @st.cache_resource(max_entries=8, show_spinner="Reading the monitor run…")
 def monitor_at(path: str):
     """One shared, read-only MonitorRun per folder (a monitor folder never changes once written)."""
-    from analysis.monitor import MonitorRun
+    from analysis.use.monitor import MonitorRun
 
     run = MonitorRun.open(path)
     _ = run.scores
@@ -257,7 +257,7 @@ def batch_score_figure(path: str, monitor_path: str):
     """Batch vs training-row score densities and ECDFs, with the training rows' cut."""
     import numpy as np
 
-    from analysis.report import score_distribution_figure
+    from analysis.use.report import score_distribution_figure
 
     run = monitor_at(monitor_path)
     samples = analysis_at(path).samples

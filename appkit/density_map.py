@@ -19,7 +19,7 @@ import numpy as np
 import plotly.graph_objects as go
 import polars as pl
 
-from analysis.selection import Box
+from analysis.use.selection import Box
 from appkit.charts import (
     ColorSpec,
     MapFigure,

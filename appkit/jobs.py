@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from analysis.result import RESULT_FILE_ENV, read_result
+from analysis.cli.result import RESULT_FILE_ENV, read_result
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 KEEP_FINISHED = 30

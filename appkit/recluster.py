@@ -20,8 +20,8 @@ def main(argv: list[str]) -> int:
     min_cluster_size = int(argv[1])
     min_samples = int(argv[2]) if len(argv) == 3 else None
     print("[1/1] Re-clustering samples and features with HDBSCAN", file=sys.stderr, flush=True)
-    from analysis.pipeline import recluster
-    from analysis.result import announce_result
+    from analysis.build.pipeline import recluster
+    from analysis.cli.result import announce_result
 
     announce_result(recluster(analysis_dir, min_cluster_size, min_samples))
     return 0

@@ -17,7 +17,7 @@ READY = "_report_ready"
 
 @st.cache_data(max_entries=4, show_spinner=False)
 def report_html(analysis_path: str, export_path: str | None, monitor_path: str | None) -> bytes:
-    from analysis.report import build_report
+    from analysis.use.report import build_report
 
     return build_report(analysis_path, export_path, monitor_path).encode("utf-8")
 
@@ -36,7 +36,7 @@ def report_download(analysis_path: str, *, export_path: str | None = None, monit
         "Prepare the stakeholder report", key=f"{key}_prepare", icon=":material/summarize:", help=help_text
     )
     if prepare:
-        from analysis.report import ReportError
+        from analysis.use.report import ReportError
 
         with st.status("Writing the stakeholder report (map, clusters, features, evaluation, provenance)…", expanded=False) as box:
             try:

@@ -7,7 +7,7 @@ from pathlib import Path
 import polars as pl
 import streamlit as st
 
-from analysis.artifacts import Analysis, list_analyses
+from analysis.artifacts.folder import Analysis, list_analyses
 from appkit import state
 from appkit.text import escape_markdown
 

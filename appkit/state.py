@@ -13,8 +13,8 @@ from typing import Any
 
 import streamlit as st
 
-from analysis.artifacts import Analysis, AnalysisFormatError, AnalysisNotFound
-from analysis.cache import default_cache_root
+from analysis.artifacts.cache import default_cache_root
+from analysis.artifacts.folder import Analysis, AnalysisFormatError, AnalysisNotFound
 from appkit.text import escape_markdown
 
 ANALYSIS = "analysis_path"
@@ -169,7 +169,7 @@ def current_analysis() -> Analysis | None:
     """The open analysis; when none is open, the newest one in the cache is opened."""
     path = st.session_state.get(ANALYSIS)
     if not path:
-        from analysis.artifacts import list_analyses
+        from analysis.artifacts.folder import list_analyses
 
         newest = list_analyses(cache_root())
         if newest.is_empty():

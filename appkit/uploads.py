@@ -19,7 +19,7 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from analysis.data import InputError, load_table
+from analysis.artifacts.inputs import InputError, load_table
 
 DATA_ROOTS_ENV = "ANALYSIS_DATA_ROOTS"
 DEMO_DATA = Path(__file__).resolve().parent.parent / "analysis" / "demo_data"

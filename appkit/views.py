@@ -7,7 +7,7 @@ from typing import Any
 import polars as pl
 import streamlit as st
 
-from analysis.artifacts import Analysis
+from analysis.artifacts.folder import Analysis
 from appkit import nav, state
 from appkit.cached import analysis_at, batch_latents, feature_names, sample_tokens, score_label
 from appkit.text import highlighted_html, token_activation, truncate_expr
@@ -18,7 +18,7 @@ EXPLANATION_COLUMNS = ("family", "feature", "activation", "contribution", "is_to
 @st.cache_resource(max_entries=512, show_spinner=False)
 def explanation(path: str, sample_id: str, score: str) -> pl.DataFrame:
     """Why `sample_id` scores as it does, from the analysis' fitted scorer."""
-    from analysis.explain import explain_sample
+    from analysis.use.explain import explain_sample
 
     return explain_sample(analysis_at(path), sample_id, score)
 
@@ -104,7 +104,7 @@ def sample_detail(analysis: Analysis, sample_id: str, score: str | None, key: st
 def batch_detail(analysis: Analysis, run: Any, row_id: str, key: str) -> None:
     """One row of a monitored batch: its text (never as markup), scores, the latents behind its
     score, its nearest toxic references and the analysis rows it was placed among."""
-    from analysis.scorer import FAMILIES
+    from analysis.scoring.scorer import FAMILIES
 
     rows = run.scores.filter(pl.col("id") == row_id)
     if rows.is_empty():

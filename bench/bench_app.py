@@ -21,10 +21,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))  # the synthetic analysis writer, a test double
 import polars as pl  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
+from synthetic import write_synthetic_analysis  # noqa: E402
 
-from analysis.synthetic import write_synthetic_analysis  # noqa: E402
 from bench.browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
 PAGES = ROOT / "pages"

@@ -28,8 +28,8 @@ SHORT_SETS = ("advbench.jsonl", "harmbench.jsonl", "xstest.jsonl", "toxigen.json
 
 def main(argv: list[str] | None = None) -> int:
     from analysis.config import DEFAULT_MODEL, ExtractConfig
-    from analysis.extract import encode_tokens, pool_masks, read_token_activations
-    from analysis.models import EncoderSource
+    from analysis.extraction.encode import encode_tokens, pool_masks, read_token_activations
+    from analysis.extraction.sources import EncoderSource
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--datasets", type=Path, default=REPOSITORY_ROOT.parent / "shared" / "datasets")

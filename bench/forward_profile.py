@@ -46,8 +46,8 @@ def matmul_gflops(threads: int, size: int = 2048, repeats: int = 5) -> float:
 
 
 def padding_share(source, texts: list[str], stride: int, batch_tokens: int) -> float:
-    from analysis.extract import _length_batches
-    from analysis.models import make_windows
+    from analysis.extraction.encode import _length_batches
+    from analysis.extraction.sources import make_windows
 
     windows = make_windows(source.tokenize(texts), source.content_capacity, stride, source.causal)
     lengths = np.array([len(w.ids) for w in windows])
@@ -60,7 +60,7 @@ def explained_variance(sae_dir: str | None, values: np.ndarray) -> float | None:
         return None
     import torch
 
-    from analysis.sae import load_sae_from_disk, reconstruction_quality
+    from analysis.extraction.sae import load_sae_from_disk, reconstruction_quality
 
     sae = load_sae_from_disk(sae_dir)
     return reconstruction_quality(sae, torch.from_numpy(values.astype(np.float32)))["explained_variance"]
@@ -76,8 +76,8 @@ def main(argv: list[str] | None = None) -> int:
     import torch
 
     from analysis.config import DEFAULT_MODEL, ExtractConfig
-    from analysis.extract import read_token_activations
-    from analysis.models import EncoderSource
+    from analysis.extraction.encode import read_token_activations
+    from analysis.extraction.sources import EncoderSource
 
     ex = ExtractConfig()
     cores = os.cpu_count() or 1

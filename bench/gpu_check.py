@@ -97,11 +97,11 @@ def peak_rss_mib() -> float:
 def check_streaming(paths: dict[str, Path], sae_dir: Path, device: str, out: Path) -> dict:
     import torch
 
+    from analysis.build.pipeline import BuildInputs, load_inputs
     from analysis.config import ExtractConfig
-    from analysis.extract_store import ExtractionWriter
-    from analysis.featurize import activation_source, stream_extract
-    from analysis.pipeline import BuildInputs, load_inputs
-    from analysis.sae import load_sae
+    from analysis.extraction.sae import load_sae
+    from analysis.extraction.stream import activation_source, stream_extract
+    from analysis.extraction.writer import ExtractionWriter
 
     ex = ExtractConfig(sae=str(sae_dir), device=device)
     sae = load_sae(str(sae_dir), device)
@@ -129,8 +129,8 @@ def check_streaming(paths: dict[str, Path], sae_dir: Path, device: str, out: Pat
 
 
 def check_build(paths: dict[str, Path], sae_dir: Path, device: str, cache: Path) -> dict:
+    from analysis.build.pipeline import BuildInputs, build
     from analysis.config import BuildConfig, ExtractConfig
-    from analysis.pipeline import BuildInputs, build
 
     config = BuildConfig(extract=ExtractConfig(sae=str(sae_dir), device=device))
     started = time.perf_counter()
@@ -148,7 +148,7 @@ def check_build(paths: dict[str, Path], sae_dir: Path, device: str, cache: Path)
 
 def check_geometry(n_points: int) -> dict:
     from analysis.config import GeometryConfig
-    from analysis.geometry import geometry_backend, hdbscan_labels, two_umaps
+    from analysis.geometry.embedding import geometry_backend, hdbscan_labels, two_umaps
 
     rng = np.random.default_rng(0)
     centres = rng.normal(size=(20, 64))

@@ -35,6 +35,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))  # the synthetic analysis writer, a test double
 OUT = ROOT / "bench" / "out" / "map-scale"
 from bench.browser import CHROMIUM, CHROMIUM_ARGS, SCRIPT_STATE, free_port  # noqa: E402
 
@@ -44,7 +45,7 @@ BOX = (-11.0, -4.0, -3.0, 3.0)
 
 
 def analysis_folder(n_samples: int, fit_rows: int) -> Path:
-    from analysis.synthetic import write_synthetic_analysis
+    from synthetic import write_synthetic_analysis
 
     folder = OUT / f"cache-{n_samples}" / "analyses" / f"synthetic-{n_samples}"
     if not folder.exists():
@@ -70,7 +71,7 @@ def server_measurements(folder: Path, repeats: int) -> dict[str, float]:
     import psutil
     from streamlit.testing.v1 import AppTest
 
-    from analysis.selection import MapSelection
+    from analysis.use.selection import MapSelection
     from appkit import cached, state
 
     os.environ["ANALYSIS_CACHE_DIR"] = str(folder.parent.parent)

@@ -42,7 +42,7 @@ sys.path.insert(0, str(ROOT))
 from scipy.stats import binomtest  # noqa: E402
 from sklearn.metrics import roc_auc_score  # noqa: E402
 
-from analysis.drift import Thresholds, above_cut, flag, score_shift  # noqa: E402
+from analysis.scoring.drift import Thresholds, above_cut, flag, score_shift  # noqa: E402
 from bench.results import replace_section, to_markdown  # noqa: E402
 
 DEMO = ROOT / "analysis" / "demo_data"
@@ -55,7 +55,7 @@ TASK_SHARES = (0.0, 0.05, 0.10, 0.20)
 
 def demo_analysis(cache: Path) -> Path:
     """The demo analysis in `cache` (built there first when missing; a cached build takes a second)."""
-    from analysis.pipeline import BuildInputs, build
+    from analysis.build.pipeline import BuildInputs, build
 
     return build(BuildInputs(DEMO / "train.jsonl", DEMO / "toxic.jsonl", DEMO / "benign.jsonl"), cache_root=cache, name="demo", progress=False, report=lambda *_: None)
 

@@ -134,7 +134,7 @@ def write_jsonl(path: Path, ids: list[str], texts: list[str]) -> Path:
 
 
 def real_inputs(datasets: Path, n_rows: int, folder: Path, seed: int):
-    from analysis.pipeline import BuildInputs
+    from analysis.build.pipeline import BuildInputs
 
     train = sized_texts(all_dataset_texts(datasets), n_rows, seed)
     toxic = task_builder.toxic_reference(datasets)
@@ -151,7 +151,7 @@ def real_inputs(datasets: Path, n_rows: int, folder: Path, seed: int):
 
 
 def synthetic_inputs(n_rows: int, folder: Path):
-    from analysis.pipeline import BuildInputs
+    from analysis.build.pipeline import BuildInputs
 
     def texts(prefix: str, n: int) -> tuple[list[str], list[str]]:
         ids = [f"{prefix}_{i:06d}" for i in range(n)]
@@ -260,9 +260,9 @@ def write_synthetic_extraction(samples: pl.DataFrame, folder: Path, seed: int) -
 
 
 def run_worker(mode: str, n_rows: int, datasets: Path, seed: int) -> dict:
+    from analysis.build.pipeline import build, inputs_fingerprint, load_inputs, step_keys
     from analysis.config import BuildConfig
-    from analysis.export import FilterRule, export
-    from analysis.pipeline import build, inputs_fingerprint, load_inputs, step_keys
+    from analysis.use.export import FilterRule, export
 
     folder = OUT / f"{mode}_{n_rows}"
     if folder.exists():

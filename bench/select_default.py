@@ -50,9 +50,9 @@ from scipy.stats import rankdata
 REPOSITORY_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPOSITORY_ROOT))
 
-from analysis import baselines as baseline_methods  # noqa: E402
-from analysis.artifacts import EMBEDDINGS  # noqa: E402
-from analysis.evaluate import finite_scores  # noqa: E402
+from analysis.artifacts.folder import EMBEDDINGS  # noqa: E402
+from analysis.scoring import baselines as baseline_methods  # noqa: E402
+from analysis.use.evaluate import finite_scores  # noqa: E402
 from bench import tasks as task_builder  # noqa: E402
 from bench.results import replace_section, to_markdown  # noqa: E402
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import polars as pl
 import streamlit as st
 
-from analysis.drift import Thresholds
+from analysis.scoring.drift import Thresholds
 from appkit import cached, jobs, jobview, nav, state
 from appkit.charts import show_chart
 from appkit.reportview import report_download
@@ -98,7 +98,7 @@ if submitted:
         st.caption("Nothing was started and no file was kept.")
     else:
         data_path = store_upload(checked, root) if isinstance(checked, CheckedUpload) else checked.path
-        from analysis.data import file_sha256
+        from analysis.artifacts.inputs import file_sha256
 
         out, explicit = target_folder(file_sha256(data_path), thresholds)
         if (out / "report.json").is_file():

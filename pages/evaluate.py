@@ -13,7 +13,7 @@ from sklearn.metrics import (
     roc_curve,
 )
 
-from analysis.evaluate import EvaluationError, evaluate
+from analysis.use.evaluate import EvaluationError, evaluate
 from appkit import cached, nav, state
 from appkit.charts import CATEGORY_COLORS, base_layout, show_chart
 from appkit.text import escape_markdown

@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from analysis.export import (
+from analysis.use.export import (
     FilterRule,
     decide,
     export,

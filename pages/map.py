@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from analysis.selection import MapSelection
+from analysis.use.selection import MapSelection
 from appkit import cached, nav, state
 from appkit.charts import show_chart
 from appkit.text import escape_markdown

@@ -25,7 +25,7 @@ if str(ROOT) not in sys.path:
 import numpy as np  # noqa: E402
 import polars as pl  # noqa: E402
 
-from analysis.artifacts import EMBEDDINGS, Analysis  # noqa: E402
+from analysis.artifacts.folder import EMBEDDINGS, Analysis  # noqa: E402
 
 PLANTED = "<script>alert(1)</script>"
 
@@ -47,8 +47,8 @@ class LookupExtractor:
     def extract(self, samples: pl.DataFrame, progress: bool = True):
         from safetensors.numpy import load_file
 
-        from analysis.featurize import ExtractedRows
-        from analysis.geometry import activation_matrix
+        from analysis.extraction.stream import ExtractedRows
+        from analysis.geometry.embedding import activation_matrix
 
         analysis = self.analysis
         sources = samples["source_id"].cast(pl.String).to_list()
@@ -85,14 +85,14 @@ def write_batch(analysis_dir: Path, path: Path, n_top: int = 30, n_random: int =
 
 
 def run_monitor(analysis_dir: Path, batch: Path, out: Path | None = None, thresholds=None):
-    from analysis.monitor import monitor
+    from analysis.use.monitor import monitor
 
     return monitor(analysis_dir, batch, out, thresholds, progress=False, report=lambda *_: None, extractor=LookupExtractor(Path(analysis_dir)))
 
 
 def _cli(argv: list[str]) -> int:
-    from analysis.drift import Thresholds
-    from analysis.monitor import format_report, monitor, stderr_reporter
+    from analysis.scoring.drift import Thresholds
+    from analysis.use.monitor import format_report, monitor, stderr_reporter
 
     parser = argparse.ArgumentParser(prog="monitor_fixtures.py")
     parser.add_argument("command", choices=["monitor"])
@@ -111,7 +111,7 @@ def _cli(argv: list[str]) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 2
     print(format_report(result.report), file=sys.stderr)
-    from analysis.result import announce_result
+    from analysis.cli.result import announce_result
 
     announce_result(result.out_dir)
     return result.exit_code

@@ -13,8 +13,8 @@ import polars as pl
 import pytest
 from monitor_fixtures import PLANTED, run_monitor, write_batch
 from streamlit.testing.v1 import AppTest
+from synthetic import write_synthetic_analysis
 
-from analysis.synthetic import write_synthetic_analysis
 from appkit import jobs
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -122,7 +122,7 @@ def test_the_map_draws_every_row_and_tells_batch_from_analysis_points(app: AppTe
 
 
 def test_runs_of_other_analyses_are_not_listed(cache: dict, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from analysis.monitor import list_monitors
+    from analysis.use.monitor import list_monitors
 
     other = write_synthetic_analysis(cache["root"] / "analyses" / "synthetic-other", 300, n_features=400, seed=3)
     run_monitor(other, write_batch(other, tmp_path / "other.jsonl", n_top=5, n_random=5))

@@ -10,9 +10,9 @@ from pathlib import Path
 import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
+from synthetic import write_synthetic_analysis
 
-from analysis.export import FilterRule, decide
-from analysis.synthetic import write_synthetic_analysis
+from analysis.use.export import FilterRule, decide
 
 ROOT = Path(__file__).resolve().parent.parent
 EXPORT_PAGE = str(ROOT / "pages" / "export.py")
@@ -177,10 +177,10 @@ def test_a_score_without_training_values_is_not_offered(empty_probe_cache: Path,
 def test_an_empty_score_that_reaches_the_rule_shows_an_error_not_a_cut(
     empty_probe_cache: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import analysis.export
+    import analysis.use.export
 
     # If the picker offered it anyway, the page must refuse the cut.
-    monkeypatch.setattr(analysis.export, "usable_score_columns", analysis.export.score_columns)
+    monkeypatch.setattr(analysis.use.export, "usable_score_columns", analysis.use.export.score_columns)
     at = open_export_page(empty_probe_cache, monkeypatch, score="score_probe")
     assert at.selectbox(key="_w_score").value == "score_probe"
     assert any("score_probe has no value on any training row" in plain(item.value) for item in at.error)

@@ -1,6 +1,6 @@
 """The Analyses page: background builds (demo and uploads), their progress, and input checks.
 
-The analysis CLI is replaced by `python -m analysis.synthetic` (same output convention:
+The analysis CLI is replaced by `python tests/synthetic.py` (same output convention:
 stage lines on stderr, the analysis folder last on stdout), so no model runs here.
 """
 
@@ -19,7 +19,7 @@ from streamlit.testing.v1 import AppTest
 from appkit import jobs
 
 ROOT = Path(__file__).resolve().parent.parent
-STAND_IN = f"{sys.executable} -m analysis.synthetic"
+STAND_IN = f"{sys.executable} {Path(__file__).resolve().parent / 'synthetic.py'}"
 GOOD_JSONL = b"".join(json.dumps({"prompt": f"question {i}", "response": f"answer {i}"}).encode() + b"\n" for i in range(12))
 
 

@@ -10,9 +10,9 @@ import numpy as np
 import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
+from synthetic import write_synthetic_analysis
 
-from analysis.selection import MapSelection
-from analysis.synthetic import write_synthetic_analysis
+from analysis.use.selection import MapSelection
 from appkit.density_map import DENSITY_THRESHOLD, SAMPLE_POINTS
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -8,8 +8,7 @@ import numpy as np
 import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
-
-from analysis.synthetic import write_synthetic_analysis
+from synthetic import write_synthetic_analysis
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ROOT / "pages"
@@ -156,7 +155,7 @@ def test_feature_page_reads_tokens_once_per_feature(app: AppTest, monkeypatch: p
     """The 12 sample texts of the page come from one read of tokens.parquet, and a rerun reads nothing."""
     import streamlit as st
 
-    from analysis import artifacts
+    from analysis.artifacts import folder as artifacts
 
     st.cache_resource.clear()  # count from a cold start: a fresh Analysis, no cached feature
     calls: list[str] = []

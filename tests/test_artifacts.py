@@ -10,10 +10,10 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 import pytest
+from synthetic import write_synthetic_analysis
 
-from analysis.artifacts import Analysis, AnalysisNotFound, list_analyses
-from analysis.scorer import FAMILIES
-from analysis.synthetic import write_synthetic_analysis
+from analysis.artifacts.folder import Analysis, AnalysisNotFound, list_analyses
+from analysis.scoring.scorer import FAMILIES
 
 SAMPLE_COLUMNS = {
     "id": pl.String,
@@ -206,7 +206,7 @@ def test_synthetic_is_deterministic(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("found", "advice"), [(None, "rebuild it"), (0, "rebuild it"), (99, "update this tool"), ("1", "rebuild it")])
 def test_open_refuses_another_format_version_in_plain_words(tmp_path: Path, synthetic: Path, found, advice: str) -> None:
-    from analysis.artifacts import FORMAT_VERSION, AnalysisFormatError
+    from analysis.artifacts.folder import FORMAT_VERSION, AnalysisFormatError
 
     folder = tmp_path / "old-analysis"
     shutil.copytree(synthetic, folder)
@@ -235,6 +235,6 @@ def test_open_refuses_another_format_version_in_plain_words(tmp_path: Path, synt
     ],
 )
 def test_the_sae_is_described_by_where_the_build_got_it(recorded, shown) -> None:
-    from analysis.artifacts import _describe_sae
+    from analysis.artifacts.folder import _describe_sae
 
     assert _describe_sae(recorded) == shown

@@ -9,7 +9,7 @@ import polars as pl
 import pytest
 from sklearn.metrics import roc_auc_score
 
-from analysis.data import load_table
+from analysis.artifacts.inputs import load_table
 from bench import select_default
 from bench import tasks as bench_tasks
 

@@ -58,7 +58,7 @@ def analysis_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
         # and jobs of the test stay out of the real cache.
         (cache / "analyses" / folder.name).symlink_to(folder, target_is_directory=True)
         return cache / "analyses" / folder.name
-    from analysis.synthetic import write_synthetic_analysis
+    from synthetic import write_synthetic_analysis
 
     cache = tmp_path_factory.mktemp("browser-cache")
     return write_synthetic_analysis(cache / "analyses" / "synthetic-browser", 3000, seed=4)
@@ -343,8 +343,8 @@ def test_compare_page_with_a_monitor_run(page, server: str, analysis_dir: Path, 
 def test_the_report_opens_offline_in_a_browser(page, analysis_dir: Path, monitor_run, tmp_path: Path) -> None:
     from monitor_fixtures import PLANTED
 
-    from analysis.export import FilterRule, export
-    from analysis.report import write_report
+    from analysis.use.export import FilterRule, export
+    from analysis.use.report import write_report
 
     cut = export(analysis_dir, FilterRule(top_percent=5.0), tmp_path / "export", extra_formats=())
     out = write_report(analysis_dir, tmp_path / "report.html", export_dir=cut, monitor_dir=monitor_run.out_dir, n_bootstrap=50)

@@ -21,10 +21,10 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 import pytest
+from synthetic import write_synthetic_analysis
 from test_browser import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, free_port, is_app_request, wait_idle
 
-from analysis.selection import points_in_polygon
-from analysis.synthetic import write_synthetic_analysis
+from analysis.use.selection import points_in_polygon
 from appkit.density_map import DENSITY_THRESHOLD, SAMPLE_POINTS
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -14,8 +14,9 @@ import pytest
 from filelock import FileLock
 from pipeline_fixtures import small_config, write_inputs
 
-from analysis import pipeline, sae
-from analysis.cache import atomic_dir, cache_folders, sweep_stale_tmp
+from analysis.artifacts.cache import atomic_dir, cache_folders, sweep_stale_tmp
+from analysis.build import pipeline
+from analysis.extraction import sae
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from analysis.models import (
+from analysis.extraction.sources import (
     SaeLensModelSource,
     TokenizedText,
     make_windows,

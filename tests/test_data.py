@@ -5,7 +5,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from analysis.data import InputError, detect_format, file_sha256, load_table
+from analysis.artifacts.inputs import InputError, detect_format, file_sha256, load_table
 
 FRAME_HEAD = ["id", "text", "prompt", "response", "response_start", "source_row"]
 

@@ -11,10 +11,10 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 import pytest
+from synthetic import write_synthetic_analysis
 
-from analysis.artifacts import Analysis
-from analysis.decoder import CompactDecoder, LatentNotActive
-from analysis.synthetic import write_synthetic_analysis
+from analysis.artifacts.decoder import CompactDecoder, LatentNotActive
+from analysis.artifacts.folder import Analysis
 
 WIDE = 1_000_000
 D_IN = 64  # the synthetic analysis' d_in

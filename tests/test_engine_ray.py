@@ -19,9 +19,9 @@ import pytest
 from pipeline_fixtures import small_config, write_inputs
 from safetensors.numpy import load_file
 
-from analysis import engine_ray
-from analysis.engine_ray import EngineError, check_engine, plan_actors, shard_ranges
-from analysis.pipeline import BuildInputs, build
+from analysis.build.pipeline import BuildInputs, build
+from analysis.extraction import ray_engine as engine_ray
+from analysis.extraction.ray_engine import EngineError, check_engine, plan_actors, shard_ranges
 
 SHARD_ROWS = 16  # the test inputs have 79 rows: 5 shards, the last one short
 
@@ -59,7 +59,7 @@ def test_unknown_engine_or_missing_ray_stops_before_any_work(monkeypatch, tmp_pa
 
 
 def test_cli_says_how_to_install_ray(monkeypatch, tmp_path, capsys):
-    from analysis.__main__ import main
+    from analysis.cli.main import main
 
     monkeypatch.setattr(engine_ray.importlib.util, "find_spec", lambda name: None)
     args = ["build", "--train", str(tmp_path / "t.jsonl"), "--toxic", str(tmp_path / "x.jsonl"), "--out", str(tmp_path), "--engine", "ray"]

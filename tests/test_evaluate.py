@@ -12,9 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from safetensors.numpy import save_file
 
-from analysis import baselines
-from analysis.artifacts import FORMAT_VERSION
-from analysis.evaluate import (
+from analysis.artifacts.folder import FORMAT_VERSION
+from analysis.scoring import baselines
+from analysis.use.evaluate import (
     TABLE_COLUMNS,
     EvaluationError,
     evaluate,
@@ -25,7 +25,7 @@ from analysis.evaluate import (
     rows_removed,
     tpr_at_fpr,
 )
-from analysis.export import FilterRule, decide, top_count
+from analysis.use.export import FilterRule, decide, top_count
 
 # Six rows, ranked P P N P N N by score: 8 of the 9 positive/negative pairs are ordered
 # right (only 0.4 < 0.7 is not), so AUROC = 8/9. AP = mean precision at each positive

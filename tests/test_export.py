@@ -5,9 +5,9 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from analysis.__main__ import main as cli_main
-from analysis.data import load_table
-from analysis.export import (
+from analysis.artifacts.inputs import load_table
+from analysis.cli.main import main as cli_main
+from analysis.use.export import (
     EmptyScoreError,
     ExportError,
     FilterRule,
@@ -446,7 +446,7 @@ def test_export_refuses_to_overwrite(tmp_path):
 
 def test_failed_export_leaves_nothing_behind(tmp_path, monkeypatch):
     analysis_dir, _ = make_analysis(tmp_path)
-    import analysis.export as export_module
+    import analysis.use.export as export_module
 
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")

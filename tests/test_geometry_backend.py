@@ -13,8 +13,8 @@ import types
 import numpy as np
 import pytest
 
-from analysis import geometry
 from analysis.config import GeometryConfig
+from analysis.geometry import embedding as geometry
 
 N_POINTS = 80
 
@@ -47,19 +47,19 @@ def _points(n: int = N_POINTS, dim: int = 12, seed: int = 0) -> np.ndarray:
 
 def test_without_cuml_the_cpu_runs_says_why_once_and_gives_the_cpu_outputs(no_cuml, monkeypatch, caplog):
     points, cfg = _points(), GeometryConfig()
-    with caplog.at_level(logging.INFO, logger="analysis.geometry"):
+    with caplog.at_level(logging.INFO, logger="analysis.geometry.embedding"):
         xy, space = geometry.two_umaps(points, cfg)
         labels = geometry.hdbscan_labels(space, 8, 5)
-    fallbacks = [record.getMessage() for record in caplog.records if record.name == "analysis.geometry"]
+    fallbacks = [record.getMessage() for record in caplog.records if record.name == "analysis.geometry.embedding"]
     assert len(fallbacks) == 1 and fallbacks[0].endswith("cuml not installed"), fallbacks
     assert geometry.last_backend() == "cpu"
 
     monkeypatch.setenv(geometry.BACKEND_ENV, "cpu")
     caplog.clear()
-    with caplog.at_level(logging.INFO, logger="analysis.geometry"):
+    with caplog.at_level(logging.INFO, logger="analysis.geometry.embedding"):
         cpu_xy, cpu_space = geometry.two_umaps(points, cfg)
         cpu_labels = geometry.hdbscan_labels(cpu_space, 8, 5)
-    assert not [record for record in caplog.records if record.name == "analysis.geometry"]  # asked for: nothing to explain
+    assert not [record for record in caplog.records if record.name == "analysis.geometry.embedding"]  # asked for: nothing to explain
 
     assert xy.dtype == space.dtype == np.float32 and xy.shape == (N_POINTS, 2) and space.shape == (N_POINTS, cfg.cluster_components)
     np.testing.assert_array_equal(xy, cpu_xy)
@@ -72,10 +72,10 @@ def test_without_cuml_the_cpu_runs_says_why_once_and_gives_the_cpu_outputs(no_cu
 def test_cuml_without_a_cuda_device_falls_back_with_that_reason(monkeypatch, caplog):
     _install_fake_cuml(monkeypatch)
     monkeypatch.setattr(geometry, "_cuda_device_count", lambda: 0)
-    with caplog.at_level(logging.INFO, logger="analysis.geometry"):
+    with caplog.at_level(logging.INFO, logger="analysis.geometry.embedding"):
         assert geometry.geometry_backend() == "cpu"
         assert geometry.geometry_backend() == "cpu"
-    messages = [record.getMessage() for record in caplog.records if record.name == "analysis.geometry"]
+    messages = [record.getMessage() for record in caplog.records if record.name == "analysis.geometry.embedding"]
     assert len(messages) == 1 and messages[0].endswith("no CUDA device")
 
 
@@ -103,7 +103,7 @@ def test_an_unknown_backend_is_refused(monkeypatch):
 
 
 def test_the_cli_stops_before_building_when_the_backend_is_missing(no_cuml, monkeypatch, tmp_path, capsys):
-    from analysis.__main__ import main
+    from analysis.cli.main import main
 
     monkeypatch.setenv(geometry.BACKEND_ENV, "cuml")
     assert main(["demo", "--out", str(tmp_path / "cache"), "--quiet"]) == 2
@@ -185,10 +185,10 @@ def test_with_cuml_and_a_gpu_umap_and_hdbscan_run_on_cuml(monkeypatch, caplog, r
     monkeypatch.setenv(geometry.BACKEND_ENV, requested)
     points, cfg = _points().astype(np.float64), GeometryConfig()
 
-    with caplog.at_level(logging.INFO, logger="analysis.geometry"):
+    with caplog.at_level(logging.INFO, logger="analysis.geometry.embedding"):
         xy, space = geometry.two_umaps(points, cfg)
     assert geometry.last_backend() == "cuml"
-    assert not [record for record in caplog.records if record.name == "analysis.geometry"]
+    assert not [record for record in caplog.records if record.name == "analysis.geometry.embedding"]
 
     # one exact cosine kNN graph on the GPU, shared by both embeddings
     assert calls.neighbors == [{"n_neighbors": cfg.n_neighbors, "algorithm": "brute", "metric": "cosine", "output_type": "numpy"}]

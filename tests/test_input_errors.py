@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from analysis.data import InputError, load_table
+from analysis.artifacts.inputs import InputError, load_table
 
 POLARS_ADVICE = ("You might want to try", "infer_schema_length", "Consider setting", "schema_overrides", "context stack")
 

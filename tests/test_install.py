@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 import analysis
-from analysis.__main__ import main
+from analysis.cli.main import main
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -24,7 +24,7 @@ def test_project_metadata_matches_the_package():
     assert project["tool"]["setuptools"]["dynamic"]["version"] == {"attr": "analysis.__version__"}
     assert project["tool"]["setuptools"]["dynamic"]["dependencies"] == {"file": ["requirements.txt"]}
     module, _, function = project["project"]["scripts"]["toxic-proximity"].partition(":")
-    assert module == "analysis.__main__" and function == "main" and callable(main)
+    assert module == "analysis.cli.main" and function == "main" and callable(main)
 
 
 @pytest.fixture(scope="module")
@@ -64,8 +64,9 @@ def test_the_installed_command_runs_from_any_folder_and_finds_the_demo_data(inst
     shown = subprocess.run([sys.executable, str(script), "--help"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
     assert shown.returncode == 0, shown.stderr
     assert "build" in shown.stdout and "demo" in shown.stdout
-    probe = "from analysis.__main__ import DEMO_DIR; import analysis; print(analysis.__file__); print((DEMO_DIR / 'train.jsonl').is_file())"
+    probe = "from analysis.cli.main import DEMO_DIR; import analysis; print(analysis.__file__); print((DEMO_DIR / 'train.jsonl').is_file())"
     located = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    assert located.returncode == 0, located.stderr
     where, found = located.stdout.split()
     assert Path(where).is_relative_to(installed) and found == "True"
 

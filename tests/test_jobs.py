@@ -12,7 +12,7 @@ import pytest
 from appkit import jobs
 
 ANNOUNCE_THEN_CHATTER = (
-    "from analysis.result import announce_result\n"
+    "from analysis.cli.result import announce_result\n"
     "import sys\n"
     "announce_result(sys.argv[1])\n"
     "print('a library that prints after the command')\n"

@@ -59,7 +59,7 @@ def test_the_environment_adds_roots(rooted: dict[str, Path], monkeypatch: pytest
 
 
 def test_remote_code_in_sae_metadata_is_dropped_unless_allowed(capsys: pytest.CaptureFixture[str]) -> None:
-    from analysis.models import model_loading_kwargs
+    from analysis.extraction.sources import model_loading_kwargs
 
     recorded = {"trust_remote_code": True, "torch_dtype": "float32"}
     assert model_loading_kwargs(recorded) == {"torch_dtype": "float32"}
@@ -71,7 +71,7 @@ def test_remote_code_in_sae_metadata_is_dropped_unless_allowed(capsys: pytest.Ca
 def test_the_model_loader_never_sees_remote_code_from_metadata(monkeypatch: pytest.MonkeyPatch) -> None:
     import sae_lens.load_model
 
-    from analysis.models import SaeLensModelSource
+    from analysis.extraction.sources import SaeLensModelSource
 
     seen: dict = {}
 
@@ -88,8 +88,8 @@ def test_the_model_loader_never_sees_remote_code_from_metadata(monkeypatch: pyte
 
 
 def test_the_cli_flag_reaches_the_build(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    from analysis import __main__ as cli
-    from analysis import pipeline
+    from analysis.build import pipeline
+    from analysis.cli import main as cli
 
     calls: list[bool] = []
 

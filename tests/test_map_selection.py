@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis.selection import MapSelection, points_in_polygon
+from analysis.use.selection import MapSelection, points_in_polygon
 from appkit.charts import ColorSpec
 from appkit.density_map import (
     DENSITY_THRESHOLD,

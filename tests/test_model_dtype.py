@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 from analysis.config import DEFAULT_MODEL
-from analysis.extract import read_token_activations
-from analysis.models import EncoderSource
+from analysis.extraction.encode import read_token_activations
+from analysis.extraction.sources import EncoderSource
 
 TEXTS = [
     "How do I keep my sourdough starter alive? Feed it equal parts flour and water daily.",

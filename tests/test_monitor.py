@@ -14,11 +14,11 @@ import pytest
 import scipy.sparse as sp
 from pipeline_fixtures import TOPICS_HARMFUL, TOXIC, small_config, write_inputs, write_jsonl
 
-from analysis.__main__ import main
-from analysis.drift import Thresholds, above_cut, flag, latent_shift, score_shift
-from analysis.monitor import monitor
-from analysis.pipeline import BuildInputs, build
-from analysis.scorer import FAMILIES
+from analysis.build.pipeline import BuildInputs, build
+from analysis.cli.main import main
+from analysis.scoring.drift import Thresholds, above_cut, flag, latent_shift, score_shift
+from analysis.scoring.scorer import FAMILIES
+from analysis.use.monitor import monitor
 
 ROOT = Path(__file__).resolve().parent.parent
 # The tiny SAE finds no toxic latents, so the latent families are constant there; a rank

@@ -14,12 +14,12 @@ import pytest
 from pipeline_fixtures import small_config, write_inputs
 from safetensors.numpy import load_file
 
-from analysis import pipeline
-from analysis.artifacts import Analysis
-from analysis.data import InputError
-from analysis.explain import explain_sample, nearest_toxic_samples
-from analysis.pipeline import BuildInputs, build
-from analysis.scorer import FAMILIES as SCORE_COLUMNS
+from analysis.artifacts.folder import Analysis
+from analysis.artifacts.inputs import InputError
+from analysis.build import pipeline
+from analysis.build.pipeline import BuildInputs, build
+from analysis.scoring.scorer import FAMILIES as SCORE_COLUMNS
+from analysis.use.explain import explain_sample, nearest_toxic_samples
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -227,7 +227,7 @@ def test_cli_build_prints_the_folder_last_and_export_reapply_are_identical(built
 @pytest.mark.parametrize("capacity", [5, 8, 127, 254])
 @pytest.mark.parametrize("stride", [1, 3, 100, 192, 300])
 def test_windows_keep_every_token_exactly_once(capacity, stride):
-    from analysis.models import plan_windows
+    from analysis.extraction.sources import plan_windows
 
     for n in range(1, 600, 7):
         kept = []
@@ -264,7 +264,7 @@ def test_an_sae_trained_here_can_be_reused_with_sae(built, tmp_path):
 def test_reapply_rebuilds_a_deleted_analysis(built, tmp_path):
     import shutil
 
-    from analysis.export import FilterRule, export, reapply
+    from analysis.use.export import FilterRule, export, reapply
 
     cache = tmp_path / "cache"
     shutil.copytree(built["cache"] / "steps", cache / "steps")

@@ -18,9 +18,9 @@ import polars as pl
 import pytest
 from pipeline_fixtures import write_inputs
 
+from analysis.build.pipeline import BuildInputs, build
 from analysis.config import BuildConfig, ClusterConfig, ExtractConfig
-from analysis.pipeline import BuildInputs, build
-from analysis.sae import load_sae
+from analysis.extraction.sae import load_sae
 
 ROOT = Path(__file__).resolve().parent.parent
 D_MODEL = 32
@@ -120,8 +120,8 @@ def test_pretrained_activations_match_a_direct_forward_pass(tiny):
     """Windowed reading must give the same hook activations as running the model directly."""
     import torch
 
-    from analysis.extract import read_token_activations
-    from analysis.models import SaeLensModelSource
+    from analysis.extraction.encode import read_token_activations
+    from analysis.extraction.sources import SaeLensModelSource
 
     sae = load_sae(str(tiny["sae"]))
     source = SaeLensModelSource(sae, None, window=64)

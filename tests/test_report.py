@@ -9,11 +9,11 @@ import numpy as np
 import polars as pl
 import pytest
 from monitor_fixtures import PLANTED, run_monitor, write_batch
+from synthetic import write_synthetic_analysis
 
-from analysis.__main__ import main
-from analysis.export import FilterRule, export
-from analysis.report import build_report, decimate
-from analysis.synthetic import write_synthetic_analysis
+from analysis.cli.main import main
+from analysis.use.export import FilterRule, export
+from analysis.use.report import build_report, decimate
 
 ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
 SECTIONS = ("summary", "map", "clusters", "features", "cut", "evaluation", "drift", "provenance")

@@ -6,7 +6,13 @@ import numpy as np
 import pytest
 
 from analysis.config import SaeTrainingConfig
-from analysis.sae import heldout_texts, token_rows, train_sae, trainer_config, training_sae
+from analysis.extraction.sae import (
+    heldout_texts,
+    token_rows,
+    train_sae,
+    trainer_config,
+    training_sae,
+)
 
 
 def _learning_rates(cfg: SaeTrainingConfig, steps: int) -> list[float]:

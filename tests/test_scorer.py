@@ -8,7 +8,7 @@ import pytest
 import scipy.sparse as sp
 
 from analysis.config import ProximityConfig
-from analysis.scorer import (
+from analysis.scoring.scorer import (
     FAMILIES,
     FitRows,
     ToxicProximity,
@@ -172,7 +172,7 @@ def test_score_specs_are_checked():
 
 def test_lexical_family_matches_the_tfidf_baseline_on_training_rows():
     """The word-level family is the TF-IDF kNN baseline, fitted once and applied to any rows."""
-    from analysis.baselines import tfidf_knn_scores
+    from analysis.scoring.baselines import tfidf_knn_scores
 
     rows = random_rows()
     scorer = ToxicProximity(CONFIG).fit(rows)

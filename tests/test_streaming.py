@@ -11,18 +11,19 @@ import numpy as np
 import polars as pl
 import pytest
 
-from analysis import extract, featurize
 from analysis.config import ExtractConfig
-from analysis.extract import encode_tokens, pool_masks
-from analysis.extract_store import ExtractionWriter
-from analysis.featurize import (
+from analysis.extraction import encode as extract
+from analysis.extraction import stream as featurize
+from analysis.extraction.encode import encode_tokens, pool_masks
+from analysis.extraction.sources import TokenizedText
+from analysis.extraction.stream import (
     extract_chunk,
     read_kept,
     sae_training_texts,
     stream_extract,
     text_chunks,
 )
-from analysis.models import TokenizedText
+from analysis.extraction.writer import ExtractionWriter
 
 D_IN = 16
 D_SAE = 96

@@ -12,10 +12,10 @@ import polars as pl
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from synthetic import write_synthetic_analysis
 
-from analysis import artifacts
-from analysis.artifacts import TOKEN_SCHEMA, TOKENS, Analysis, scan_token_offsets
-from analysis.synthetic import write_synthetic_analysis
+from analysis.artifacts import folder as artifacts
+from analysis.artifacts.folder import TOKEN_SCHEMA, TOKENS, Analysis, scan_token_offsets
 
 
 def filtered(path: Path, sample_id: str) -> pl.DataFrame:

@@ -23,7 +23,7 @@ OVERLAP_WARNING = 0.1
 
 def _nearest(queries: np.ndarray, candidates: np.ndarray, same: bool) -> np.ndarray:
     """Index of each query's most similar candidate; with `same`, query i is candidate i and is skipped."""
-    from .scorer import top_k_similarity, unit_rows
+    from analysis.scoring.scorer import top_k_similarity, unit_rows
 
     q, c = unit_rows(queries), unit_rows(candidates)
     if not same:
@@ -50,7 +50,7 @@ def reference_diagnostics(rows: Any, scores: pl.DataFrame) -> dict[str, Any]:
     """Reference fit figures and, per score family, the cross-fitted toxic-vs-benign AUROC."""
     from sklearn.metrics import roc_auc_score
 
-    from .scorer import FAMILIES
+    from analysis.scoring.scorer import FAMILIES
 
     sets, dense = rows.sets, rows.dense
     train_rows = np.flatnonzero(sets == "train")

@@ -27,7 +27,7 @@ import numpy as np
 import polars as pl
 import scipy.sparse as sp
 
-from .config import GeometryConfig
+from analysis.config import GeometryConfig
 
 logger = logging.getLogger(__name__)
 

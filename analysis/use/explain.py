@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from .scorer import FAMILIES, LATENT_FAMILIES, score_components
+from analysis.scoring.scorer import FAMILIES, LATENT_FAMILIES, score_components
 
 
 def resolve_score(analysis: Any, score_name: str) -> tuple[str, ...]:

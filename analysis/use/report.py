@@ -33,8 +33,8 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from . import __version__
-from .artifacts import Analysis
+from analysis import __version__
+from analysis.artifacts.folder import Analysis
 
 MAX_MAP_POINTS = 5_000
 TOP_TRAIN_SHARE = 0.1  # of the map's points, kept for the highest-scoring training rows
@@ -425,7 +425,7 @@ def _read_export(analysis: Analysis, export_dir: Path) -> dict[str, Any]:
 
 
 def _export_section(analysis: Analysis, export_dir: Path, manifest: dict[str, Any]) -> tuple[str, set[str]]:
-    from .export import FilterRule, decide
+    from analysis.use.export import FilterRule, decide
 
     rule = FilterRule.from_dict(manifest["rule"])
     decision = decide(analysis.samples, rule).join(analysis.samples.select("id", "text", "cluster"), on="id", how="left", maintain_order="left")
@@ -471,7 +471,7 @@ def _export_section(analysis: Analysis, export_dir: Path, manifest: dict[str, An
 
 
 def _evaluation_section(analysis: Analysis, n_bootstrap: int) -> str | None:
-    from .evaluate import EvaluationError, default_label, evaluate
+    from analysis.use.evaluate import EvaluationError, default_label, evaluate
 
     label = default_label(analysis)
     if label is None:
@@ -511,7 +511,7 @@ def _evaluation_section(analysis: Analysis, n_bootstrap: int) -> str | None:
 
 
 def _read_monitor(analysis: Analysis, monitor_dir: Path) -> Any:
-    from .monitor import MonitorNotFound, MonitorRun
+    from analysis.use.monitor import MonitorNotFound, MonitorRun
 
     try:
         run = MonitorRun.open(monitor_dir)

@@ -43,11 +43,18 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from . import __version__
-from .artifacts import Analysis
-from .cache import atomic_dir
-from .data import carried_column_name, load_table
-from .drift import Thresholds, above_cut, flag, latent_shift, score_shift, toxic_row_shift
+from analysis import __version__
+from analysis.artifacts.cache import atomic_dir
+from analysis.artifacts.folder import Analysis
+from analysis.artifacts.inputs import carried_column_name, load_table
+from analysis.scoring.drift import (
+    Thresholds,
+    above_cut,
+    flag,
+    latent_shift,
+    score_shift,
+    toxic_row_shift,
+)
 
 FORMAT_VERSION = 1
 REPORT = "report.json"
@@ -126,7 +133,7 @@ def monitor(
     started = time.perf_counter()
     report(2, total, "Extracting the batch's SAE features (the analysis' model and SAE)")
     if extractor is None:
-        from .featurize import AnalysisExtractor
+        from analysis.extraction.stream import AnalysisExtractor
 
         extractor = AnalysisExtractor.for_analysis(analysis.path, manifest, device)
     timings["load_model"] = time.perf_counter() - started
@@ -203,7 +210,7 @@ def monitor(
 
 
 def _analysis_codes(analysis: Analysis, d_sae: int):
-    from .geometry import activation_matrix
+    from analysis.geometry.embedding import activation_matrix
 
     return activation_matrix(analysis.activations, analysis.samples["id"].to_list(), d_sae)
 
@@ -214,7 +221,7 @@ def place_on_map(codes, analysis_codes, samples: pl.DataFrame, k: int) -> tuple[
     Negative or zero similarities weigh (almost) nothing; a row with no active latent has
     every similarity 0 and lands at the plain mean of the rows it ties with.
     """
-    from .scorer import top_k_similarity, unit_rows
+    from analysis.scoring.scorer import top_k_similarity, unit_rows
 
     _, nearest, sims = top_k_similarity(unit_rows(codes).tocsr(), unit_rows(analysis_codes).tocsr(), k)
     weights = np.clip(sims.astype(np.float64), 1e-6, None)
@@ -235,7 +242,7 @@ def _train_percentile(values: np.ndarray, train: np.ndarray) -> np.ndarray:
 
 
 def _scores_table(samples, rows, xy, neighbor_ids, families, score, train_scores, cut) -> pl.DataFrame:
-    from .scorer import FAMILIES
+    from analysis.scoring.scorer import FAMILIES
 
     front = ["id", "text", "prompt", "response"]
     carried = [c for c in samples.columns if c not in front and c != "response_start"]
@@ -274,7 +281,7 @@ def row_latents(
 ) -> pl.DataFrame:
     """The latents behind score `spec` for one row's pooled code: family, feature, activation,
     contribution, is_toxic, top_tokens; the `top` largest positive contributions per latent family."""
-    from .scorer import LATENT_FAMILIES, score_components
+    from analysis.scoring.scorer import LATENT_FAMILIES, score_components
 
     latent_features = np.asarray(latent_features if latent_features is not None else [], dtype=np.int64)
     values = np.asarray(values if values is not None else [], dtype=np.float64)

@@ -15,7 +15,7 @@ import polars as pl
 import scipy.sparse as sp
 from scipy.stats import false_discovery_control, hypergeom
 
-from .config import ProximityConfig
+from analysis.config import ProximityConfig
 
 
 def fisher_greater(a: np.ndarray, in_group: np.ndarray, total_positive: int, total: int) -> np.ndarray:
@@ -183,8 +183,8 @@ def proximity_tables(
     cfg: ProximityConfig,
 ) -> ProximityTables:
     """Fit the scorer on `rows` (an `analysis.scorer.FitRows`), score every row, build the tables."""
-    from .diagnostics import reference_diagnostics
-    from .scorer import cross_fit, score_components, superposition_test
+    from analysis.scoring.diagnostics import reference_diagnostics
+    from analysis.scoring.scorer import cross_fit, score_components, superposition_test
 
     score_components(cfg.default_score)
     sets, labels, codes = rows.sets, rows.clusters, rows.codes

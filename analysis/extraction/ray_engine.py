@@ -28,10 +28,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import polars as pl
 
-from .config import ExtractConfig
+from analysis.config import ExtractConfig
 
 if TYPE_CHECKING:  # imported where used, so `check_engine` in a cached build stays cheap
-    from .featurize import ExtractedChunk
+    from analysis.extraction.stream import ExtractedChunk
 
 ENGINES = ("local", "ray")
 RAY_MISSING = "--engine ray needs Ray: pip install -r requirements-scale.txt"
@@ -142,8 +142,8 @@ def sae_payload(spec: str) -> dict[str, Any]:
 def extract_shard(rows: pl.DataFrame, source: Any, sae: Any, ex: ExtractConfig) -> ExtractedChunk:
     """`stream_extract` over one shard's rows, as one chunk: memory stays bounded by the
     chunk size while reading, and only the encoded results of the shard are held."""
-    from .extract import EncodedBatch
-    from .featurize import ExtractedChunk, stream_extract
+    from analysis.extraction.encode import EncodedBatch
+    from analysis.extraction.stream import ExtractedChunk, stream_extract
 
     chunks = list(stream_extract(rows, source, sae, ex, progress=False))
     return ExtractedChunk(
@@ -182,8 +182,8 @@ class ShardExtractor:
     def __init__(self, ex: ExtractConfig, sae: dict[str, Any], device: str, threads: int, trust_remote_code: bool):
         import torch
 
-        from .featurize import activation_source
-        from .sae import load_sae, load_sae_from_disk
+        from analysis.extraction.sae import load_sae, load_sae_from_disk
+        from analysis.extraction.stream import activation_source
 
         if threads > 0:
             torch.set_num_threads(threads)
@@ -224,7 +224,7 @@ def shard_done(shards: Path, index: int) -> bool:
 
 def save_shard(shards: Path, index: int, rows: tuple[int, int], arrays: bytes, tokens: bytes) -> None:
     """Write one shard's results; the folder appears whole or not at all."""
-    from .cache import atomic_dir, write_json
+    from analysis.artifacts.cache import atomic_dir, write_json
 
     with atomic_dir(shards / shard_name(index)) as tmp:
         (tmp / "arrays.safetensors").write_bytes(arrays)
@@ -236,8 +236,8 @@ def load_shard(shards: Path, index: int, ids: list[str]) -> ExtractedChunk:
     """A saved shard as the chunk `ExtractionWriter.add` takes (`ids`: its rows' ids)."""
     from safetensors.numpy import load_file
 
-    from .extract import EncodedBatch
-    from .featurize import ExtractedChunk
+    from analysis.extraction.encode import EncodedBatch
+    from analysis.extraction.stream import ExtractedChunk
 
     folder = shards / shard_name(index)
     a = load_file(str(folder / "arrays.safetensors"))
@@ -257,7 +257,7 @@ def load_shard(shards: Path, index: int, ids: list[str]) -> ExtractedChunk:
 def prepare_work(work: Path, n_rows: int, shard_rows: int) -> Path:
     """The shards folder of `work`, emptied when it was cut for another plan; stale
     temporary shard folders (a killed build's) are swept."""
-    from .cache import read_json, sweep_stale_tmp, write_json
+    from analysis.artifacts.cache import read_json, sweep_stale_tmp, write_json
 
     shards = work / "shards"
     plan = {"rows": n_rows, "shard_rows": shard_rows}

@@ -37,9 +37,9 @@ import polars as pl
 from safetensors.numpy import load_file
 from sklearn.metrics import average_precision_score, roc_auc_score, roc_curve
 
-from analysis import baselines as baseline_methods
-from analysis.artifacts import ACTIVATIONS, EMBEDDINGS, Analysis, AnalysisNotFound
-from analysis.export import top_count
+from analysis.artifacts.folder import ACTIVATIONS, EMBEDDINGS, Analysis, AnalysisNotFound
+from analysis.scoring import baselines as baseline_methods
+from analysis.use.export import top_count
 
 REMOVAL_SHARES: tuple[float, ...] = (0.05, 0.10, 0.20)
 TARGET_FPR = 0.01

@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from .decoder import CompactDecoder
+from analysis.artifacts.decoder import CompactDecoder
 
 MANIFEST = "manifest.json"
 SAMPLES = "samples.parquet"
@@ -239,7 +239,7 @@ class Analysis:
     @cached_property
     def scorer(self) -> Any:
         """The fitted scorer saved with the analysis (`analysis.scorer.ToxicProximity`)."""
-        from .scorer import ToxicProximity
+        from analysis.scoring.scorer import ToxicProximity
 
         folder = self.path / SCORER
         if not (folder / "scorer.json").is_file():

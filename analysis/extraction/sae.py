@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from .config import SaeTrainingConfig
+from analysis.config import SaeTrainingConfig
 
 # Held-out texts for the explained variance: 5% of the tokens, at most this many.
 HELDOUT_SHARE = 0.05

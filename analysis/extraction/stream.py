@@ -20,8 +20,8 @@ import numpy as np
 import polars as pl
 import scipy.sparse as sp
 
-from .config import BuildConfig, ExtractConfig
-from .extract import (
+from analysis.config import BuildConfig, ExtractConfig
+from analysis.extraction.encode import (
     EncodedBatch,
     TokenActivations,
     activations_table,
@@ -30,7 +30,7 @@ from .extract import (
     read_token_activations,
     tokens_table,
 )
-from .models import ActivationSource, TokenizedText
+from analysis.extraction.sources import ActivationSource, TokenizedText
 
 
 def encoder_layer_from_hook(hook: str) -> int:
@@ -46,7 +46,7 @@ def activation_source(ex: ExtractConfig, sae: Any | None, device: str, trust_rem
 
     `trust_remote_code` lets a pretrained SAE's metadata load a model with its repository's
     own code; off unless the user said so."""
-    from .models import EncoderSource, SaeLensModelSource
+    from analysis.extraction.sources import EncoderSource, SaeLensModelSource
 
     if sae is None:
         return EncoderSource(ex.model, ex.layer, ex.window, device, ex.model_dtype)
@@ -70,7 +70,7 @@ def chunk_tokens(ex: ExtractConfig, d_in: int) -> int:
 
 def token_counts(texts: list[str], source: ActivationSource) -> np.ndarray:
     """Tokens per text, tokenizing in blocks so no token list of the whole set is ever held."""
-    from .extract import check_tokenized
+    from analysis.extraction.encode import check_tokenized
 
     counts = np.zeros(len(texts), dtype=np.int64)
     for start in range(0, len(texts), TOKENIZE_BLOCK):
@@ -251,8 +251,8 @@ class AnalysisExtractor:
 
     @classmethod
     def for_analysis(cls, analysis_dir: str | Path, manifest: dict[str, Any], device: str | None = None) -> AnalysisExtractor:
-        from .models import pick_device
-        from .sae import load_sae, load_sae_from_disk
+        from analysis.extraction.sae import load_sae, load_sae_from_disk
+        from analysis.extraction.sources import pick_device
 
         ex = BuildConfig.from_dict(manifest["config"]).extract
         device = pick_device(device or ex.device)
@@ -274,7 +274,7 @@ class AnalysisExtractor:
 
     def extract(self, samples: pl.DataFrame, progress: bool = True) -> ExtractedRows:
         """Pooled codes and hidden states of `samples` (id, text, response_start), as in the build."""
-        from .geometry import activation_matrix
+        from analysis.geometry.embedding import activation_matrix
 
         chunks = list(stream_extract(samples, self.source, self.sae, self.config, progress))
         encoded = EncodedBatch.concat([c.encoded for c in chunks])

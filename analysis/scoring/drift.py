@@ -24,8 +24,8 @@ import numpy as np
 import polars as pl
 import scipy.sparse as sp
 
-from .export import top_count
-from .proximity import bh_q, fisher_greater, smoothed_log_odds
+from analysis.scoring.statistics import bh_q, fisher_greater, smoothed_log_odds
+from analysis.use.export import top_count
 
 
 @dataclass(frozen=True)

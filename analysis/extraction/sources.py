@@ -161,7 +161,7 @@ class EncoderSource:
         from transformers import AutoModel, AutoTokenizer
 
         _quiet_transformers()
-        from .config import DEFAULT_MODEL
+        from analysis.config import DEFAULT_MODEL
 
         path = str(default_model_path()) if model_name == DEFAULT_MODEL else model_name
         self.tokenizer = AutoTokenizer.from_pretrained(path)

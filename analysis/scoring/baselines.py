@@ -21,7 +21,7 @@ from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import MaxAbsScaler, normalize
 
-from .geometry import activation_matrix as sparse_activation_matrix  # noqa: F401  (public name kept)
+from analysis.geometry.embedding import activation_matrix as sparse_activation_matrix  # noqa: F401  (public name kept)
 
 DEFAULT_NEIGHBOURS = 10
 PROBE_FOLDS = 5
@@ -109,7 +109,7 @@ def reference_knn_scores(
 def _mean_top_k_cosine(
     queries: np.ndarray | sp.spmatrix, references: np.ndarray | sp.spmatrix, k: int
 ) -> np.ndarray:
-    from .scorer import top_k_similarity
+    from analysis.scoring.scorer import top_k_similarity
 
     if references.shape[0] == 0 or k == 0:
         return np.zeros(queries.shape[0])

@@ -26,8 +26,13 @@ import numpy as np
 import polars as pl
 import scipy.sparse as sp
 
-from .config import ProximityConfig
-from .proximity import enrichment_table, feature_statistics, latent_proximity, paper_latents
+from analysis.config import ProximityConfig
+from analysis.scoring.statistics import (
+    enrichment_table,
+    feature_statistics,
+    latent_proximity,
+    paper_latents,
+)
 
 FAMILIES: tuple[str, ...] = (
     "score_toxic_activation",

@@ -6,7 +6,7 @@ there), those topics own the toxic SAE latents, and every score rises near them.
 rows carry a `label` (1 = planted harmful) and a `category` (the topic), so evaluation and
 "color by label" have something to show. Nothing here needs a model.
 
-`python -m analysis.synthetic demo` mimics the pipeline CLI (stage lines on stderr, the
+`python tests/synthetic.py demo` mimics the pipeline CLI (stage lines on stderr, the
 analysis path as the last line of stdout); the app's tests point the app at it so that
 "build the demo" can be exercised without the real pipeline.
 """
@@ -27,7 +27,10 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from .artifacts import FORMAT_VERSION
+if __name__ == "__main__":  # run as a script (the app's stand-in CLI): make `analysis` importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from analysis.artifacts.folder import FORMAT_VERSION
 
 
 def _words(text: str) -> list[str]:
@@ -366,8 +369,8 @@ def _fitted_scores(
     """
     import scipy.sparse as sp
 
-    from .config import ProximityConfig
-    from .scorer import FitRows, cross_fit
+    from analysis.config import ProximityConfig
+    from analysis.scoring.scorer import FitRows, cross_fit
 
     n = samples.height
     rows = np.repeat(np.arange(n), pooled_features.shape[1])
@@ -385,7 +388,7 @@ def _fitted_scores(
         decoder_directions=directions.astype(np.float32),
     )
     config = ProximityConfig(default_score=SYNTHETIC_DEFAULT_SCORE, null_draws=16)
-    from .diagnostics import reference_diagnostics
+    from analysis.scoring.diagnostics import reference_diagnostics
 
     if fit_rows is None or fit_rows >= n:
         result = cross_fit(fit_rows_all, config)
@@ -600,14 +603,14 @@ def _write_train_input(samples: pl.DataFrame, path: Path, with_labels: bool) -> 
 
 def _demo_cli(argv: list[str]) -> int:
     """Stand-in for `python -m analysis demo|build`: stage lines on stderr, path last on stdout."""
-    parser = argparse.ArgumentParser(prog="python -m analysis.synthetic")
+    parser = argparse.ArgumentParser(prog="python tests/synthetic.py")
     parser.add_argument("command", choices=["demo", "build"])
     parser.add_argument("--n-samples", type=int, default=int(os.environ.get("SYNTHETIC_SAMPLES", "600")))
     parser.add_argument("--name", default="synthetic")
     parser.add_argument("--fail", action="store_true", help="exit with an error after the first stage")
     parser.add_argument("--delay", type=float, default=float(os.environ.get("SYNTHETIC_DELAY", "0")))
     args, _unknown = parser.parse_known_args(argv)
-    from analysis.cache import default_cache_root
+    from analysis.artifacts.cache import default_cache_root
 
     stages = ["Reading inputs", "Extracting activations", "Training SAE", "Mapping samples", "Clustering", "Scoring", "Writing"]
     for index, stage in enumerate(stages, start=1):
@@ -618,7 +621,7 @@ def _demo_cli(argv: list[str]) -> int:
         time.sleep(args.delay)
     out = default_cache_root() / "analyses" / f"{args.name}-{uuid.uuid4().hex[:12]}"
     write_synthetic_analysis(out, args.n_samples)
-    from analysis.result import announce_result
+    from analysis.cli.result import announce_result
 
     announce_result(out)
     return 0

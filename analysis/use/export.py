@@ -49,7 +49,7 @@ from typing import Any
 
 import polars as pl
 
-from analysis.data import file_sha256, jsonl_record_lines, load_table, read_raw_table
+from analysis.artifacts.inputs import file_sha256, jsonl_record_lines, load_table, read_raw_table
 
 __all__ = [
     "EXPORT_FORMATS",
@@ -676,7 +676,7 @@ def _rebuild_analysis(analysis: dict[str, Any], missing_dir: Path) -> Path:
         raise FileNotFoundError(
             f"analysis {analysis['id']} is missing (expected at {missing_dir}); rebuild it with: {how}"
         )
-    from .pipeline import build_from_manifest
+    from analysis.build.pipeline import build_from_manifest
 
     rebuilt = build_from_manifest(build_info, cache_root=missing_dir.parent.parent, progress=False)
     if json.loads((rebuilt / MANIFEST).read_text(encoding="utf-8")).get("analysis_id") != analysis["id"]:

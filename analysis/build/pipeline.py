@@ -24,9 +24,8 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from . import __version__
-from .artifacts import FORMAT_VERSION
-from .cache import (
+from analysis import __version__
+from analysis.artifacts.cache import (
     atomic_dir,
     cache_folders,
     default_cache_root,
@@ -39,8 +38,9 @@ from .cache import (
     sweep_stale_tmp,
     write_json,
 )
-from .config import STEP_VERSIONS, BuildConfig, ExtractConfig
-from .data import InputError, InputTable, load_table
+from analysis.artifacts.folder import FORMAT_VERSION
+from analysis.artifacts.inputs import InputError, InputTable, load_table
+from analysis.config import STEP_VERSIONS, BuildConfig, ExtractConfig
 
 MIN_ROWS = {"train": 10, "toxic": 5, "benign": 5}
 ROLES = ("train", "toxic", "benign")
@@ -120,7 +120,7 @@ def local_files_fingerprint(spec: str | None) -> list[list[str]] | None:
     """sha256 of every file of a local SAE folder, so an SAE retrained in place is not reused."""
     if spec is None or not Path(spec).expanduser().is_dir():
         return None
-    from .data import file_sha256
+    from analysis.artifacts.inputs import file_sha256
 
     folder = Path(spec).expanduser()
     return [[p.name, file_sha256(p)] for p in sorted(folder.iterdir()) if p.is_file()]
@@ -214,16 +214,16 @@ def _extract(
     import torch
     from tqdm.auto import tqdm
 
-    from .extract_store import ExtractionWriter
-    from .featurize import (
+    from analysis.extraction.sae import load_sae, load_sae_from_disk, sample_budget, train_sae
+    from analysis.extraction.sources import pick_device
+    from analysis.extraction.stream import (
         activation_source,
         read_kept,
         sae_training_texts,
         stream_extract,
         token_counts,
     )
-    from .models import pick_device
-    from .sae import load_sae, load_sae_from_disk, sample_budget, train_sae
+    from analysis.extraction.writer import ExtractionWriter
 
     ex = config.extract
     device = pick_device(ex.device)
@@ -267,7 +267,7 @@ def _extract(
         started = time.perf_counter()
         writer = ExtractionWriter(tmp, samples["id"].to_list())
         if engine == "ray":
-            from .engine_ray import ray_extract, work_folder
+            from analysis.extraction.ray_engine import ray_extract, work_folder
 
             # the workers load the SAE trained here from its saved folder; they read the
             # SAE's sample texts again (the kept activations stay in this process)
@@ -298,7 +298,7 @@ def _extract(
 
 
 def _codes(extract_folder: Path, d_sae: int):
-    from .geometry import activation_matrix
+    from analysis.geometry.embedding import activation_matrix
 
     acts = pl.read_parquet(extract_folder / "activations.parquet")
     return activation_matrix(acts, acts["id"].to_list(), d_sae)
@@ -317,7 +317,7 @@ def run_geometry(extract_folder: Path, config: BuildConfig, keys: StepKeys, cach
 
 
 def _geometry(extract_folder: Path, config: BuildConfig, d_sae: int, folder: Path) -> None:
-    from .geometry import last_backend, svd_embedding, two_umaps
+    from analysis.geometry.embedding import last_backend, svd_embedding, two_umaps
 
     cfg = config.geometry
     started = time.perf_counter()
@@ -338,7 +338,7 @@ def _geometry(extract_folder: Path, config: BuildConfig, d_sae: int, folder: Pat
 
 
 def resolved_cluster_config(config: BuildConfig, n_samples: int):
-    from .geometry import auto_min_cluster_size
+    from analysis.geometry.embedding import auto_min_cluster_size
 
     cfg = config.clusters
     if cfg.min_cluster_size <= 0:
@@ -352,7 +352,7 @@ def run_clusters(geometry_folder: Path, config: BuildConfig, keys: StepKeys, cac
 
 
 def _clusters(geometry_folder: Path, config: BuildConfig, n_samples: int, folder: Path) -> None:
-    from .geometry import hdbscan_labels, last_backend
+    from analysis.geometry.embedding import hdbscan_labels, last_backend
 
     cfg = resolved_cluster_config(config, n_samples)
     started = time.perf_counter()
@@ -441,7 +441,7 @@ def build(
     `trust_remote_code` lets a pretrained SAE's metadata load its model with the model
     repository's own code (off: the SAE's metadata alone never enables it). `engine` runs
     extraction in this process ("local") or as a Ray Data job ("ray", `engine_ray`)."""
-    from .engine_ray import check_engine
+    from analysis.extraction.ray_engine import check_engine
 
     check_engine(engine)  # a missing Ray stops the build here, before any work
     config = config or BuildConfig()
@@ -539,7 +539,7 @@ def _build_analysis(
 def _fit_rows(loaded: LoadedInputs, extract_folder: Path, clusters_folder: Path, d_sae: int):
     from safetensors.numpy import load_file
 
-    from .scorer import FitRows
+    from analysis.scoring.scorer import FitRows
 
     samples = loaded.samples
     features, directions = _decoder(extract_folder)
@@ -564,8 +564,8 @@ def _write_proximity(
     out: Path,
     d_sae: int,
 ) -> tuple[dict[str, Any], list[str], dict[str, Any]]:
-    from .proximity import proximity_tables
-    from .scorer import FAMILIES
+    from analysis.scoring.scorer import FAMILIES
+    from analysis.scoring.statistics import proximity_tables
 
     rows = _fit_rows(loaded, extract_folder, clusters_folder, d_sae)
     tables = proximity_tables(
@@ -609,7 +609,7 @@ def inputs_from_manifest(manifest: dict[str, Any]) -> BuildInputs:
 
 def build_from_manifest(manifest: dict[str, Any], cache_root: Path | None = None, progress: bool = True) -> Path:
     """Rebuild an analysis from its manifest; the inputs must still hash the same."""
-    from .data import file_sha256
+    from analysis.artifacts.inputs import file_sha256
 
     inputs = inputs_from_manifest(manifest)
     for role, info in manifest["inputs"].items():

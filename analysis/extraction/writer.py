@@ -16,8 +16,8 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from .extract import EncodedBatch, activations_table
-from .featurize import ExtractedChunk
+from analysis.extraction.encode import EncodedBatch, activations_table
+from analysis.extraction.stream import ExtractedChunk
 
 
 def save_safetensors(path: Path, tensors: dict[str, np.ndarray]) -> None:
@@ -72,7 +72,7 @@ class ExtractionWriter:
 
     def close(self, sae: Any) -> dict[str, Any]:
         """Write the per-row files; return what step.json records of the extraction."""
-        from .sae import decoder_directions
+        from analysis.extraction.sae import decoder_directions
 
         if self.rows != len(self.ids) or self._encoded is None:
             raise ValueError(f"extraction stopped at row {self.rows} of {len(self.ids)}")

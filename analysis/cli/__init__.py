@@ -1,0 +1,1 @@
+"""The command line: flags to config to one library call, no logic of its own. May import every room."""

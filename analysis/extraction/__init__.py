@@ -1,0 +1,1 @@
+"""The only room that imports torch, transformers and sae-lens: models, windows, SAEs, encoding, streaming, the extraction writer and the Ray engine. Imports `analysis.config`, `analysis.artifacts`, `analysis.geometry`."""

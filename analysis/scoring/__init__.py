@@ -1,0 +1,1 @@
+"""Arrays in, tables out: statistics, similarity kernels, the score families, the fitted scorer, diagnostics, baselines, drift. Imports `analysis.config`, `analysis.artifacts` (file names) and `analysis.geometry`; never torch, transformers or sae-lens."""
