@@ -14,6 +14,7 @@ import polars as pl
 import streamlit as st
 
 from analysis.artifacts.folder import Analysis
+from analysis.scoring.families import score_label
 from analysis.use.selection import Box, MapSelection
 from appkit import state
 from appkit.charts import ACTIVATION_SCALE, ColorSpec, MapFigure, scatter_map
@@ -52,21 +53,6 @@ def color_options(analysis: Analysis) -> dict[str, str]:
     return options
 
 
-SCORE_LABELS = {
-    "score": "default score",
-    "score_toxic_activation": "toxic-feature activation",
-    "score_decoder_proximity": "decoder proximity",
-    "score_decoder_proximity_excl": "decoder proximity (toxic features excluded)",
-    "score_superposition_z": "decoder proximity vs random latents (z)",
-    "score_paper": "paper recipe (top-100 toxic features, decoder cosine)",
-    "score_knn": "nearest neighbours in SAE space (toxic minus benign)",
-    "score_dense_knn": "nearest neighbours in the model's hidden states (no SAE)",
-    "score_lexical_knn": "nearest neighbours in word space (TF-IDF, no model)",
-    "score_cluster_distance": "closeness to nearest toxic cluster",
-    "score_probe": "toxic-vs-benign probe",
-}
-
-
 def positive_value(analysis: Analysis, column: str) -> str | None:
     """The value of a two-valued training label that marks a row to remove ("1", "harmful", ...).
 
@@ -76,10 +62,6 @@ def positive_value(analysis: Analysis, column: str) -> str | None:
     from analysis.use.evaluate import positive_value as label_positive
 
     return label_positive(analysis.samples, column)
-
-
-def score_label(column: str) -> str:
-    return SCORE_LABELS.get(column, column.removeprefix("score_").replace("_", " "))
 
 
 @st.cache_resource(max_entries=24, show_spinner="Drawing the map…")
@@ -218,7 +200,7 @@ def sample_tokens(path: str, sample_id: str) -> pl.DataFrame:
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def _monitor_listing(cache_root: str, analysis_id: str | None, version: int) -> pl.DataFrame:
-    from analysis.use.monitor import list_monitors
+    from analysis.use.monitor_runs import list_monitors
 
     return list_monitors(cache_root, analysis_id)
 
@@ -236,7 +218,7 @@ def monitor_runs(cache_root: str, analysis: Analysis) -> pl.DataFrame:
 @st.cache_resource(max_entries=8, show_spinner="Reading the monitor run…")
 def monitor_at(path: str):
     """One shared, read-only MonitorRun per folder (a monitor folder never changes once written)."""
-    from analysis.use.monitor import MonitorRun
+    from analysis.use.monitor_runs import MonitorRun
 
     run = MonitorRun.open(path)
     _ = run.scores
@@ -257,7 +239,7 @@ def batch_score_figure(path: str, monitor_path: str):
     """Batch vs training-row score densities and ECDFs, with the training rows' cut."""
     import numpy as np
 
-    from analysis.use.report import score_distribution_figure
+    from analysis.use.report_figures import score_distribution_figure
 
     run = monitor_at(monitor_path)
     samples = analysis_at(path).samples
@@ -266,7 +248,15 @@ def batch_score_figure(path: str, monitor_path: str):
     return score_distribution_figure(run.scores["score"].cast(pl.Float64).to_numpy(), train, cut)
 
 
+@st.cache_resource(max_entries=8, show_spinner=False)
+def scorer_at(path: str):
+    """The analysis' fitted scorer, read once per folder (it never changes once written)."""
+    from analysis.use.explain import load_scorer
+
+    return load_scorer(analysis_at(path))
+
+
 @st.cache_resource(max_entries=256, show_spinner=False)
 def batch_latents(path: str, monitor_path: str, row_id: str) -> pl.DataFrame | None:
     """The latents behind one batch row's default score (the analysis' fitted scorer)."""
-    return monitor_at(monitor_path).row_latents(analysis_at(path), row_id)
+    return monitor_at(monitor_path).row_latents(analysis_at(path), row_id, scorer=scorer_at(path))

@@ -9,32 +9,35 @@ from __future__ import annotations
 import html
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
+# Re-exported, as the pages draw with them too.
+from analysis.use.palette import SET_COLORS as SET_COLORS
+from analysis.use.palette import SET_LABELS as SET_LABELS
+from analysis.use.palette import SET_SYMBOLS as SET_SYMBOLS
+
+# Re-exported: appkit.cached and pages/evaluate.py import these two from here.
+from appkit.map_colors import ACTIVATION_SCALE as ACTIVATION_SCALE
+from appkit.map_colors import CATEGORY_COLORS as CATEGORY_COLORS
+from appkit.map_colors import (
+    MISSING_COLOR,
+    SCORE_SCALE,
+    ColorSpec,
+    category_colors,
+    category_groups,
+    category_labels,
+    category_order,
+    top_categories,
+)
+from appkit.map_figure import MapFigure
 from appkit.text import escape_plotly
 
-if TYPE_CHECKING:
-    from appkit.density_map import MapOverview
-
-SET_LABELS = {"train": "Training set", "toxic": "Toxic reference", "benign": "Benign reference"}
-SET_COLORS = {"train": "#4C78A8", "toxic": "#E45756", "benign": "#54A24B"}
-SET_SYMBOLS = {"train": "circle", "toxic": "diamond", "benign": "square"}
 SET_ORDER = ("train", "benign", "toxic")  # toxic drawn last, on top
-CATEGORY_COLORS = (
-    "#4C78A8", "#F58518", "#54A24B", "#B279A2", "#72B7B2", "#EECA3B", "#9D755D", "#FF9DA6",
-    "#BAB0AC", "#E45756", "#2E91E5", "#1CA71C", "#DA16FF", "#B68100", "#750D86", "#EB663B",
-    "#511CFB", "#00A08B", "#FB00D1", "#FC0080", "#B2828D", "#6C7C32", "#778AAE", "#862A16",
-)
-NOISE_COLOR = "#C8C8C8"
-MISSING_COLOR = "#D9D9D9"
-MAX_CATEGORIES = len(CATEGORY_COLORS)
-SCORE_SCALE = "Viridis"
-ACTIVATION_SCALE = "OrRd"
 PLOT_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["sendDataToCloud"]}
 
 
@@ -105,55 +108,6 @@ def marker_size(n_points: int) -> float:
     return 3.5
 
 
-@dataclass(frozen=True)
-class ColorSpec:
-    """How to color a map: by set, by a category column, or by a number (score, activation)."""
-
-    kind: str  # "set", "category", "number"
-    title: str
-    values: pl.Series | None = None  # aligned with the frame's rows
-    colorscale: str = SCORE_SCALE
-    noise_value: str | None = None  # a category shown grey (HDBSCAN noise)
-    label_groups: bool = False  # write each category's name at its center (cluster ids)
-    # The categories that get their own color, when they were chosen on more rows than the
-    # frame drawn (a sample of a large map): the colors then agree with the density under it.
-    categories: tuple[str, ...] | None = None
-
-
-@dataclass
-class MapFigure:
-    """A scatter map plus, for each trace, the sample ids of its points (to decode selections)."""
-
-    figure: go.Figure
-    trace_ids: list[np.ndarray] = field(default_factory=list)
-    # What each trace's points are ("analysis" rows, "batch" rows, ...) when a map mixes kinds.
-    trace_kinds: list[str] = field(default_factory=list)
-    # Set for the map of a large analysis (appkit.density_map): what is drawn, and the density's cells.
-    overview: MapOverview | None = None
-
-    def picks_of(self, points: list[dict]) -> list[tuple[str, str]]:
-        """(kind, id) of selected plotly points, in selection order; kinds from `trace_kinds`."""
-        found: list[tuple[str, str]] = []
-        seen: set[tuple[str, str]] = set()
-        for point in points:
-            curve = point.get("curve_number", point.get("curveNumber"))
-            index = point.get("point_index", point.get("pointIndex", point.get("point_number")))
-            if curve is None or index is None or not 0 <= curve < len(self.trace_ids):
-                continue
-            if not isinstance(index, int | np.integer):
-                continue  # a density cell ([row, column]) is no sample
-            ids = self.trace_ids[curve]
-            kind = self.trace_kinds[curve] if curve < len(self.trace_kinds) else "analysis"
-            if 0 <= index < len(ids) and (kind, str(ids[index])) not in seen:
-                seen.add((kind, str(ids[index])))
-                found.append((kind, str(ids[index])))
-        return found
-
-    def ids_of(self, points: list[dict]) -> list[str]:
-        """Sample ids of selected plotly points (curve and point numbers), in selection order."""
-        return list(dict.fromkeys(sample_id for _, sample_id in self.picks_of(points)))
-
-
 def scatter_trace(part: pl.DataFrame, name: str, hovertext: np.ndarray, marker: dict, hovertemplate: str, **extra) -> go.Scattergl:
     """One WebGL marker trace of the rows of `part` (columns `x`, `y`) for the maps."""
     return go.Scattergl(
@@ -166,6 +120,53 @@ def scatter_trace(part: pl.DataFrame, name: str, hovertext: np.ndarray, marker: 
         marker=marker,
         **extra,
     )
+
+
+_NO_SAMPLES = "%{hovertext}<extra>%{fullData.name}</extra>"
+
+
+@dataclass
+class _MapTraces:
+    """The traces of one map as they are added, each with the sample ids of its points.
+
+    Every trace gets an entry in `ids` (an empty one when it holds no samples), so a
+    selection's curve number always finds the ids of the trace it hit.
+    """
+
+    figure: go.Figure
+    size: float  # the points' marker size
+    ids: list[np.ndarray] = field(default_factory=list)
+
+    def decoration(self, trace: Any) -> None:
+        """A trace that holds no samples: a density, a legend entry, group labels."""
+        self.figure.add_trace(trace)
+        self.ids.append(np.array([], dtype=object))
+
+    def points(self, part: pl.DataFrame, name: str, marker: dict, legendgroup: str | None = None, showlegend: bool = True) -> None:
+        """One trace of the rows of `part` (`id`, `x`, `y`, `hover`); none when it is empty."""
+        if part.is_empty():
+            return
+        self.figure.add_trace(
+            scatter_trace(
+                part, name, part["hover"].to_numpy().astype(str), marker, _NO_SAMPLES,
+                legendgroup=legendgroup, showlegend=showlegend,
+            )
+        )
+        self.ids.append(part["id"].to_numpy())
+
+    def points_per_set(self, part: pl.DataFrame, name: str, marker: dict) -> None:
+        """One trace per set (its own marker shape) under one legend entry.
+
+        Per-point symbol arrays would do the same in one trace, but plotly validates them
+        point by point, which takes seconds at 100,000 points.
+        """
+        shown = False
+        for set_name in SET_ORDER:
+            subset = part.filter(pl.col("set") == set_name)
+            if subset.is_empty():
+                continue
+            self.points(subset, name, {**marker, "symbol": SET_SYMBOLS[set_name]}, legendgroup=name, showlegend=not shown)
+            shown = True
 
 
 def scatter_map(
@@ -187,141 +188,92 @@ def scatter_map(
     stay distinguishable in every coloring. `background` traces (a density) go beneath the
     points; they hold no samples.
     """
-    size = point_size or marker_size(frame.height)
-    figure = go.Figure()
-    trace_ids: list[np.ndarray] = []
+    traces = _MapTraces(go.Figure(), point_size or marker_size(frame.height))
     for trace in background:
-        figure.add_trace(trace)
-        trace_ids.append(np.array([], dtype=object))
+        traces.decoration(trace)
     data = frame.with_columns(color.values.alias("_color") if color.values is not None else pl.lit(None).alias("_color"))
-    hovertemplate = "%{hovertext}<extra>%{fullData.name}</extra>"
-
-    def add(part: pl.DataFrame, name: str, marker: dict, legendgroup: str | None = None, showlegend: bool = True) -> None:
-        if part.is_empty():
-            return
-        figure.add_trace(
-            scatter_trace(
-                part, name, part["hover"].to_numpy().astype(str), marker, hovertemplate,
-                legendgroup=legendgroup, showlegend=showlegend,
-            )
-        )
-        trace_ids.append(part["id"].to_numpy())
-
-    def add_per_set(part: pl.DataFrame, name: str, marker: dict) -> None:
-        """One trace per set (its own marker shape) under one legend entry.
-
-        Per-point symbol arrays would do the same in one trace, but plotly validates them
-        point by point, which takes seconds at 100,000 points.
-        """
-        shown = False
-        for set_name in SET_ORDER:
-            subset = part.filter(pl.col("set") == set_name)
-            if subset.is_empty():
-                continue
-            add(subset, name, {**marker, "symbol": SET_SYMBOLS[set_name]}, legendgroup=name, showlegend=not shown)
-            shown = True
-
     if color.kind == "set":
-        for set_name in SET_ORDER:
-            part = data.filter(pl.col("set") == set_name)
-            add(part, SET_LABELS[set_name], {"color": SET_COLORS[set_name], "symbol": SET_SYMBOLS[set_name], "size": size, "opacity": 0.75})
+        _color_by_set(traces, data)
     elif color.kind == "category":
-        labelled = data.with_columns(category_labels(pl.col("_color")).alias("_label"))
-        top = list(color.categories) if color.categories is not None else top_categories(labelled["_label"], color.noise_value)
-        grouped = labelled.with_columns(category_groups(pl.col("_label"), top, color.noise_value).alias("_group"))
-        order = category_order(top, color.noise_value)
-        for value, marker_color in zip(order, category_colors(order, color.noise_value), strict=True):
-            part = grouped.filter(pl.col("_group") == value)
-            is_noise = value == color.noise_value
-            name = "noise" if is_noise else escape_plotly(value)  # an input column's value
-            add_per_set(part, name, {"color": marker_color, "size": size, "opacity": 0.5 if is_noise else 0.8})
-        _shape_legend(figure, size)
-        trace_ids.extend(np.array([], dtype=object) for _ in SET_ORDER)
-        if color.label_groups:
-            _group_labels(figure, grouped.filter(pl.col("_group").is_in(top)))
-            trace_ids.append(np.array([], dtype=object))
+        _color_by_category(traces, data, color)
     else:
-        present = data.filter(pl.col("_color").is_not_null() & pl.col("_color").cast(pl.Float64).is_not_nan())
-        missing = data.filter(pl.col("_color").is_null() | pl.col("_color").cast(pl.Float64).is_nan())
-        add_per_set(missing, "no value", {"color": MISSING_COLOR, "size": size, "opacity": 0.5})
-        values = present["_color"].cast(pl.Float64)
-        low, high = (float(values.min()), float(values.max())) if not present.is_empty() else (0.0, 1.0)
-        for set_name in SET_ORDER:
-            part = present.filter(pl.col("set") == set_name)
-            add(
-                part.sort("_color"),  # hottest points drawn last, on top
-                SET_LABELS[set_name],
-                {
-                    "color": part.sort("_color")["_color"].cast(pl.Float64).to_numpy(),
-                    "coloraxis": "coloraxis",
-                    "symbol": SET_SYMBOLS[set_name],
-                    "size": size,
-                    "opacity": 0.85,
-                },
-            )
-        figure.update_layout(
-            coloraxis={
-                "colorscale": color.colorscale,
-                "cmin": low,
-                "cmax": high if high > low else low + 1e-9,
-                "colorbar": {"title": {"text": escape_plotly(color.title), "side": "right"}, "thickness": 14},
-            }
-        )
+        _color_by_number(traces, data, color)
     if highlight_ids:
         part = data.filter(pl.col("id").is_in(list(highlight_ids)))
-        add(part, highlight_name, {"color": "rgba(0,0,0,0)", "size": size + 8, "line": {"color": "#111111", "width": 1.5}, "symbol": "circle-open"})
+        ring = {"color": "rgba(0,0,0,0)", "size": traces.size + 8, "line": {"color": "#111111", "width": 1.5}, "symbol": "circle-open"}
+        traces.points(part, highlight_name, ring)
     layout = base_layout(title, x_title, y_title, legend_title=color.title if color.kind != "number" else "Set", height=height)
+    _style_map(traces.figure, layout, bottom=110, uirevision="map")
+    return MapFigure(traces.figure, traces.ids)
+
+
+def _color_by_set(traces: _MapTraces, data: pl.DataFrame) -> None:
+    """One trace per set, in the set's own color and shape."""
+    for set_name in SET_ORDER:
+        part = data.filter(pl.col("set") == set_name)
+        marker = {"color": SET_COLORS[set_name], "symbol": SET_SYMBOLS[set_name], "size": traces.size, "opacity": 0.75}
+        traces.points(part, SET_LABELS[set_name], marker)
+
+
+def _color_by_category(traces: _MapTraces, data: pl.DataFrame, color: ColorSpec) -> None:
+    """One legend entry per category of `_color` (rarest ones as "other"), shapes by set."""
+    labelled = data.with_columns(category_labels(pl.col("_color")).alias("_label"))
+    top = list(color.categories) if color.categories is not None else top_categories(labelled["_label"], color.noise_value)
+    grouped = labelled.with_columns(category_groups(pl.col("_label"), top, color.noise_value).alias("_group"))
+    order = category_order(top, color.noise_value)
+    for value, marker_color in zip(order, category_colors(order, color.noise_value), strict=True):
+        part = grouped.filter(pl.col("_group") == value)
+        is_noise = value == color.noise_value
+        name = "noise" if is_noise else escape_plotly(value)  # an input column's value
+        traces.points_per_set(part, name, {"color": marker_color, "size": traces.size, "opacity": 0.5 if is_noise else 0.8})
+    _shape_legend(traces)
+    if color.label_groups:
+        _group_labels(traces, grouped.filter(pl.col("_group").is_in(top)))
+
+
+def _color_by_number(traces: _MapTraces, data: pl.DataFrame, color: ColorSpec) -> None:
+    """Points on one color axis over the values present, hottest on top; missing ones grey."""
+    present = data.filter(pl.col("_color").is_not_null() & pl.col("_color").cast(pl.Float64).is_not_nan())
+    missing = data.filter(pl.col("_color").is_null() | pl.col("_color").cast(pl.Float64).is_nan())
+    traces.points_per_set(missing, "no value", {"color": MISSING_COLOR, "size": traces.size, "opacity": 0.5})
+    values = present["_color"].cast(pl.Float64)
+    low, high = (float(values.min()), float(values.max())) if not present.is_empty() else (0.0, 1.0)
+    for set_name in SET_ORDER:
+        part = present.filter(pl.col("set") == set_name).sort("_color")  # hottest points drawn last, on top
+        marker = {
+            "color": part["_color"].cast(pl.Float64).to_numpy(),
+            "coloraxis": "coloraxis",
+            "symbol": SET_SYMBOLS[set_name],
+            "size": traces.size,
+            "opacity": 0.85,
+        }
+        traces.points(part, SET_LABELS[set_name], marker)
+    traces.figure.update_layout(
+        coloraxis={
+            "colorscale": color.colorscale,
+            "cmin": low,
+            "cmax": high if high > low else low + 1e-9,
+            "colorbar": {"title": {"text": escape_plotly(color.title), "side": "right"}, "thickness": 14},
+        }
+    )
+
+
+def _style_map(figure: go.Figure, layout: dict, *, bottom: int, uirevision: str) -> None:
+    """A map's layout: box selection by default, no axes (UMAP units mean nothing)."""
     # Legend under the plot: category legends run to several rows and would cover the title.
     layout["legend"].update({"yanchor": "top", "y": -0.08})
-    layout["margin"] = {"l": 40, "r": 20, "t": 50, "b": 110}
-    figure.update_layout(
-        **layout,
-        dragmode="select",
-        uirevision="map",
-        hovermode="closest",
-    )
+    layout["margin"] = {"l": 40, "r": 20, "t": 50, "b": bottom}
+    figure.update_layout(**layout, dragmode="select", uirevision=uirevision, hovermode="closest")
     figure.update_xaxes(showgrid=False, zeroline=False, showticklabels=False)
     figure.update_yaxes(showgrid=False, zeroline=False, showticklabels=False)
-    return MapFigure(figure, trace_ids)
 
 
-def category_labels(values: pl.Expr) -> pl.Expr:
-    """A category column as the strings the map shows ("(none)" for missing values)."""
-    return values.cast(pl.String).fill_null("(none)")
-
-
-def top_categories(labels: pl.Series, noise_value: str | None) -> list[str]:
-    """The most frequent categories (noise apart), as many as the palette has colors but one:
-    past that, the rarest categories share one grey "other" entry."""
-    counts = labels.value_counts(sort=True)
-    return [value for value in counts[counts.columns[0]].to_list() if value != noise_value][: MAX_CATEGORIES - 1]
-
-
-def category_groups(labels: pl.Expr, top: list[str], noise_value: str | None) -> pl.Expr:
-    """Each label's legend group: itself when among `top` (or noise), else "other"."""
-    keep = [*top, *([noise_value] if noise_value is not None else [])]
-    return pl.when(labels.is_in(keep)).then(labels).otherwise(pl.lit("other"))
-
-
-def category_order(top: list[str], noise_value: str | None) -> list[str]:
-    """The legend order of the groups: `top` in natural order, then "other", then noise."""
-    return _natural_order(top) + [value for value in ("other", noise_value) if value is not None]
-
-
-def category_colors(order: list[str], noise_value: str | None) -> list[str]:
-    """The color of each group of `category_order`; noise and "other" are grey."""
-    return [
-        NOISE_COLOR if value == noise_value or value == "other" else CATEGORY_COLORS[index % len(CATEGORY_COLORS)]
-        for index, value in enumerate(order)
-    ]
-
-
-def _group_labels(figure: go.Figure, grouped: pl.DataFrame) -> None:
+def _group_labels(traces: _MapTraces, grouped: pl.DataFrame) -> None:
     """Each group's name at its median position, so clusters can be named on the map itself."""
     centers = grouped.group_by("_group").agg(pl.col("x").median(), pl.col("y").median()).sort("_group")
     if centers.is_empty():
         return
-    figure.add_trace(
+    traces.decoration(
         go.Scatter(
             x=centers["x"].to_numpy(),
             y=centers["y"].to_numpy(),
@@ -335,28 +287,20 @@ def _group_labels(figure: go.Figure, grouped: pl.DataFrame) -> None:
     )
 
 
-def _shape_legend(figure: go.Figure, size: float) -> None:
+def _shape_legend(traces: _MapTraces) -> None:
     """Legend-only entries that explain the marker shapes when color means something else."""
     for set_name in SET_ORDER:
-        figure.add_trace(
+        traces.decoration(
             go.Scattergl(
                 x=[None],
                 y=[None],
                 mode="markers",
                 name=f"shape: {SET_LABELS[set_name].lower()}",
-                marker={"color": "#777777", "symbol": SET_SYMBOLS[set_name], "size": max(size, 7)},
+                marker={"color": "#777777", "symbol": SET_SYMBOLS[set_name], "size": max(traces.size, 7)},
                 legendgroup="shapes",
                 hoverinfo="skip",
             )
         )
-
-
-def _natural_order(values: list[str]) -> list[str]:
-    """Numeric-looking categories (cluster ids) in numeric order, others alphabetically."""
-    try:
-        return sorted(values, key=lambda value: int(value))
-    except ValueError:
-        return sorted(values)
 
 
 def set_histogram(frame: pl.DataFrame, column: str, *, title: str, x_title: str, cut: float | None = None, cut_label: str = "cut") -> go.Figure:
@@ -443,9 +387,5 @@ def batch_map(analysis_points: pl.DataFrame, batch_points: pl.DataFrame, *, titl
         trace_ids.append(present["id"].to_numpy())
         kinds.append("batch")
     layout = base_layout(title, "UMAP 1", "UMAP 2", legend_title="", height=height)
-    layout["legend"].update({"yanchor": "top", "y": -0.08})
-    layout["margin"] = {"l": 40, "r": 20, "t": 50, "b": 90}
-    figure.update_layout(**layout, dragmode="select", uirevision="batch-map", hovermode="closest")
-    figure.update_xaxes(showgrid=False, zeroline=False, showticklabels=False)
-    figure.update_yaxes(showgrid=False, zeroline=False, showticklabels=False)
+    _style_map(figure, layout, bottom=90, uirevision="batch-map")
     return MapFigure(figure, trace_ids, kinds)

@@ -4,7 +4,7 @@ Past `DENSITY_THRESHOLD` rows, sending every point (position and hover text) mak
 browser slow to draw and, worse, to select: plotly sends every selected point back. The
 browser receives instead a binned density of all rows (`DENSITY_BINS` cells a side) and at
 most `SAMPLE_POINTS` WebGL points on top. A selection on such a map is a predicate over every
-row (`analysis.selection.MapSelection`), so a box over the density also selects the rows that
+row (`analysis.use.selection.MapSelection`), so a box over the density also selects the rows that
 are not drawn. Zooming to a window redraws it from the rows inside: every row once few enough.
 
 Builders here are pure functions of frames and arrays; `appkit.cached` caches them per view.
@@ -20,16 +20,16 @@ import plotly.graph_objects as go
 import polars as pl
 
 from analysis.use.selection import Box
-from appkit.charts import (
+from appkit.charts import scatter_map
+from appkit.map_colors import (
     ColorSpec,
-    MapFigure,
     category_colors,
     category_groups,
     category_labels,
     category_order,
-    scatter_map,
     top_categories,
 )
+from appkit.map_figure import MapFigure, MapOverview
 from appkit.text import escape_plotly
 
 DENSITY_THRESHOLD = 50_000  # rows: above this, a density plus a sample instead of every point
@@ -43,25 +43,6 @@ SET_DENSITY_SCALE = [[0.0, "#EDEDED"], [1.0, "#5A5A5A"]]  # greys, so set colors
 def uses_overview(n_rows: int) -> bool:
     """Whether a map of `n_rows` rows is drawn as a density plus a sample."""
     return n_rows > DENSITY_THRESHOLD
-
-
-@dataclass(frozen=True)
-class MapOverview:
-    """What a large map shows: how many rows it stands for, how many are drawn, its cells."""
-
-    n_total: int  # rows of the analysis
-    n_view: int  # rows in the window shown (every row when not zoomed)
-    n_drawn: int  # rows drawn as points
-    window: Box | None  # the zoom window, None for the whole map
-    density: bool  # whether a density is drawn under the points
-    x_edges: np.ndarray
-    y_edges: np.ndarray
-
-    def cell_box(self, row: int, column: int) -> Box | None:
-        """The bounds of one density cell (row = y bin, column = x bin)."""
-        if not (0 <= row < len(self.y_edges) - 1 and 0 <= column < len(self.x_edges) - 1):
-            return None
-        return (float(self.x_edges[column]), float(self.x_edges[column + 1]), float(self.y_edges[row]), float(self.y_edges[row + 1]))
 
 
 def in_window(x: np.ndarray, y: np.ndarray, window: Box | None) -> np.ndarray:
@@ -166,18 +147,11 @@ def density_trace(cells: Cells, color: ColorSpec, values: pl.Series | None, top:
 
     `values` are aligned with the binned rows; `top` are the categories with their own color.
     """
-    ny, nx = cells.shape
     counts = np.bincount(cells.index, minlength=cells.size)
-    grid_counts = counts.reshape(ny, nx)
-    empty = grid_counts == 0
-    x_centers = (cells.x_edges[:-1] + cells.x_edges[1:]) / 2
-    y_centers = (cells.y_edges[:-1] + cells.y_edges[1:]) / 2
-    log_counts = np.log10(np.maximum(grid_counts, 1)).astype(np.float64)
-    peak = max(float(log_counts.max()), 1e-9)
     common = {
-        "x": x_centers,
-        "y": y_centers,
-        "customdata": grid_counts.astype(np.int32),
+        "x": (cells.x_edges[:-1] + cells.x_edges[1:]) / 2,
+        "y": (cells.y_edges[:-1] + cells.y_edges[1:]) / 2,
+        "customdata": counts.reshape(cells.shape).astype(np.int32),
         "name": "density",
         "showlegend": False,
         "hoverongaps": False,
@@ -185,57 +159,87 @@ def density_trace(cells: Cells, color: ColorSpec, values: pl.Series | None, top:
         "ygap": 0,
     }
     if color.kind == "number" and values is not None:
-        numbers = values.cast(pl.Float64).fill_null(np.nan).to_numpy()
-        usable = np.isfinite(numbers)
-        sums = np.bincount(cells.index[usable], weights=numbers[usable], minlength=cells.size)
-        seen = np.bincount(cells.index[usable], minlength=cells.size)
-        mean = np.where(seen > 0, sums / np.maximum(seen, 1), np.nan).reshape(ny, nx)
-        return go.Heatmap(
-            z=mean,
-            coloraxis="coloraxis",
-            opacity=0.75,
-            hovertemplate="%{customdata:,} samples in this cell<br>mean value %{z:.3f}<extra>density</extra>",
-            **common,
-        )
+        return _mean_density(cells, values, common)
     if color.kind == "category" and values is not None and top is not None:
-        labels = pl.DataFrame({"_label": values}).select(category_labels(pl.col("_label")).alias("_label"))
-        order = category_order(top, color.noise_value)
-        groups = labels.select(category_groups(pl.col("_label"), top, color.noise_value).alias("_group"))["_group"]
-        group_index = groups.replace_strict(order, list(range(len(order))), return_dtype=pl.Int64).to_numpy()
-        n_groups = len(order)
-        per_group = np.bincount(cells.index * n_groups + group_index, minlength=cells.size * n_groups).reshape(cells.size, n_groups)
-        dominant = per_group.argmax(axis=1)
-        share = per_group[np.arange(cells.size), dominant] / np.maximum(counts, 1)
-        # One band of the color scale per group, pale to full: the cell's group picks the band,
-        # its count the depth within it.
-        depth = (log_counts.ravel() / peak).clip(0, 1)
-        z = np.where(counts > 0, dominant + 0.02 + 0.96 * depth, np.nan).reshape(ny, nx)
-        colors = category_colors(order, color.noise_value)
-        scale: list[list[float | str]] = []
-        for index, base in enumerate(colors):
-            scale.append([index / n_groups, _pale(base, 0.85)])
-            scale.append([(index + 1) / n_groups - (1e-6 if index + 1 < n_groups else 0.0), _pale(base, 0.15)])
-        names = np.array([f"mostly {'noise' if value == color.noise_value else value}" for value in order], dtype=object)
-        text = np.where(
-            empty.ravel(),
-            "",
-            np.array([escape_plotly(name) for name in names], dtype=object)[dominant]
-            + np.char.mod(" (%d%%)", np.round(100 * share).astype(int)).astype(object),
-        ).reshape(ny, nx)
-        return go.Heatmap(
-            z=z,
-            zmin=0.0,
-            zmax=float(n_groups),
-            colorscale=scale,
-            showscale=False,
-            text=text,
-            opacity=0.8,
-            hovertemplate="%{text}<br>%{customdata:,} samples in this cell<extra>density</extra>",
-            **common,
-        )
+        return _category_density(cells, counts, values, top, color.noise_value, common)
+    return _count_density(cells, counts, common)
+
+
+def _log_counts(counts: np.ndarray) -> tuple[np.ndarray, float]:
+    """log10 of each cell's count (0 for empty cells) and the largest, kept above zero."""
+    log_counts = np.log10(np.maximum(counts, 1)).astype(np.float64)
+    return log_counts, max(float(log_counts.max()), 1e-9)
+
+
+def _mean_density(cells: Cells, values: pl.Series, common: dict) -> go.Heatmap:
+    """Each cell's mean value, on the points' color axis; empty cells (or no value) blank."""
+    numbers = values.cast(pl.Float64).fill_null(np.nan).to_numpy()
+    usable = np.isfinite(numbers)
+    sums = np.bincount(cells.index[usable], weights=numbers[usable], minlength=cells.size)
+    seen = np.bincount(cells.index[usable], minlength=cells.size)
+    mean = np.where(seen > 0, sums / np.maximum(seen, 1), np.nan).reshape(cells.shape)
+    return go.Heatmap(
+        z=mean,
+        coloraxis="coloraxis",
+        opacity=0.75,
+        hovertemplate="%{customdata:,} samples in this cell<br>mean value %{z:.3f}<extra>density</extra>",
+        **common,
+    )
+
+
+def _category_density(
+    cells: Cells, counts: np.ndarray, values: pl.Series, top: list[str], noise_value: str | None, common: dict
+) -> go.Heatmap:
+    """Each cell in the color of its most frequent category group, deeper where it holds more rows."""
+    labels = pl.DataFrame({"_label": values}).select(category_labels(pl.col("_label")).alias("_label"))
+    order = category_order(top, noise_value)
+    groups = labels.select(category_groups(pl.col("_label"), top, noise_value).alias("_group"))["_group"]
+    group_index = groups.replace_strict(order, list(range(len(order))), return_dtype=pl.Int64).to_numpy()
+    n_groups = len(order)
+    per_group = np.bincount(cells.index * n_groups + group_index, minlength=cells.size * n_groups).reshape(cells.size, n_groups)
+    dominant = per_group.argmax(axis=1)
+    share = per_group[np.arange(cells.size), dominant] / np.maximum(counts, 1)
+    # One band of the color scale per group, pale to full: the cell's group picks the band,
+    # its count the depth within it.
+    log_counts, peak = _log_counts(counts)
+    depth = (log_counts / peak).clip(0, 1)
+    z = np.where(counts > 0, dominant + 0.02 + 0.96 * depth, np.nan).reshape(cells.shape)
+    names = np.array([f"mostly {'noise' if value == noise_value else value}" for value in order], dtype=object)
+    text = np.where(
+        counts == 0,
+        "",
+        np.array([escape_plotly(name) for name in names], dtype=object)[dominant]
+        + np.char.mod(" (%d%%)", np.round(100 * share).astype(int)).astype(object),
+    ).reshape(cells.shape)
+    return go.Heatmap(
+        z=z,
+        zmin=0.0,
+        zmax=float(n_groups),
+        colorscale=_banded_scale(category_colors(order, noise_value)),
+        showscale=False,
+        text=text,
+        opacity=0.8,
+        hovertemplate="%{text}<br>%{customdata:,} samples in this cell<extra>density</extra>",
+        **common,
+    )
+
+
+def _banded_scale(colors: list[str]) -> list[list[float | str]]:
+    """A color scale of one band per color, each from pale to nearly full."""
+    n_groups = len(colors)
+    scale: list[list[float | str]] = []
+    for index, base in enumerate(colors):
+        scale.append([index / n_groups, _pale(base, 0.85)])
+        scale.append([(index + 1) / n_groups - (1e-6 if index + 1 < n_groups else 0.0), _pale(base, 0.15)])
+    return scale
+
+
+def _count_density(cells: Cells, counts: np.ndarray, common: dict) -> go.Heatmap:
+    """Rows per cell in greys on a log scale, its colorbar labelled in rows."""
+    log_counts, peak = _log_counts(counts)
     ticks = list(range(int(math.floor(peak)) + 1))
     return go.Heatmap(
-        z=np.where(empty, np.nan, log_counts),
+        z=np.where(counts == 0, np.nan, log_counts).reshape(cells.shape),
         zmin=0.0,
         zmax=peak,
         colorscale=SET_DENSITY_SCALE,

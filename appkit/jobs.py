@@ -4,7 +4,7 @@ A job is a folder `cache/jobs/<job_id>/`:
 - `job.json`: what runs (the command line, a label, when it started);
 - `stdout.log`, `stderr.log`: the CLI's output (stage lines `[3/7] Training SAE` and tqdm
   bars go to stderr);
-- `result.json`: the result path, written by the CLI itself (`analysis.result`: the runner
+- `result.json`: the result path, written by the CLI itself (`analysis.cli.result`: the runner
   names this file in `ANALYSIS_RESULT_FILE`), never guessed from the output;
 - `pid`: the process id of the small runner below, which waits for the CLI;
 - `exit.json`: written by the runner when the CLI ends: return code, result path, the last

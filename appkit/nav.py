@@ -1,28 +1,13 @@
-"""Where the pages live, by name, as absolute paths (so links work whatever the entry script)."""
+"""The first lines of every page, and the way pages link to each other (`appkit.page_links`)."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import streamlit as st
 
 from appkit import state
+from appkit.page_links import go, link, page_path
 
-PAGES_DIR = Path(__file__).resolve().parent.parent / "pages"
-PAGE_FILES = {
-    "home": "home.py",
-    "map": "map.py",
-    "clusters": "clusters.py",
-    "features": "features.py",
-    "proximity": "proximity.py",
-    "export": "export.py",
-    "compare": "compare.py",
-    "evaluate": "evaluate.py",
-}
-
-
-def page_path(name: str) -> str:
-    return str(PAGES_DIR / PAGE_FILES[name])
+__all__ = ["go", "link", "page_path", "page_setup"]
 
 
 def page_setup() -> None:
@@ -49,11 +34,3 @@ def _leave_legacy_pages_mode() -> bool:
         PagesManager.uses_pages_directory = False
         return True
     return False
-
-
-def link(name: str, label: str, icon: str | None = None) -> None:
-    st.page_link(page_path(name), label=label, icon=icon)
-
-
-def go(name: str) -> None:
-    st.switch_page(page_path(name))

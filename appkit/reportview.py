@@ -1,6 +1,6 @@
 """The stakeholder report on a page: prepare it (with a status box), then download it.
 
-The HTML comes from `analysis.report.build_report`, cached per (analysis, export, monitor):
+The HTML comes from `analysis.use.report.build_report`, cached per (analysis, export, monitor):
 those folders never change once written, so a report is built once per server.
 """
 

@@ -7,7 +7,8 @@ from pathlib import Path
 import polars as pl
 import streamlit as st
 
-from analysis.artifacts.folder import Analysis, list_analyses
+from analysis.artifacts.catalog import list_analyses
+from analysis.artifacts.folder import Analysis
 from appkit import state
 from appkit.text import escape_markdown
 

@@ -11,10 +11,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import polars as pl
 import streamlit as st
 
 from analysis.artifacts.cache import default_cache_root
+from analysis.artifacts.catalog import list_analyses
 from analysis.artifacts.folder import Analysis, AnalysisFormatError, AnalysisNotFound
+from analysis.artifacts.layout import ANALYSES, MANIFEST
+from appkit import page_links
 from appkit.text import escape_markdown
 
 ANALYSIS = "analysis_path"
@@ -84,8 +88,8 @@ def resolve_analysis_reference(reference: str) -> Path | None:
     """
     if not reference or "/" in reference or "\\" in reference or reference.startswith("."):
         return None
-    candidate = cache_root() / "analyses" / reference
-    return candidate.resolve() if (candidate / "manifest.json").is_file() else None
+    candidate = cache_root() / ANALYSES / reference
+    return candidate.resolve() if (candidate / MANIFEST).is_file() else None
 
 
 def load_query_params() -> str | None:
@@ -115,7 +119,7 @@ def sync_query_params(page: str) -> None:
     path = st.session_state.get(ANALYSIS)
     if path:
         folder = Path(path)
-        if folder.parent == cache_root() / "analyses":
+        if folder.parent == cache_root() / ANALYSES:
             wanted["analysis"] = folder.name
     if st.session_state.get(COLOR):
         wanted["color"] = str(st.session_state[COLOR])
@@ -169,8 +173,6 @@ def current_analysis() -> Analysis | None:
     """The open analysis; when none is open, the newest one in the cache is opened."""
     path = st.session_state.get(ANALYSIS)
     if not path:
-        from analysis.artifacts.folder import list_analyses
-
         newest = list_analyses(cache_root())
         if newest.is_empty():
             return None
@@ -209,8 +211,6 @@ def set_analysis(path: str | Path | None) -> None:
 def mark_manual(analysis: Analysis, ids: list[str], *, remove: bool) -> tuple[int, int]:
     """Add the training rows among `ids` to the manual remove (or keep) list; a row is never
     on both. Returns (training rows added, size of that list)."""
-    import polars as pl
-
     train = set(analysis.samples.filter(pl.col("set") == "train")["id"].to_list())
     chosen = [sample_id for sample_id in ids if sample_id in train]
     target, other = (MANUAL_REMOVE, MANUAL_KEEP) if remove else (MANUAL_KEEP, MANUAL_REMOVE)
@@ -235,8 +235,6 @@ def require_analysis() -> Analysis:
     analysis = current_analysis()
     if analysis is None:
         st.info("No analysis is open yet. Pick or build one on the Analyses page.")
-        from appkit import nav
-
-        nav.link("home", label="Go to Analyses", icon=":material/home:")
+        page_links.link("home", label="Go to Analyses", icon=":material/home:")
         st.stop()
     return analysis

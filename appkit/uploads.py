@@ -1,7 +1,7 @@
 """Validate an input file before any job starts; keep uploads only once they are valid.
 
 An upload is written to a private temporary folder (outside the cache), read with
-`analysis.data.load_table`, and only then stored as `cache/uploads/<sha256>.<ext>`; a bad
+`analysis.artifacts.inputs.load_table`, and only then stored as `cache/uploads/<sha256>.<ext>`; a bad
 file therefore leaves the cache untouched.
 
 A local path typed into the app is read only when it lies, symlinks resolved, under a data

@@ -9,7 +9,14 @@ import streamlit as st
 
 from analysis.artifacts.folder import Analysis
 from appkit import nav, state
-from appkit.cached import analysis_at, batch_latents, feature_names, sample_tokens, score_label
+from appkit.cached import (
+    analysis_at,
+    batch_latents,
+    feature_names,
+    sample_tokens,
+    score_label,
+    scorer_at,
+)
 from appkit.text import highlighted_html, token_activation, truncate_expr
 
 EXPLANATION_COLUMNS = ("family", "feature", "activation", "contribution", "is_toxic", "top_tokens", "nearest_toxic_feature", "toxic_proximity")
@@ -20,7 +27,7 @@ def explanation(path: str, sample_id: str, score: str) -> pl.DataFrame:
     """Why `sample_id` scores as it does, from the analysis' fitted scorer."""
     from analysis.use.explain import explain_sample
 
-    return explain_sample(analysis_at(path), sample_id, score)
+    return explain_sample(analysis_at(path), sample_id, score, scorer=scorer_at(path))
 
 
 def explanation_table(table: pl.DataFrame, key: str) -> None:
@@ -104,7 +111,7 @@ def sample_detail(analysis: Analysis, sample_id: str, score: str | None, key: st
 def batch_detail(analysis: Analysis, run: Any, row_id: str, key: str) -> None:
     """One row of a monitored batch: its text (never as markup), scores, the latents behind its
     score, its nearest toxic references and the analysis rows it was placed among."""
-    from analysis.scoring.scorer import FAMILIES
+    from analysis.scoring.families import FAMILIES
 
     rows = run.scores.filter(pl.col("id") == row_id)
     if rows.is_empty():

@@ -4,6 +4,7 @@ Streamlit reports while a script runs."""
 
 from __future__ import annotations
 
+import importlib.util
 import socket
 from pathlib import Path
 
@@ -24,3 +25,12 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+def missing_browser() -> str | None:
+    """Why a real browser cannot be driven here (no chromium, no Playwright), or None."""
+    if not CHROMIUM.exists():
+        return f"chromium is not installed at {CHROMIUM}"
+    if importlib.util.find_spec("playwright") is None:
+        return "playwright is not installed (pip install -r requirements-dev.txt)"
+    return None

@@ -47,7 +47,7 @@ def matmul_gflops(threads: int, size: int = 2048, repeats: int = 5) -> float:
 
 def padding_share(source, texts: list[str], stride: int, batch_tokens: int) -> float:
     from analysis.extraction.encode import _length_batches
-    from analysis.extraction.sources import make_windows
+    from analysis.extraction.windows import make_windows
 
     windows = make_windows(source.tokenize(texts), source.content_capacity, stride, source.causal)
     lengths = np.array([len(w.ids) for w in windows])

@@ -97,11 +97,11 @@ def peak_rss_mib() -> float:
 def check_streaming(paths: dict[str, Path], sae_dir: Path, device: str, out: Path) -> dict:
     import torch
 
-    from analysis.build.pipeline import BuildInputs, load_inputs
     from analysis.config import ExtractConfig
     from analysis.extraction.sae import load_sae
     from analysis.extraction.stream import activation_source, stream_extract
     from analysis.extraction.writer import ExtractionWriter
+    from analysis.pipeline.inputs import BuildInputs, load_inputs
 
     ex = ExtractConfig(sae=str(sae_dir), device=device)
     sae = load_sae(str(sae_dir), device)
@@ -129,8 +129,9 @@ def check_streaming(paths: dict[str, Path], sae_dir: Path, device: str, out: Pat
 
 
 def check_build(paths: dict[str, Path], sae_dir: Path, device: str, cache: Path) -> dict:
-    from analysis.build.pipeline import BuildInputs, build
     from analysis.config import BuildConfig, ExtractConfig
+    from analysis.pipeline.build import build
+    from analysis.pipeline.inputs import BuildInputs
 
     config = BuildConfig(extract=ExtractConfig(sae=str(sae_dir), device=device))
     started = time.perf_counter()
@@ -148,24 +149,25 @@ def check_build(paths: dict[str, Path], sae_dir: Path, device: str, cache: Path)
 
 def check_geometry(n_points: int) -> dict:
     from analysis.config import GeometryConfig
-    from analysis.geometry.embedding import geometry_backend, hdbscan_labels, two_umaps
+    from analysis.geometry.clustering import hdbscan_labels
+    from analysis.geometry.embedding import two_umaps
 
     rng = np.random.default_rng(0)
     centres = rng.normal(size=(20, 64))
     points = (centres[rng.integers(0, 20, n_points)] + 0.3 * rng.normal(size=(n_points, 64))).astype(np.float32)
     points /= np.linalg.norm(points, axis=1, keepdims=True)
     started = time.perf_counter()
-    xy, space = two_umaps(points, GeometryConfig())
+    umaps = two_umaps(points, GeometryConfig())
     umap_seconds = time.perf_counter() - started
     started = time.perf_counter()
-    labels = hdbscan_labels(space, 50, 5)
+    labels = hdbscan_labels(umaps.space, 50, 5, umaps.backend).labels
     return {
-        "backend": geometry_backend(),
+        "backend": umaps.backend,
         "points": n_points,
         "umap_seconds": round(umap_seconds, 2),
         "hdbscan_seconds": round(time.perf_counter() - started, 2),
         "clusters": int(labels.max() + 1),
-        "map_shape": list(xy.shape),
+        "map_shape": list(umaps.xy.shape),
     }
 
 

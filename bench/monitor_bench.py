@@ -12,7 +12,7 @@
 3. False alarms and power on the demo: the distinct rows of the 10,000-row run (every demo
    training row scored through `monitor`, up to the few a draw of 10,000 misses), resampled
    into batches (clean rows only, or with 5 / 10 / 20 / 42 % planted harmful rows) and put
-   through the same drift statistics as the CLI (`analysis.drift`), without extracting again.
+   through the same drift statistics as the CLI (`analysis.scoring.drift`), without extracting again.
 4. False alarms and power on the planted-contamination tasks of `bench/tasks.py` (seed 0,
    layer 6, the newest analysis of each under `--tasks-cache`): their training rows' scores
    resampled the same way, for the score families the default is chosen among
@@ -55,7 +55,8 @@ TASK_SHARES = (0.0, 0.05, 0.10, 0.20)
 
 def demo_analysis(cache: Path) -> Path:
     """The demo analysis in `cache` (built there first when missing; a cached build takes a second)."""
-    from analysis.build.pipeline import BuildInputs, build
+    from analysis.pipeline.build import build
+    from analysis.pipeline.inputs import BuildInputs
 
     return build(BuildInputs(DEMO / "train.jsonl", DEMO / "toxic.jsonl", DEMO / "benign.jsonl"), cache_root=cache, name="demo", progress=False, report=lambda *_: None)
 
@@ -346,7 +347,7 @@ skipped: the {args.large:,} rows hold {scores.height:,} distinct texts and all {
 ### False alarms and power on the demo
 
 {args.batches} random batches of {args.rows} per row, drawn without replacement from those scores (clean rows,
-plus the planted share of the 85 harmful rows), through the CLI's own statistics (`analysis.drift`), against
+plus the planted share of the 85 harmful rows), through the CLI's own statistics (`analysis.scoring.drift`), against
 the whole training pool. The 0 % rows are the false-alarm rate. A batch flags when either test fires, so
 for a batch from the training rows' own population each test fires about alpha of the time and the verdict
 at most about 2 alpha; measured: {false_alarms}. The clean batches are drawn from the clean training rows,
@@ -367,7 +368,7 @@ Each task of `bench/tasks.py` (seed {args.task_seed}, layer {args.task_layer}; a
 training pool with ~10 % planted harmful rows. For each task and score family, {args.task_batches} batches of
 {args.rows} rows per planted share, drawn **with replacement** (several pools hold fewer than {args.rows} clean
 or {round(0.2 * args.rows)} planted rows) from the pool's clean rows only plus the share of its planted rows, go through
-`analysis.drift` (same thresholds as the CLI) against the task's **whole training pool** as the reference,
+`analysis.scoring.drift` (same thresholds as the CLI) against the task's **whole training pool** as the reference,
 as `monitor` does. `rank_mean:a+b` is the mean of the two families' mid-rank percentiles among the training
 rows (as the scorer combines them). {task_seconds:.0f} s for all of it.
 

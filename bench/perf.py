@@ -134,7 +134,7 @@ def write_jsonl(path: Path, ids: list[str], texts: list[str]) -> Path:
 
 
 def real_inputs(datasets: Path, n_rows: int, folder: Path, seed: int):
-    from analysis.build.pipeline import BuildInputs
+    from analysis.pipeline.inputs import BuildInputs
 
     train = sized_texts(all_dataset_texts(datasets), n_rows, seed)
     toxic = task_builder.toxic_reference(datasets)
@@ -151,7 +151,7 @@ def real_inputs(datasets: Path, n_rows: int, folder: Path, seed: int):
 
 
 def synthetic_inputs(n_rows: int, folder: Path):
-    from analysis.build.pipeline import BuildInputs
+    from analysis.pipeline.inputs import BuildInputs
 
     def texts(prefix: str, n: int) -> tuple[list[str], list[str]]:
         ids = [f"{prefix}_{i:06d}" for i in range(n)]
@@ -260,8 +260,10 @@ def write_synthetic_extraction(samples: pl.DataFrame, folder: Path, seed: int) -
 
 
 def run_worker(mode: str, n_rows: int, datasets: Path, seed: int) -> dict:
-    from analysis.build.pipeline import build, inputs_fingerprint, load_inputs, step_keys
     from analysis.config import BuildConfig
+    from analysis.pipeline.build import build
+    from analysis.pipeline.inputs import inputs_fingerprint, load_inputs
+    from analysis.pipeline.keys import step_keys
     from analysis.use.export import FilterRule, export
 
     folder = OUT / f"{mode}_{n_rows}"
@@ -481,7 +483,7 @@ def write_section(results: dict, results_md: Path, command: str) -> None:
         "the pipeline's own step timings from `manifest.json`; `read_sae_sample` is the model "
         "forward pass over the SAE's bounded training sample of texts, `sae` the SAE training (the "
         "sample's reading included), `read_and_encode` the streamed forward pass over the other "
-        "texts with SAE encoding + pooling, `proximity` the scoring; `export`: `analysis.export.export` with top 10% removed). `peak_rss_mib`: "
+        "texts with SAE encoding + pooling, `proximity` the scoring; `export`: `analysis.use.export.export` with top 10% removed). `peak_rss_mib`: "
         "`ru_maxrss` of the fresh worker process. Empty cells: the step did not run (synthetic "
         "codes replace extraction).",
         "",

@@ -18,8 +18,8 @@ Evaluation, on the training rows of each analysis (``set == "train"``, positive:
   every task and seed evaluated at that layer. A (candidate, layer) pair is the unit of
   choice.
 - baselines (not candidates): random, length, keyword, tfidf_knn, embedding_knn (the raw
-  pooled embedding of the analysis' read layer), from ``analysis.baselines`` as
-  ``analysis.evaluate`` computes them.
+  pooled embedding of the analysis' read layer), from ``analysis.scoring.baselines`` as
+  ``analysis.use.evaluate`` computes them.
 - metric: AUROC. Per task: the mean over its seeds; 95% bootstrap interval from 1,000
   resamples of the rows within each seed (the same resamples for every method and layer),
   the seed AUROCs averaged per resample.
@@ -50,7 +50,7 @@ from scipy.stats import rankdata
 REPOSITORY_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPOSITORY_ROOT))
 
-from analysis.artifacts.folder import EMBEDDINGS  # noqa: E402
+from analysis.artifacts.layout import EMBEDDINGS  # noqa: E402
 from analysis.scoring import baselines as baseline_methods  # noqa: E402
 from analysis.use.evaluate import finite_scores  # noqa: E402
 from bench import tasks as task_builder  # noqa: E402

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-
 import numpy as np
 import plotly.graph_objects as go
 import polars as pl
@@ -193,14 +191,8 @@ with st.form("recluster_form"):
     )
     submitted = st.form_submit_button("Re-cluster", icon=":material/refresh:")
 if submitted:
-    args = [path, str(int(min_cluster_size))] + ([str(int(min_samples))] if min_samples else [])
-    jobview.start(
-        root,
-        args,
-        kind="recluster",
-        label=f"Re-cluster (min size {int(min_cluster_size)})",
-        command=[sys.executable, "-m", "appkit.recluster"],
-    )
+    args = ["recluster", path, str(int(min_cluster_size))] + ([str(int(min_samples))] if min_samples else [])
+    jobview.start(root, args, kind="recluster", label=f"Re-cluster (min size {int(min_cluster_size)})")
     st.rerun()
 failed = [job for job in jobs.list_jobs(root) if job.kind == "recluster"][:1]
 if failed and failed[0].state == "failed" and not (failed[0].folder / "dismissed").exists():

@@ -2,7 +2,7 @@
 
 `LookupExtractor` gives each batch row the pooled SAE code and hidden state of the analysis
 row its `source_id` column names; everything after the extraction (scoring with the fitted
-scorer, placement on the map, drift tests, the folder's files) is `analysis.monitor`'s own.
+scorer, placement on the map, drift tests, the folder's files) is `analysis.use.monitor`'s own.
 
 Run as a script it stands in for `python -m analysis monitor` (same options, stage lines
 on stderr, the folder last on stdout, exit 0 / 1 drift / 2 error), for the app's job tests.
@@ -25,7 +25,8 @@ if str(ROOT) not in sys.path:
 import numpy as np  # noqa: E402
 import polars as pl  # noqa: E402
 
-from analysis.artifacts.folder import EMBEDDINGS, Analysis  # noqa: E402
+from analysis.artifacts.folder import Analysis  # noqa: E402
+from analysis.artifacts.layout import EMBEDDINGS  # noqa: E402
 
 PLANTED = "<script>alert(1)</script>"
 
@@ -47,8 +48,8 @@ class LookupExtractor:
     def extract(self, samples: pl.DataFrame, progress: bool = True):
         from safetensors.numpy import load_file
 
+        from analysis.artifacts.codes import activation_matrix
         from analysis.extraction.stream import ExtractedRows
-        from analysis.geometry.embedding import activation_matrix
 
         analysis = self.analysis
         sources = samples["source_id"].cast(pl.String).to_list()
@@ -91,8 +92,10 @@ def run_monitor(analysis_dir: Path, batch: Path, out: Path | None = None, thresh
 
 
 def _cli(argv: list[str]) -> int:
+    from analysis.progress import stderr_reporter
     from analysis.scoring.drift import Thresholds
-    from analysis.use.monitor import format_report, monitor, stderr_reporter
+    from analysis.use.monitor import monitor
+    from analysis.use.monitor_runs import format_report
 
     parser = argparse.ArgumentParser(prog="monitor_fixtures.py")
     parser.add_argument("command", choices=["monitor"])

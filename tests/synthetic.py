@@ -30,7 +30,7 @@ import polars as pl
 if __name__ == "__main__":  # run as a script (the app's stand-in CLI): make `analysis` importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from analysis.artifacts.folder import FORMAT_VERSION
+from analysis.artifacts.layout import ANALYSIS_FORMAT_VERSION
 
 
 def _words(text: str) -> list[str]:
@@ -159,7 +159,7 @@ def write_synthetic_analysis(
         if fit_rows is not None and fit_rows < n_samples:
             identity["fit_rows"] = fit_rows
         manifest = {
-            "format_version": FORMAT_VERSION,
+            "format_version": ANALYSIS_FORMAT_VERSION,
             "analysis_id": hashlib.sha256(json.dumps(identity, sort_keys=True).encode()).hexdigest(),
             "name": out_dir.name,
             "kind": "synthetic",
@@ -370,7 +370,8 @@ def _fitted_scores(
     import scipy.sparse as sp
 
     from analysis.config import ProximityConfig
-    from analysis.scoring.scorer import FitRows, cross_fit
+    from analysis.scoring.crossfit import cross_fit
+    from analysis.scoring.scorer import FitRows
 
     n = samples.height
     rows = np.repeat(np.arange(n), pooled_features.shape[1])

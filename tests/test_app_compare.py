@@ -1,4 +1,4 @@
-"""The Compare page on a synthetic analysis and monitor runs written by `analysis.monitor` itself
+"""The Compare page on a synthetic analysis and monitor runs written by `analysis.use.monitor` itself
 (only the extraction is stood in for, see tests/monitor_fixtures.py)."""
 
 from __future__ import annotations
@@ -121,15 +121,21 @@ def test_the_map_draws_every_row_and_tells_batch_from_analysis_points(app: AppTe
     assert all("<script>" not in text for text in batch_trace.hovertext)
 
 
-def test_runs_of_other_analyses_are_not_listed(cache: dict, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from analysis.use.monitor import list_monitors
+def test_runs_of_other_analyses_are_not_listed(cache: dict, tmp_path: Path) -> None:
+    from analysis.use.monitor_runs import list_monitors
 
-    other = write_synthetic_analysis(cache["root"] / "analyses" / "synthetic-other", 300, n_features=400, seed=3)
-    run_monitor(other, write_batch(other, tmp_path / "other.jsonl", n_top=5, n_random=5))
+    # A cache of its own (the module's stays as the other tests expect it): the module's run,
+    # linked in, beside a run of another analysis.
+    root = tmp_path / "cache"
+    (root / "monitors").mkdir(parents=True)
+    run_dir = Path(cache["run"].out_dir)
+    (root / "monitors" / run_dir.name).symlink_to(run_dir, target_is_directory=True)
+    other = write_synthetic_analysis(root / "analyses" / "synthetic-other", 300, n_features=400, seed=3)
+    other_run = run_monitor(other, write_batch(other, tmp_path / "other.jsonl", n_top=5, n_random=5))
+    assert Path(other_run.out_dir).parent == (root / "monitors").resolve()
     own = json.loads((cache["analysis"] / "manifest.json").read_text())["analysis_id"]
-    listed = list_monitors(cache["root"], own)
-    assert listed["path"].to_list() == [str(cache["run"].out_dir)]
-    assert list_monitors(cache["root"]).height == 2
+    assert list_monitors(root, own)["path"].to_list() == [str(run_dir)]
+    assert sorted(list_monitors(root)["path"].to_list()) == sorted([str(run_dir), str(other_run.out_dir)])
 
 
 def upload_batch(at: AppTest, name: str, data: bytes) -> AppTest:

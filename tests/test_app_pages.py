@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import base64
+import json
+import os
+import shutil
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -9,6 +14,10 @@ import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 from synthetic import write_synthetic_analysis
+
+from analysis.artifacts.folder import Analysis
+from appkit.map_colors import CATEGORY_COLORS, MISSING_COLOR, NOISE_COLOR
+from appkit.text import escape_plotly
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ROOT / "pages"
@@ -42,12 +51,36 @@ def open_page(at: AppTest, name: str) -> AppTest:
     return at
 
 
-def test_first_visit_opens_the_newest_analysis(app: AppTest) -> None:
-    assert app.title[0].value == "Analyses"
-    assert app.query_params["analysis"] == "synthetic-pages"
-    assert app.query_params["page"] == "home"
-    names = app.dataframe[0].value["name"].to_list()
-    assert names == ["synthetic-pages"]
+@pytest.mark.parametrize("dated_by", ["manifest", "mtime"])
+def test_first_visit_opens_the_newest_analysis(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, dated_by: str) -> None:
+    """Newest by the manifest's `created`, or by the manifest file's mtime when it has none;
+    the newest is neither first nor last by name, so no name order can pass for it."""
+    analyses = tmp_path / "analyses"
+    newest = write_synthetic_analysis(analyses / "b-newest", 300, n_features=400, seed=2)
+    for name in ("a-older", "c-oldest"):
+        shutil.copytree(newest, analyses / name)
+    now = datetime.now(tz=UTC).replace(microsecond=0)
+    for name, age in (("b-newest", timedelta(0)), ("a-older", timedelta(days=2)), ("c-oldest", timedelta(days=5))):
+        manifest_path = analyses / name / "manifest.json"
+        manifest = json.loads(manifest_path.read_text())
+        when = now - age
+        if dated_by == "manifest":
+            manifest["created"] = when.isoformat(timespec="seconds")
+            stamp = (now - timedelta(days=10) + age).timestamp()  # the mtimes say otherwise: the manifest wins
+        else:
+            del manifest["created"]
+            stamp = when.timestamp()
+        manifest_path.write_text(json.dumps(manifest))
+        os.utime(manifest_path, (stamp, stamp))
+    monkeypatch.setenv("ANALYSIS_CACHE_DIR", str(tmp_path))
+    at = make_app()
+    at.run()
+    assert not at.exception
+    assert at.title[0].value == "Analyses"
+    assert at.query_params["analysis"] == "b-newest"
+    assert Path(at.session_state["analysis_path"]) == newest.resolve()
+    assert at.query_params["page"] == "home"
+    assert at.dataframe[0].value["name"].to_list() == ["b-newest", "a-older", "c-oldest"]
 
 
 def test_map_selection_fills_the_linked_table(app: AppTest) -> None:
@@ -78,13 +111,78 @@ def test_map_selection_handler_decodes_plotly_points(app: AppTest) -> None:
     assert total == 1200  # every sample is drawn: nothing is downsampled
 
 
-@pytest.mark.parametrize("color", ["cluster", "score", "score_probe", "column:label", "column:category", "feature"])
-def test_map_colorings(app: AppTest, color: str) -> None:
+def color_map(app: AppTest, color: str) -> tuple[list[dict], dict, pl.DataFrame]:
+    """Open the map in `color`; its point traces, its layout (as sent to the browser) and the samples."""
     open_page(app, "map")
     app.selectbox(key="_w_color_by").set_value(color).run()
     assert not app.exception, [item.value for item in app.exception]
     assert app.session_state["color_by"] == color
     assert app.query_params["color"] == color
+    [chart] = app.get("plotly_chart")
+    spec = json.loads(chart.proto.spec)
+    traces = [trace for trace in spec["data"] if trace.get("hovertext") is not None]  # not the legend-only entries
+    samples = pl.read_parquet(Path(app.session_state["analysis_path"]) / "samples.parquet")
+    return traces, spec["layout"], samples
+
+
+def spec_array(value: object) -> np.ndarray:
+    """An array of a plotly spec: a list, or a typed array (dtype and base64 bytes)."""
+    if isinstance(value, dict) and "bdata" in value:
+        return np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]))
+    return np.asarray(value)
+
+
+def positions(trace: dict) -> list[tuple[float, float]]:
+    return list(zip(spec_array(trace["x"]).astype(np.float32).tolist(), spec_array(trace["y"]).astype(np.float32).tolist(), strict=True))
+
+
+@pytest.mark.parametrize(("color", "column"), [("cluster", "cluster"), ("column:label", "label"), ("column:category", "category")])
+def test_map_category_colorings(app: AppTest, color: str, column: str) -> None:
+    """Each category has one color of its own (noise grey), and every point is in its category's trace."""
+    traces, _, samples = color_map(app, color)
+    label_of = {
+        (float(x), float(y)): escape_plotly("noise" if column == "cluster" and value == "-1" else value)
+        for x, y, value in samples.select(
+            pl.col("x").cast(pl.Float32), pl.col("y").cast(pl.Float32), pl.col(column).cast(pl.String).fill_null("(none)")
+        ).iter_rows()
+    }
+    color_of: dict[str, str] = {}
+    drawn = 0
+    for trace in traces:
+        assert isinstance(trace["marker"]["color"], str), trace["name"]  # one color per trace
+        assert color_of.setdefault(trace["name"], trace["marker"]["color"]) == trace["marker"]["color"]
+        assert {label_of[point] for point in positions(trace)} == {trace["name"]}
+        drawn += len(positions(trace))
+    assert drawn == samples.height
+    assert set(color_of) == set(label_of.values())  # few categories: none is folded into "other"
+    own = [value for name, value in color_of.items() if name != "noise"]
+    assert len(set(own)) == len(own) and set(own) <= set(CATEGORY_COLORS)
+    assert color_of.get("noise", NOISE_COLOR) == NOISE_COLOR
+    assert (column == "cluster") == ("noise" in color_of)
+
+
+@pytest.mark.parametrize("color", ["score", "score_probe", "feature"])
+def test_map_number_colorings(app: AppTest, color: str) -> None:
+    """Each point's color is its own value on one color axis over the values present; rows
+    without a value are grey."""
+    traces, layout, samples = color_map(app, color)
+    if color == "feature":
+        activation = Analysis.open(app.session_state["analysis_path"]).feature_activation(app.session_state["feature"])
+        values = samples.select("id").join(activation, on="id", how="left")["value"].fill_null(0.0)
+    else:
+        values = samples[color]
+    rows = samples.select(pl.col("x").cast(pl.Float32), pl.col("y").cast(pl.Float32)).with_columns(values.cast(pl.Float64).fill_nan(None).alias("value"))
+    present = rows.filter(pl.col("value").is_not_null())
+    colored = [trace for trace in traces if trace["marker"].get("coloraxis") == "coloraxis"]
+    grey = [trace for trace in traces if trace["marker"].get("color") == MISSING_COLOR]
+    assert len(colored) + len(grey) == len(traces)
+    drawn = sorted(
+        (x, y, float(value)) for trace in colored for (x, y), value in zip(positions(trace), spec_array(trace["marker"]["color"]), strict=True)
+    )
+    assert drawn == sorted(present.iter_rows())
+    assert sorted(point for trace in grey for point in positions(trace)) == sorted(rows.filter(pl.col("value").is_null()).select("x", "y").iter_rows())
+    assert layout["coloraxis"]["cmin"] == pytest.approx(present["value"].min())
+    assert layout["coloraxis"]["cmax"] == pytest.approx(present["value"].max())
 
 
 def test_map_search_and_detail_pane(app: AppTest) -> None:
@@ -155,7 +253,7 @@ def test_feature_page_reads_tokens_once_per_feature(app: AppTest, monkeypatch: p
     """The 12 sample texts of the page come from one read of tokens.parquet, and a rerun reads nothing."""
     import streamlit as st
 
-    from analysis.artifacts import folder as artifacts
+    from analysis.artifacts import tokens as artifacts
 
     st.cache_resource.clear()  # count from a cold start: a fresh Analysis, no cached feature
     calls: list[str] = []
@@ -213,7 +311,7 @@ def test_evaluate_page_is_hidden_without_labels(tmp_path: Path, monkeypatch: pyt
     at = make_app()
     at.run()
     assert not at.exception
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="Could not find a navigation page"):  # not a missing file: not offered
         at.switch_page(str(PAGES / "evaluate.py"))
 
 

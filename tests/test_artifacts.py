@@ -12,8 +12,9 @@ import polars as pl
 import pytest
 from synthetic import write_synthetic_analysis
 
-from analysis.artifacts.folder import Analysis, AnalysisNotFound, list_analyses
-from analysis.scoring.scorer import FAMILIES
+from analysis.artifacts.catalog import list_analyses
+from analysis.artifacts.folder import Analysis, AnalysisNotFound
+from analysis.scoring.families import FAMILIES
 
 SAMPLE_COLUMNS = {
     "id": pl.String,
@@ -149,27 +150,46 @@ def test_labels_only_count_small_carried_columns(tmp_path: Path, synthetic: Path
     assert not analysis.has_labels
 
 
-def test_decoder_reads_only_the_active_directions(tmp_path: Path, synthetic: Path) -> None:
-    """decoder.safetensors is the decoder for every SAE; the full W_dec under sae/ is never read."""
+def test_decoder_reads_only_the_active_directions(tmp_path: Path, synthetic: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """decoder.safetensors is the decoder for every SAE; the full W_dec under sae/ is never read.
+
+    sae/ stays in place (its weights made unreadable, so a read of them would fail loudly)
+    and every safetensors file opened is recorded.
+    """
+    import safetensors
+    import safetensors.numpy
     from safetensors.numpy import save_file
 
     copy = tmp_path / "pretrained"
     shutil.copytree(synthetic, copy)
-    shutil.rmtree(copy / "sae")
+    weights = copy / "sae" / "sae_weights.safetensors"
+    assert weights.is_file()
+    weights.write_bytes(b"not a safetensors file")
+    opened: list[Path] = []
+    real_open = safetensors.safe_open
+
+    def recording_open(path, *args, **kwargs):
+        opened.append(Path(path).resolve())
+        return real_open(path, *args, **kwargs)
+
+    for module in (safetensors, safetensors.numpy):
+        monkeypatch.setattr(module, "safe_open", recording_open)
+
     (copy / "decoder.safetensors").unlink()
-    assert Analysis.open(copy).decoder is None
+    assert Analysis.open(copy).decoder is None  # no fallback to the SAE's own weights
     directions = np.eye(4, dtype=np.float32)[[1, 0]]
     save_file({"features": np.array([5, 2], dtype=np.int32), "directions": directions}, str(copy / "decoder.safetensors"))
     decoder = Analysis.open(copy).decoder
     assert decoder.features.tolist() == [2, 5] and len(decoder) == 2  # sorted once on reading
     assert decoder.rows_of([5]).tolist() == [[0.0, 1.0, 0.0, 0.0]]
     assert 5 in decoder and 3 not in decoder
+    assert opened == [(copy / "decoder.safetensors").resolve()]
 
 
 def test_open_rejects_incomplete_folders(tmp_path: Path) -> None:
-    with pytest.raises(AnalysisNotFound):
+    with pytest.raises(AnalysisNotFound, match="not a complete analysis folder"):
         Analysis.open(tmp_path)
-    with pytest.raises(AnalysisNotFound):
+    with pytest.raises(AnalysisNotFound, match=r"^missing: not a complete analysis folder"):
         Analysis.open(tmp_path / "missing")
 
 
@@ -192,7 +212,7 @@ def test_list_analyses_skips_work_in_progress(tmp_path: Path, synthetic: Path) -
 
 
 def test_synthetic_writer_refuses_to_overwrite(synthetic: Path) -> None:
-    with pytest.raises(FileExistsError):
+    with pytest.raises(FileExistsError, match="exists already"):
         write_synthetic_analysis(synthetic, 100)
     assert not [path for path in synthetic.parent.iterdir() if path.name.startswith(".tmp")]
 
@@ -206,7 +226,8 @@ def test_synthetic_is_deterministic(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("found", "advice"), [(None, "rebuild it"), (0, "rebuild it"), (99, "update this tool"), ("1", "rebuild it")])
 def test_open_refuses_another_format_version_in_plain_words(tmp_path: Path, synthetic: Path, found, advice: str) -> None:
-    from analysis.artifacts.folder import FORMAT_VERSION, AnalysisFormatError
+    from analysis.artifacts.folder import AnalysisFormatError
+    from analysis.artifacts.layout import ANALYSIS_FORMAT_VERSION as FORMAT_VERSION
 
     folder = tmp_path / "old-analysis"
     shutil.copytree(synthetic, folder)
@@ -235,6 +256,28 @@ def test_open_refuses_another_format_version_in_plain_words(tmp_path: Path, synt
     ],
 )
 def test_the_sae_is_described_by_where_the_build_got_it(recorded, shown) -> None:
-    from analysis.artifacts.folder import _describe_sae
+    from analysis.artifacts.catalog import _describe_sae
 
     assert _describe_sae(recorded) == shown
+
+
+def test_a_synthetic_analysis_holds_every_file_of_the_layout(synthetic: Path) -> None:
+    from analysis.artifacts.layout import ANALYSIS_FILES, MANIFEST
+
+    assert [name for name in (MANIFEST, *ANALYSIS_FILES) if not (synthetic / name).is_file()] == []
+
+
+def test_the_three_format_versions_have_three_names() -> None:
+    from analysis.artifacts import layout
+
+    versions = [name for name in vars(layout) if name.endswith("FORMAT_VERSION")]
+    assert sorted(versions) == ["ANALYSIS_FORMAT_VERSION", "MONITOR_FORMAT_VERSION", "SCORER_FORMAT_VERSION"]
+
+
+def test_package_versions_name_every_package_asked_for_in_order() -> None:
+    from analysis import __version__
+    from analysis.artifacts.provenance import package_versions
+
+    versions = package_versions(("numpy", "no-such-package-here"))
+    assert list(versions) == ["python", "analysis", "numpy", "no-such-package-here"]
+    assert versions["analysis"] == __version__ and versions["no-such-package-here"] == "not installed"

@@ -28,13 +28,35 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from bench.browser import CHROMIUM, CHROMIUM_ARGS, SCRIPT_STATE, free_port
+from bench.browser import CHROMIUM, CHROMIUM_ARGS, SCRIPT_STATE, free_port, missing_browser
 
 ROOT = Path(__file__).resolve().parent.parent
 SCREENSHOTS = ROOT / os.environ.get("BROWSER_SCREENSHOTS", "tests/artifacts/screenshots")
 VIEWPORT = {"width": 1600, "height": 1800}  # tall: Streamlit scrolls inside the page, so shots show the viewport
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]  # slow: the demo analysis is built with the default model
+
+
+def in_ci() -> bool:
+    """Whether the `CI` environment variable says this is a CI run (scripts/test.sh reads it alike)."""
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+def require_browser() -> None:
+    """Skip when no real browser can be driven here; under CI, fail instead: a CI run that
+    skipped these tests would pass without the app ever having been opened in a browser."""
+    reason = missing_browser()
+    if reason is None:
+        return
+    if in_ci():
+        pytest.fail(f"{reason}, and CI is set: the real-browser tests must run", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def browser_available() -> None:
+    """Checked before any other fixture, so nothing is built for tests that cannot run."""
+    require_browser()
 
 
 def _demo_analysis() -> str:
@@ -66,9 +88,6 @@ def analysis_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def server(analysis_dir: Path) -> Iterator[str]:
-    if not CHROMIUM.exists():
-        pytest.skip("chromium is not installed at /usr/bin/chromium")
-    pytest.importorskip("playwright.sync_api")
     port = free_port()
     env = {
         **os.environ,
@@ -248,18 +267,18 @@ def test_main_flow(page, server: str, analysis_dir: Path, tmp_path: Path, outsid
     download_info.value.save_as(kept_file)
     if ext == "jsonl":
         kept_rows = [json.loads(line) for line in kept_file.read_text().splitlines() if line.strip()]
-        kept_ids = {row["id"] for row in kept_rows if "id" in row}
+        kept_ids = {str(row["id"]) for row in kept_rows}
         n_kept = len(kept_rows)
     else:
         kept = pl.read_parquet(kept_file) if ext == "parquet" else pl.read_csv(kept_file)
-        kept_ids = set(kept["id"].cast(pl.String)) if "id" in kept.columns else set()
+        kept_ids = set(kept["id"].cast(pl.String))
         n_kept = kept.height
     assert n_kept == n_train - expected_removed
+    assert len(kept_ids) == n_kept  # every kept row carries its input id (the demo and synthetic inputs have one)
     go_to(page, "Analyses")
     shot(page, "analyses")
     top_ids = set(samples.filter(pl.col("set") == "train").sort(["score", "id"], descending=[True, False]).head(expected_removed)["id"])
-    if kept_ids:
-        assert not kept_ids & top_ids  # the highest-scoring rows are the ones removed
+    assert not kept_ids & top_ids  # the highest-scoring rows are the ones removed
     # The data on screen is sensitive and the machine may be offline: nothing but the app.
     assert outside_requests == [], outside_requests
 
@@ -278,7 +297,7 @@ def monitor_run(analysis_dir: Path):
     """A monitor run of the open analysis in the test's private cache: 30 of its highest-scoring
     training rows and 30 others re-sent (the first with a script tag planted in its prompt).
     Only the extraction is stood in for (the rows' own codes are looked up, see
-    tests/monitor_fixtures.py); scoring, placement and the drift tests are `analysis.monitor`'s."""
+    tests/monitor_fixtures.py); scoring, placement and the drift tests are `analysis.use.monitor`'s."""
     from monitor_fixtures import run_monitor, write_batch
 
     cache = analysis_dir.parent.parent
@@ -303,12 +322,10 @@ def test_compare_page_with_a_monitor_run(page, server: str, analysis_dir: Path, 
         page.goto(f"{server}/compare")
         wait_idle(page)
         page.get_by_role("heading", name="Compare a batch").wait_for(state="visible")
-        if report["flagged"]:
-            verdict = page.get_by_test_id("stAlertContentError").filter(has_text="Drift flagged")
-            verdict.wait_for(state="visible")
-            assert "shifted up" in verdict.inner_text() or "cut" in verdict.inner_text()
-        else:
-            page.get_by_test_id("stAlertContentSuccess").filter(has_text="No drift flagged").wait_for(state="visible")
+        assert report["flagged"]  # the batch re-sends the highest-scoring rows: it must drift
+        verdict = page.get_by_test_id("stAlertContentError").filter(has_text="Drift flagged")
+        verdict.wait_for(state="visible")
+        assert "shifted up" in verdict.inner_text() or "cut" in verdict.inner_text()
         auroc = page.get_by_test_id("stMetric").filter(has_text="Score shift (AUROC)").first
         assert f"{report['statistics']['score']['auroc']:.3f}" in auroc.inner_text()
 
@@ -323,16 +340,18 @@ def test_compare_page_with_a_monitor_run(page, server: str, analysis_dir: Path, 
         page.get_by_text("Pick a driver row, or click a point", exact=False).wait_for(state="visible")
         shot(page, "compare")
 
-        # Pick the first driver row: the detail pane explains it.
-        first = report["drivers"][0]["id"]
+        # Pick the driver row with the planted tag (the batch's top row, re-sent): the detail
+        # pane explains it and shows the tag as text, never run.
+        driver_ids = [row["id"] for row in report["drivers"]]
+        assert "batch-0000" in driver_ids[:8], driver_ids  # among the rows the table shows without scrolling
+        planted_row = driver_ids.index("batch-0000")
         table = page.get_by_test_id("stDataFrame").first.bounding_box()
-        page.mouse.click(table["x"] + 14, table["y"] + 35 + 17)  # the row-selection cell of row 1
+        page.mouse.click(table["x"] + 14, table["y"] + 35 + 35 * planted_row + 17)  # its row-selection cell (rows 35 px high)
         wait_idle(page)
         page.get_by_role("heading", name="Batch row").wait_for(state="visible")
-        page.get_by_text(f"Batch row {first}", exact=False).first.wait_for(state="visible")
+        page.get_by_text("Batch row batch-0000", exact=False).first.wait_for(state="visible")
         page.get_by_text("Why it scores this way").wait_for(state="visible")
-        if first == "batch-0000":  # the row with the planted tag: shown as text, never run
-            assert PLANTED in page.get_by_test_id("stCode").first.inner_text()
+        assert PLANTED in page.get_by_test_id("stCode").first.inner_text()
         shot(page, "compare-detail")
     finally:
         page.remove_listener("dialog", record)
@@ -376,8 +395,7 @@ def test_the_report_opens_offline_in_a_browser(page, analysis_dir: Path, monitor
         ):
             section = report_page.locator(f"section#{anchor}")
             section.wait_for(state="visible")
-            if title:
-                assert title in section.locator("h2").inner_text()
+            assert title in section.locator("h2").inner_text()
         map_points = plotly_points(report_page, "section#map .js-plotly-plot")
         assert sum(map_points) > 0
         assert report_page.locator("section#map .js-plotly-plot .scatterlayer .point").count() > 0  # drawn, not just data
@@ -385,8 +403,8 @@ def test_the_report_opens_offline_in_a_browser(page, analysis_dir: Path, monitor
         assert drift_points[-1] == monitor_run.report["batch"]["rows"]
         verdict = "Drift flagged." if monitor_run.report["flagged"] else "No drift flagged"
         assert verdict in report_page.locator("section#drift .flag").inner_text()
-        if any(row["id"] == "batch-0000" for row in monitor_run.report["drivers"]):  # the planted tag is text, never run
-            assert PLANTED in report_page.locator("section#drift").inner_text()
+        assert any(row["id"] == "batch-0000" for row in monitor_run.report["drivers"])  # the row with the planted tag
+        assert PLANTED in report_page.locator("section#drift").inner_text()  # shown as text, never run
         shot(report_page, "report")
         # the drift section from its heading down (the sticky link bar is about 40 px high)
         report_page.locator("section#drift").evaluate("section => window.scrollTo(0, section.getBoundingClientRect().top + window.scrollY - 50)")

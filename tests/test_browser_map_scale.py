@@ -22,7 +22,15 @@ import numpy as np
 import polars as pl
 import pytest
 from synthetic import write_synthetic_analysis
-from test_browser import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, free_port, is_app_request, wait_idle
+from test_browser import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    SCREENSHOTS,
+    free_port,
+    is_app_request,
+    require_browser,
+    wait_idle,
+)
 
 from analysis.use.selection import points_in_polygon
 from appkit.density_map import DENSITY_THRESHOLD, SAMPLE_POINTS
@@ -33,6 +41,12 @@ N_SAMPLES = 60_000
 pytestmark = pytest.mark.browser
 
 
+@pytest.fixture(scope="module", autouse=True)
+def browser_available() -> None:
+    """Before the large analysis is written: skipped, or failed under CI, when no browser runs here."""
+    require_browser()
+
+
 @pytest.fixture(scope="module")
 def large_analysis(tmp_path_factory: pytest.TempPathFactory) -> Path:
     cache = tmp_path_factory.mktemp("browser-large")
@@ -41,9 +55,6 @@ def large_analysis(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def large_server(large_analysis: Path) -> Iterator[str]:
-    if not CHROMIUM.exists():
-        pytest.skip("chromium is not installed at /usr/bin/chromium")
-    pytest.importorskip("playwright.sync_api")
     port = free_port()
     env = {**os.environ, "ANALYSIS_CACHE_DIR": str(large_analysis.parent.parent), "ANALYSIS_AUTO_DEMO": "0"}
     process = subprocess.Popen(

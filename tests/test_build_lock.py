@@ -15,8 +15,9 @@ from filelock import FileLock
 from pipeline_fixtures import small_config, write_inputs
 
 from analysis.artifacts.cache import atomic_dir, cache_folders, sweep_stale_tmp
-from analysis.build import pipeline
 from analysis.extraction import sae
+from analysis.pipeline import build as pipeline
+from analysis.pipeline.inputs import BuildInputs
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -25,9 +26,10 @@ def _tmp_folders(cache: Path) -> list[Path]:
     return [path for folder in cache_folders(cache) if folder.is_dir() for path in folder.glob(".tmp-*")]
 
 
+@pytest.mark.slow
 def test_concurrent_builds_wait_for_each_other_and_share_the_result(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     paths = write_inputs(tmp_path / "inputs")
-    inputs = pipeline.BuildInputs(paths["train"], paths["toxic"], paths["benign"])
+    inputs = BuildInputs(paths["train"], paths["toxic"], paths["benign"])
     cache = tmp_path / "cache"
     trained = []
     real_train = sae.train_sae
@@ -82,6 +84,7 @@ def test_atomic_dir_holds_its_writer_lock_until_renamed(tmp_path: Path) -> None:
     assert list(final.parent.glob(".tmp-*")) == []
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGINT])
 def test_a_signal_stops_a_cli_build_and_removes_its_tmp_folders(tmp_path: Path, stop_signal: signal.Signals) -> None:
     paths = write_inputs(tmp_path / "inputs")
@@ -101,9 +104,8 @@ def test_a_signal_stops_a_cli_build_and_removes_its_tmp_folders(tmp_path: Path, 
             time.sleep(0.2)
         time.sleep(1.0)  # well inside the training loop
         process.send_signal(stop_signal)
-        stopped = time.monotonic()
-        _, stderr = process.communicate(timeout=30)
-        assert time.monotonic() - stopped < 15
+        # only a guard against a build that never stops; how fast it stops is bench/'s business
+        _, stderr = process.communicate(timeout=120)
     finally:
         if process.poll() is None:
             process.kill()

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from analysis.build.pipeline import step_keys
 from analysis.config import BuildConfig, ExtractConfig, SaeTrainingConfig
+from analysis.pipeline.keys import step_keys
 
 FINGERPRINT = [{"role": "train", "sha256": "0" * 64, "text_source": "text"}]
 

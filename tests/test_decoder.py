@@ -51,7 +51,7 @@ def test_cosines_equal_the_dense_computation() -> None:
     assert decoder.index_of([missing, int(active[3]), 10**9]).tolist()[::2] == [-1, -1]
     with pytest.raises(LatentNotActive, match="not active in this data"):
         decoder.rows_of([missing])
-    with pytest.raises(LatentNotActive):
+    with pytest.raises(LatentNotActive, match=f"latent {missing} not active in this data"):
         decoder.cosine_to(missing)
 
 

@@ -19,9 +19,10 @@ import pytest
 from pipeline_fixtures import small_config, write_inputs
 from safetensors.numpy import load_file
 
-from analysis.build.pipeline import BuildInputs, build
 from analysis.extraction import ray_engine as engine_ray
 from analysis.extraction.ray_engine import EngineError, check_engine, plan_actors, shard_ranges
+from analysis.pipeline.build import build
+from analysis.pipeline.inputs import BuildInputs
 
 SHARD_ROWS = 16  # the test inputs have 79 rows: 5 shards, the last one short
 
@@ -34,7 +35,7 @@ def test_shard_ranges_come_from_row_counts_alone():
     assert shard_ranges(5, 2) == [(0, 2), (2, 4), (4, 5)]
     assert shard_ranges(4, 2) == [(0, 2), (2, 4)]
     assert shard_ranges(0, 2) == []
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="shard_rows must be at least 1, got 0"):
         shard_ranges(3, 0)
 
 
@@ -113,6 +114,7 @@ def extract_step(analysis) -> dict:
     return json.loads((analysis.parent.parent / "steps" / "extract" / manifest["steps"]["extract"] / "step.json").read_text())
 
 
+@pytest.mark.slow
 def test_ray_engine_builds_the_same_analysis_as_the_local_one(local_ray, local_build, monkeypatch):
     root, inputs, local = local_build
     monkeypatch.setattr(engine_ray, "SHARD_ROWS", SHARD_ROWS)
@@ -139,6 +141,7 @@ def test_ray_engine_builds_the_same_analysis_as_the_local_one(local_ray, local_b
     assert list((root / "ray" / "steps" / ".work" / "extract").iterdir()) == []
 
 
+@pytest.mark.slow
 def test_a_stopped_ray_build_resumes_with_the_missing_shards_only(local_ray, local_build, monkeypatch):
     root, inputs, local = local_build
     monkeypatch.setattr(engine_ray, "SHARD_ROWS", SHARD_ROWS)

@@ -12,14 +12,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from safetensors.numpy import save_file
 
-from analysis.artifacts.folder import FORMAT_VERSION
+from analysis.artifacts.codes import activation_matrix
+from analysis.artifacts.layout import ANALYSIS_FORMAT_VERSION as FORMAT_VERSION
+from analysis.cli.main import evaluate_main as main
 from analysis.scoring import baselines
 from analysis.use.evaluate import (
     TABLE_COLUMNS,
     EvaluationError,
     evaluate,
     evaluate_scores,
-    main,
     removal_curve,
     removal_order,
     rows_removed,
@@ -203,7 +204,7 @@ def test_no_bootstrap_gives_undefined_intervals_and_null_json():
 
 
 def test_single_class_is_an_error():
-    with pytest.raises(EvaluationError):
+    with pytest.raises(EvaluationError, match=r"need both positive and negative rows.*positive: 0\)"):
         evaluate_scores(np.zeros(4, dtype=bool), {"m": np.arange(4.0)}, {}, 0, 0)
 
 
@@ -247,7 +248,7 @@ def test_sparse_activation_matrix_follows_the_given_id_order():
         {"id": ["a", "b"], "features": [[3, 0], [1]], "values": [[2.0, 1.0], [0.5]]},
         schema={"id": pl.String, "features": pl.List(pl.Int32), "values": pl.List(pl.Float32)},
     )
-    matrix = baselines.sparse_activation_matrix(activations, ["b", "missing", "a"])
+    matrix = activation_matrix(activations, ["b", "missing", "a"])
     assert matrix.shape == (3, 4)
     assert matrix.toarray().tolist() == [[0, 0.5, 0, 0], [0, 0, 0, 0], [1.0, 0, 0, 2.0]]
 

@@ -1,11 +1,14 @@
 import hashlib
 import json
+import re
 from pathlib import Path
 
 import polars as pl
 import pytest
 
+from analysis.artifacts.folder import AnalysisFormatError
 from analysis.artifacts.inputs import load_table
+from analysis.artifacts.layout import ANALYSIS_FORMAT_VERSION
 from analysis.cli.main import main as cli_main
 from analysis.use.export import (
     EmptyScoreError,
@@ -86,6 +89,7 @@ def make_analysis(tmp_path: Path, file_format: str = "jsonl") -> tuple[Path, Pat
     analysis_dir.mkdir(parents=True)
     samples_frame(table.frame["id"].to_list()).write_parquet(analysis_dir / "samples.parquet")
     manifest = {
+        "format_version": ANALYSIS_FORMAT_VERSION,
         "analysis_id": f"demo-{file_format}-0123456789ab",
         "command": "python -m analysis build --train inputs/train",
         "inputs": {
@@ -410,6 +414,7 @@ def test_input_without_ids_gets_an_id_column_in_annotated_tables(tmp_path):
     )
     samples.write_parquet(analysis_dir / "samples.parquet")
     manifest = {
+        "format_version": ANALYSIS_FORMAT_VERSION,
         "analysis_id": "x",
         "inputs": {
             "train": {"path": str(input_path), "format": "jsonl", "sha256": table.sha256, "rows": 5}
@@ -457,6 +462,54 @@ def test_failed_export_leaves_nothing_behind(tmp_path, monkeypatch):
     with pytest.raises(RuntimeError, match="disk full"):
         export(analysis_dir, RULE, exports / "out")
     assert list(exports.iterdir()) == []
+
+
+def test_an_analysis_of_an_old_format_is_refused_before_anything_is_written(tmp_path, capsys):
+    analysis_dir, _ = make_analysis(tmp_path)
+    manifest = json.loads((analysis_dir / "manifest.json").read_text())
+    manifest["format_version"] = ANALYSIS_FORMAT_VERSION - 1
+    (analysis_dir / "manifest.json").write_text(json.dumps(manifest))
+    message = (
+        f"demo-jsonl: analysis format {ANALYSIS_FORMAT_VERSION - 1}, but this version reads format "
+        f"{ANALYSIS_FORMAT_VERSION}: rebuild it with this version"
+    )
+    with pytest.raises(AnalysisFormatError, match=re.escape(message)):
+        export(analysis_dir, RULE, tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+    # the CLI says the same, and writes nothing either
+    assert cli_main(["export", str(analysis_dir), "--clusters", "2", "--out", str(tmp_path / "cli")]) == 2
+    assert message in capsys.readouterr().err
+    assert not (tmp_path / "cli").exists()
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["cache", "inputs"]
+
+
+def test_a_temporary_folder_left_by_a_killed_export_is_swept(tmp_path):
+    """An export killed mid-write (SIGKILL: no cleanup ran) leaves its temporary folder; the
+    next export into the same place removes it, and leaves every other folder alone."""
+    analysis_dir, _ = make_analysis(tmp_path)
+    exports = tmp_path / "exports"
+    stale = exports / ".tmp-out-0123abcd"  # the killed writer's lock died with it
+    (stale / "half").mkdir(parents=True)
+    (stale / "half" / "kept.jsonl").write_text("{}\n")
+    (exports / ".tmp-out-0123abcd.lock").touch()
+    mine = exports / ".tmp-mine"  # someone else's, not named like an export's temporary folder
+    mine.mkdir()
+    out = export(analysis_dir, RULE, exports / "out")
+    assert (out / "manifest.json").is_file()
+    assert sorted(path.name for path in exports.iterdir()) == [".tmp-mine", "out"]
+
+
+def test_an_export_being_written_is_not_swept(tmp_path):
+    """A temporary folder whose writer still holds its lock belongs to a live export."""
+    from filelock import FileLock
+
+    analysis_dir, _ = make_analysis(tmp_path)
+    exports = tmp_path / "exports"
+    live = exports / ".tmp-out-89abcdef"
+    live.mkdir(parents=True)
+    with FileLock(exports / ".tmp-out-89abcdef.lock"):
+        export(analysis_dir, RULE, exports / "out")
+        assert live.is_dir()
 
 
 def test_changed_or_missing_input_is_a_clear_error(tmp_path):

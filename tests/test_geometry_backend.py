@@ -14,16 +14,17 @@ import numpy as np
 import pytest
 
 from analysis.config import GeometryConfig
-from analysis.geometry import embedding as geometry
+from analysis.geometry import backend
+from analysis.geometry.clustering import hdbscan_labels
+from analysis.geometry.embedding import two_umaps
 
 N_POINTS = 80
+LOGGER = "analysis.geometry.backend"
 
 
 @pytest.fixture(autouse=True)
-def _fresh_backend_state(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv(geometry.BACKEND_ENV, raising=False)
-    monkeypatch.setattr(geometry, "_announced", set())
-    monkeypatch.setattr(geometry, "_last_backend", None)
+def _backend_unset(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(backend.BACKEND_ENV, raising=False)
 
 
 @pytest.fixture
@@ -47,19 +48,22 @@ def _points(n: int = N_POINTS, dim: int = 12, seed: int = 0) -> np.ndarray:
 
 def test_without_cuml_the_cpu_runs_says_why_once_and_gives_the_cpu_outputs(no_cuml, monkeypatch, caplog):
     points, cfg = _points(), GeometryConfig()
-    with caplog.at_level(logging.INFO, logger="analysis.geometry.embedding"):
-        xy, space = geometry.two_umaps(points, cfg)
-        labels = geometry.hdbscan_labels(space, 8, 5)
-    fallbacks = [record.getMessage() for record in caplog.records if record.name == "analysis.geometry.embedding"]
+    with caplog.at_level(logging.INFO, logger=LOGGER):
+        umaps = two_umaps(points, cfg)  # resolves the backend
+        clusters = hdbscan_labels(umaps.space, 8, 5, umaps.backend)  # runs on the one resolved
+    fallbacks = [record.getMessage() for record in caplog.records if record.name == LOGGER]
     assert len(fallbacks) == 1 and fallbacks[0].endswith("cuml not installed"), fallbacks
-    assert geometry.last_backend() == "cpu"
+    assert umaps.backend == clusters.backend == "cpu"
+    xy, space, labels = umaps.xy, umaps.space, clusters.labels
 
-    monkeypatch.setenv(geometry.BACKEND_ENV, "cpu")
+    monkeypatch.setenv(backend.BACKEND_ENV, "cpu")
     caplog.clear()
-    with caplog.at_level(logging.INFO, logger="analysis.geometry.embedding"):
-        cpu_xy, cpu_space = geometry.two_umaps(points, cfg)
-        cpu_labels = geometry.hdbscan_labels(cpu_space, 8, 5)
-    assert not [record for record in caplog.records if record.name == "analysis.geometry.embedding"]  # asked for: nothing to explain
+    with caplog.at_level(logging.INFO, logger=LOGGER):
+        cpu = two_umaps(points, cfg)
+        cpu_clusters = hdbscan_labels(cpu.space, 8, 5)
+    assert not [record for record in caplog.records if record.name == LOGGER]  # asked for: nothing to explain
+    assert cpu.backend == cpu_clusters.backend == "cpu"
+    cpu_xy, cpu_space, cpu_labels = cpu.xy, cpu.space, cpu_clusters.labels
 
     assert xy.dtype == space.dtype == np.float32 and xy.shape == (N_POINTS, 2) and space.shape == (N_POINTS, cfg.cluster_components)
     np.testing.assert_array_equal(xy, cpu_xy)
@@ -71,41 +75,39 @@ def test_without_cuml_the_cpu_runs_says_why_once_and_gives_the_cpu_outputs(no_cu
 
 def test_cuml_without_a_cuda_device_falls_back_with_that_reason(monkeypatch, caplog):
     _install_fake_cuml(monkeypatch)
-    monkeypatch.setattr(geometry, "_cuda_device_count", lambda: 0)
-    with caplog.at_level(logging.INFO, logger="analysis.geometry.embedding"):
-        assert geometry.geometry_backend() == "cpu"
-        assert geometry.geometry_backend() == "cpu"
-    messages = [record.getMessage() for record in caplog.records if record.name == "analysis.geometry.embedding"]
+    monkeypatch.setattr(backend, "_cuda_device_count", lambda: 0)
+    with caplog.at_level(logging.INFO, logger=LOGGER):
+        assert backend.geometry_backend() == "cpu"
+    messages = [record.getMessage() for record in caplog.records if record.name == LOGGER]
     assert len(messages) == 1 and messages[0].endswith("no CUDA device")
 
 
 def test_cuml_asked_for_but_missing_is_a_clear_error(no_cuml, monkeypatch):
-    monkeypatch.setenv(geometry.BACKEND_ENV, "cuml")
-    with pytest.raises(geometry.GeometryBackendError, match="ANALYSIS_GEOMETRY_BACKEND=cuml, but cuml not installed"):
-        geometry.two_umaps(_points(), GeometryConfig())
-    with pytest.raises(geometry.GeometryBackendError, match="cuml not installed"):
-        geometry.hdbscan_labels(_points()[:, :5], 8, 5)
-    assert geometry.last_backend() is None
+    monkeypatch.setenv(backend.BACKEND_ENV, "cuml")
+    with pytest.raises(backend.GeometryBackendError, match="ANALYSIS_GEOMETRY_BACKEND=cuml, but cuml not installed"):
+        two_umaps(_points(), GeometryConfig())
+    with pytest.raises(backend.GeometryBackendError, match="cuml not installed"):
+        hdbscan_labels(_points()[:, :5], 8, 5)
 
 
 def test_cuml_asked_for_without_a_cuda_device_is_a_clear_error(monkeypatch):
     _install_fake_cuml(monkeypatch)
-    monkeypatch.setattr(geometry, "_cuda_device_count", lambda: 0)
-    monkeypatch.setenv(geometry.BACKEND_ENV, "cuml")
-    with pytest.raises(geometry.GeometryBackendError, match="but no CUDA device"):
-        geometry.geometry_backend()
+    monkeypatch.setattr(backend, "_cuda_device_count", lambda: 0)
+    monkeypatch.setenv(backend.BACKEND_ENV, "cuml")
+    with pytest.raises(backend.GeometryBackendError, match="but no CUDA device"):
+        backend.geometry_backend()
 
 
 def test_an_unknown_backend_is_refused(monkeypatch):
-    monkeypatch.setenv(geometry.BACKEND_ENV, "gpu")
-    with pytest.raises(geometry.GeometryBackendError, match="is not one of auto, cpu, cuml"):
-        geometry.geometry_backend()
+    monkeypatch.setenv(backend.BACKEND_ENV, "gpu")
+    with pytest.raises(backend.GeometryBackendError, match="is not one of auto, cpu, cuml"):
+        backend.geometry_backend()
 
 
 def test_the_cli_stops_before_building_when_the_backend_is_missing(no_cuml, monkeypatch, tmp_path, capsys):
     from analysis.cli.main import main
 
-    monkeypatch.setenv(geometry.BACKEND_ENV, "cuml")
+    monkeypatch.setenv(backend.BACKEND_ENV, "cuml")
     assert main(["demo", "--out", str(tmp_path / "cache"), "--quiet"]) == 2
     assert "error: ANALYSIS_GEOMETRY_BACKEND=cuml, but cuml not installed" in capsys.readouterr().err
     assert not (tmp_path / "cache").exists()
@@ -181,14 +183,15 @@ def _install_fake_cuml(monkeypatch: pytest.MonkeyPatch) -> _Calls:
 @pytest.mark.parametrize("requested", ["", "auto", "cuml"])
 def test_with_cuml_and_a_gpu_umap_and_hdbscan_run_on_cuml(monkeypatch, caplog, requested: str):
     calls = _install_fake_cuml(monkeypatch)
-    monkeypatch.setattr(geometry, "_cuda_device_count", lambda: 1)
-    monkeypatch.setenv(geometry.BACKEND_ENV, requested)
+    monkeypatch.setattr(backend, "_cuda_device_count", lambda: 1)
+    monkeypatch.setenv(backend.BACKEND_ENV, requested)
     points, cfg = _points().astype(np.float64), GeometryConfig()
 
-    with caplog.at_level(logging.INFO, logger="analysis.geometry.embedding"):
-        xy, space = geometry.two_umaps(points, cfg)
-    assert geometry.last_backend() == "cuml"
-    assert not [record for record in caplog.records if record.name == "analysis.geometry.embedding"]
+    with caplog.at_level(logging.INFO, logger=LOGGER):
+        umaps = two_umaps(points, cfg)
+    assert umaps.backend == "cuml"
+    xy, space = umaps.xy, umaps.space
+    assert not [record for record in caplog.records if record.name == LOGGER]
 
     # one exact cosine kNN graph on the GPU, shared by both embeddings
     assert calls.neighbors == [{"n_neighbors": cfg.n_neighbors, "algorithm": "brute", "metric": "cosine", "output_type": "numpy"}]
@@ -209,17 +212,20 @@ def test_with_cuml_and_a_gpu_umap_and_hdbscan_run_on_cuml(monkeypatch, caplog, r
     np.testing.assert_array_equal(xy, calls.umap_outputs[0].astype(np.float32))
     np.testing.assert_array_equal(space, calls.umap_outputs[1].astype(np.float32))
 
-    labels = geometry.hdbscan_labels(space.astype(np.float64), 8, 5)
+    clusters = hdbscan_labels(space.astype(np.float64), 8, 5)
+    labels = clusters.labels
     assert calls.hdbscan == [{"min_cluster_size": 8, "min_samples": 5, "metric": "euclidean", "output_type": "numpy"}]
     assert calls.inputs[-1].dtype == np.float32
     assert labels.dtype == np.int32 and labels.shape == (N_POINTS,)
     half, quarter = N_POINTS // 2, N_POINTS // 4
     assert (labels[:half] == 0).all() and (labels[half : half + quarter] == 1).all() and (labels[half + quarter :] == -1).all()
-    assert geometry.last_backend() == "cuml"
+    assert clusters.backend == "cuml"
 
 
 def test_too_few_points_for_hdbscan_give_noise_without_calling_cuml(monkeypatch):
     calls = _install_fake_cuml(monkeypatch)
-    monkeypatch.setattr(geometry, "_cuda_device_count", lambda: 1)
-    labels = geometry.hdbscan_labels(np.zeros((5, 5), dtype=np.float32), 8, 5)
+    monkeypatch.setattr(backend, "_cuda_device_count", lambda: 1)
+    clusters = hdbscan_labels(np.zeros((5, 5), dtype=np.float32), 8, 5)
+    labels = clusters.labels
+    assert clusters.backend == "cuml"
     assert labels.dtype == np.int32 and (labels == -1).all() and calls.hdbscan == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import shutil
 import subprocess
@@ -24,7 +25,7 @@ def test_project_metadata_matches_the_package():
     assert project["tool"]["setuptools"]["dynamic"]["version"] == {"attr": "analysis.__version__"}
     assert project["tool"]["setuptools"]["dynamic"]["dependencies"] == {"file": ["requirements.txt"]}
     module, _, function = project["project"]["scripts"]["toxic-proximity"].partition(":")
-    assert module == "analysis.cli.main" and function == "main" and callable(main)
+    assert getattr(importlib.import_module(module), function) is main  # the one command line
 
 
 @pytest.fixture(scope="module")
@@ -66,7 +67,6 @@ def test_the_installed_command_runs_from_any_folder_and_finds_the_demo_data(inst
     assert "build" in shown.stdout and "demo" in shown.stdout
     probe = "from analysis.cli.main import DEMO_DIR; import analysis; print(analysis.__file__); print((DEMO_DIR / 'train.jsonl').is_file())"
     located = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
-    assert located.returncode == 0, located.stderr
     where, found = located.stdout.split()
     assert Path(where).is_relative_to(installed) and found == "True"
 

@@ -88,8 +88,8 @@ def test_the_model_loader_never_sees_remote_code_from_metadata(monkeypatch: pyte
 
 
 def test_the_cli_flag_reaches_the_build(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    from analysis.build import pipeline
     from analysis.cli import main as cli
+    from analysis.pipeline import build as pipeline
 
     calls: list[bool] = []
 

@@ -1,4 +1,4 @@
-"""The large map's selection predicate (analysis.selection) and its density overview (appkit.density_map)."""
+"""The large map's selection predicate (analysis.use.selection) and its density overview (appkit.density_map)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analysis.use.selection import MapSelection, points_in_polygon
-from appkit.charts import ColorSpec
+from appkit.charts import scatter_map
 from appkit.density_map import (
     DENSITY_THRESHOLD,
     SAMPLE_POINTS,
@@ -20,6 +20,7 @@ from appkit.density_map import (
     sample_rows,
     uses_overview,
 )
+from appkit.map_colors import ColorSpec
 
 coordinate = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False, allow_infinity=False)
 
@@ -227,3 +228,33 @@ def test_a_zoom_window_draws_every_row_inside_it_once_few_enough(frame: pl.DataF
     assert not result.overview.density and not any(trace.type == "heatmap" for trace in result.figure.data)
     assert list(result.figure.layout.xaxis.range) == [4.0, 8.0]
     assert result.figure.layout.uirevision != draw(frame, ColorSpec("set", "Set")).figure.layout.uirevision  # the zoom resets
+
+
+@pytest.mark.parametrize(
+    "color",
+    [
+        ColorSpec("set", "Set"),
+        ColorSpec("number", "score", pl.Series([0.5, None, float("nan"), 2.0])),
+        ColorSpec("category", "cluster", pl.Series(["1", "2", "-1", None]), noise_value="-1", label_groups=True),
+        # every row noise: no group labels are drawn, and no id list may stand in for them
+        ColorSpec("category", "cluster", pl.Series(["-1"] * 4), noise_value="-1", label_groups=True),
+    ],
+    ids=["set", "number", "category", "all-noise"],
+)
+def test_each_trace_of_a_map_has_the_ids_of_its_points(color: ColorSpec) -> None:
+    small = pl.DataFrame(
+        {
+            "id": ["a", "b", "c", "d"],
+            "set": ["train", "toxic", "benign", "train"],
+            "x": [0.0, 1.0, 2.0, 3.0],
+            "y": [0.0, 1.0, 0.0, 1.0],
+            "hover": ["a", "b", "c", "d"],
+        }
+    )
+    result = scatter_map(small, color, title="map", highlight_ids=frozenset({"c"}))
+    assert len(result.trace_ids) == len(result.figure.data)
+    for trace, ids in zip(result.figure.data, result.trace_ids, strict=True):
+        assert len(ids) == (len(trace.x) if trace.x is not None and trace.hovertext is not None else 0)
+    highlight = len(result.figure.data) - 1
+    assert result.figure.data[highlight].name == "Search matches"
+    assert result.ids_of([{"curve_number": highlight, "point_index": 0}]) == ["c"]

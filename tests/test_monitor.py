@@ -14,10 +14,11 @@ import pytest
 import scipy.sparse as sp
 from pipeline_fixtures import TOPICS_HARMFUL, TOXIC, small_config, write_inputs, write_jsonl
 
-from analysis.build.pipeline import BuildInputs, build
 from analysis.cli.main import main
+from analysis.pipeline.build import build
+from analysis.pipeline.inputs import BuildInputs
 from analysis.scoring.drift import Thresholds, above_cut, flag, latent_shift, score_shift
-from analysis.scoring.scorer import FAMILIES
+from analysis.scoring.families import FAMILIES
 from analysis.use.monitor import monitor
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,6 +48,7 @@ def _run(argv: list[str]) -> int:
     return main(["monitor", *[str(a) for a in argv], "--quiet"])
 
 
+@pytest.mark.slow
 def test_resubmitted_training_rows_get_their_scores_back(built, resubmitted):
     from scipy.stats import spearmanr
 
@@ -61,6 +63,7 @@ def test_resubmitted_training_rows_get_their_scores_back(built, resubmitted):
     assert not resubmitted.flagged and resubmitted.exit_code == 0
 
 
+@pytest.mark.slow
 def test_report_holds_every_statistic(built, resubmitted):
     report = json.loads((resubmitted.out_dir / "report.json").read_text())
     manifest = json.loads((built["dir"] / "manifest.json").read_text())
@@ -79,6 +82,7 @@ def test_report_holds_every_statistic(built, resubmitted):
     assert codes.columns == ["id", "features", "values"] and codes.height == report["batch"]["rows"]
 
 
+@pytest.mark.slow
 def test_new_rows_land_near_their_nearest_analysis_rows(built, resubmitted):
     samples = pl.read_parquet(built["dir"] / "samples.parquet")
     scores = pl.read_parquet(resubmitted.out_dir / "scores.parquet")
@@ -92,6 +96,7 @@ def test_new_rows_land_near_their_nearest_analysis_rows(built, resubmitted):
     assert np.median(to_nearest) < 0.25 * np.median(pairwise)
 
 
+@pytest.mark.slow
 def test_a_clean_batch_exits_0_and_prints_its_folder_or_its_report(built, tmp_path):
     clean = write_jsonl(tmp_path / "clean.jsonl", [row for row in built["train_rows"] if row["label"] == "clean"])
     out = tmp_path / "out"
@@ -103,6 +108,7 @@ def test_a_clean_batch_exits_0_and_prints_its_folder_or_its_report(built, tmp_pa
     assert "no drift" in result.stderr
 
 
+@pytest.mark.slow
 def test_a_harmful_batch_exits_1(built, tmp_path, capsys):
     harmful = [row for row in built["train_rows"] if row["label"] == "harmful"]
     toxic_like = [
@@ -123,6 +129,7 @@ def test_a_harmful_batch_exits_1(built, tmp_path, capsys):
     assert not top & {row["id"] for row in clean}
 
 
+@pytest.mark.slow
 def test_bad_input_exits_2_naming_file_and_row_and_writes_nothing(built, tmp_path, capsys):
     lines = [json.dumps(row) for row in built["train_rows"][:5]]
     lines[2] = '{"id": "broken", "prompt": "unterminated'
@@ -144,6 +151,7 @@ def test_a_missing_analysis_exits_2(tmp_path, capsys):
     assert "error" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_the_output_folder_is_never_overwritten(built, resubmitted, tmp_path, capsys):
     before = (resubmitted.out_dir / "report.json").read_bytes()
     assert _run([built["dir"], "--data", built["paths"]["train"], "--out", resubmitted.out_dir]) == 2
@@ -151,6 +159,7 @@ def test_the_output_folder_is_never_overwritten(built, resubmitted, tmp_path, ca
     assert (resubmitted.out_dir / "report.json").read_bytes() == before
 
 
+@pytest.mark.slow
 def test_the_default_folder_is_reused_for_the_same_batch_and_refused_for_other_thresholds(built, tmp_path):
     rows = built["train_rows"][:12]
     batch = write_jsonl(tmp_path / "small.jsonl", rows)
@@ -161,6 +170,29 @@ def test_the_default_folder_is_reused_for_the_same_batch_and_refused_for_other_t
     assert again.reused and again.out_dir == first.out_dir and again.report == first.report
     with pytest.raises(FileExistsError, match="other thresholds"):
         monitor(built["dir"], batch, thresholds=Thresholds(alpha=0.05), progress=False, report=lambda *_: None)
+
+
+def test_a_temporary_folder_left_by_a_killed_monitor_is_swept(tmp_path):
+    """A monitor killed mid-write leaves its temporary folder beside the output; the next
+    monitor into the same place removes it (the writer's lock died with it), and the
+    folder it writes is whole: the files its reader opens."""
+    from monitor_fixtures import run_monitor, write_batch
+    from synthetic import write_synthetic_analysis
+
+    from analysis.use.monitor_runs import MonitorRun
+
+    analysis_dir = write_synthetic_analysis(tmp_path / "cache" / "analyses" / "synthetic", 300, n_features=512, seed=2)
+    batch = write_batch(analysis_dir, tmp_path / "batch.jsonl", n_top=5, n_random=5)
+    monitors = tmp_path / "cache" / "monitors"
+    stale = monitors / ".tmp-run-0123abcd"
+    stale.mkdir(parents=True)
+    (stale / "scores.parquet").write_bytes(b"half written")
+    result = run_monitor(analysis_dir, batch, monitors / "run")
+    assert sorted(path.name for path in monitors.iterdir()) == ["run"]
+    run = MonitorRun.open(result.out_dir)
+    assert run.report == result.report and run.scores.height == 10 and run.activations is not None
+    with pytest.raises(FileExistsError, match="not empty"):
+        run_monitor(analysis_dir, batch, monitors / "run")
 
 
 # ---------------------------------------------------------------- the statistics alone

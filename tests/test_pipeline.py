@@ -16,9 +16,12 @@ from safetensors.numpy import load_file
 
 from analysis.artifacts.folder import Analysis
 from analysis.artifacts.inputs import InputError
-from analysis.build import pipeline
-from analysis.build.pipeline import BuildInputs, build
-from analysis.scoring.scorer import FAMILIES as SCORE_COLUMNS
+from analysis.artifacts.layout import ANALYSIS_FILES
+from analysis.pipeline import build as pipeline
+from analysis.pipeline.build import build
+from analysis.pipeline.inputs import BuildInputs, inputs_fingerprint, load_inputs
+from analysis.pipeline.keys import step_keys
+from analysis.scoring.families import FAMILIES as SCORE_COLUMNS
 from analysis.use.explain import explain_sample, nearest_toxic_samples
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,9 +37,10 @@ def built(tmp_path_factory):
     return {"inputs": inputs, "cache": cache, "dir": analysis_dir, "paths": paths}
 
 
+@pytest.mark.slow
 def test_analysis_folder_follows_the_contract(built):
     folder = built["dir"]
-    for name in pipeline.ANALYSIS_FILES + ("manifest.json", "sae/cfg.json", "sae/sae_weights.safetensors"):
+    for name in ANALYSIS_FILES + ("manifest.json", "sae/cfg.json", "sae/sae_weights.safetensors"):
         assert (folder / name).exists(), name
     samples = pl.read_parquet(folder / "samples.parquet")
     assert samples.height == 43 + 24 + 12
@@ -62,6 +66,7 @@ def test_analysis_folder_follows_the_contract(built):
     assert clusters["size"].sum() == samples.height
 
 
+@pytest.mark.slow
 def test_sae_is_a_sae_lens_folder_that_loads_back(built):
     from sae_lens import SAE
 
@@ -70,6 +75,7 @@ def test_sae_is_a_sae_lens_folder_that_loads_back(built):
     assert sae.cfg.metadata.hook_name == "encoder.layer.2"
 
 
+@pytest.mark.slow
 def test_long_text_is_windowed_and_every_token_kept(built):
     folder = built["dir"]
     samples = pl.read_parquet(folder / "samples.parquet")
@@ -83,6 +89,7 @@ def test_long_text_is_windowed_and_every_token_kept(built):
     assert text[tokens["start"][-1] : tokens["end"][-1]] == tokens["token"][-1]
 
 
+@pytest.mark.slow
 def test_response_tokens_are_pooled_by_default(built, tmp_path):
     config = small_config()
     all_tokens = replace(config, extract=replace(config.extract, pool_tokens="all"))
@@ -94,6 +101,7 @@ def test_response_tokens_are_pooled_by_default(built, tmp_path):
     assert len(list((built["cache"] / "steps" / "sae").iterdir())) == 1
 
 
+@pytest.mark.slow
 def test_second_build_comes_from_the_cache(built, monkeypatch):
     def fail(*args, **kwargs):
         raise AssertionError("a cached build recomputed a step")
@@ -104,6 +112,7 @@ def test_second_build_comes_from_the_cache(built, monkeypatch):
     assert again == built["dir"]
 
 
+@pytest.mark.slow
 def test_changing_hdbscan_settings_recomputes_only_clusters(built, monkeypatch):
     extract_before = set((built["cache"] / "steps" / "extract").iterdir())
     geometry_before = set((built["cache"] / "steps" / "geometry").iterdir())
@@ -118,6 +127,7 @@ def test_changing_hdbscan_settings_recomputes_only_clusters(built, monkeypatch):
     assert old["x"].equals(new["x"])
 
 
+@pytest.mark.slow
 def test_same_inputs_give_the_same_scores(built, tmp_path):
     again = build(built["inputs"], small_config(), tmp_path / "cache", name="tiny", progress=False)
     first = pl.read_parquet(built["dir"] / "samples.parquet")
@@ -127,6 +137,7 @@ def test_same_inputs_give_the_same_scores(built, tmp_path):
     np.testing.assert_allclose(first["x"].to_numpy(), second["x"].to_numpy(), rtol=1e-4, atol=1e-4)
 
 
+@pytest.mark.slow
 def test_scores_rank_planted_rows_above_clean_ones(built):
     train = pl.read_parquet(built["dir"] / "samples.parquet").filter(pl.col("set") == "train")
     from sklearn.metrics import roc_auc_score
@@ -135,6 +146,7 @@ def test_scores_rank_planted_rows_above_clean_ones(built):
     assert auroc > 0.7
 
 
+@pytest.mark.slow
 def test_explanations_add_up_to_the_scores(built):
     analysis = Analysis.open(built["dir"])
     row = analysis.samples.filter(pl.col("id") == "h000")
@@ -146,10 +158,11 @@ def test_explanations_add_up_to_the_scores(built):
     neighbours = nearest_toxic_samples(analysis, "h000")
     assert neighbours.height == len(row["nearest_toxic_ids"][0])
     assert set(neighbours["id"]) <= set(analysis.samples.filter(pl.col("set") == "toxic")["id"])
-    with pytest.raises(KeyError):
+    with pytest.raises(KeyError, match="no sample with id 'no-such-id'"):
         explain_sample(analysis, "no-such-id", "score")
 
 
+@pytest.mark.slow
 def test_decoder_file_matches_the_sae(built):
     tensors = load_file(str(built["dir"] / "decoder.safetensors"))
     weights = load_file(str(built["dir"] / "sae" / "sae_weights.safetensors"))["W_dec"]
@@ -169,20 +182,22 @@ def test_bad_input_writes_nothing(tmp_path):
     assert not cache.exists() or not any(cache.rglob("*.parquet"))
 
 
+@pytest.mark.slow
 def test_interrupted_build_leaves_no_complete_folder(built, tmp_path, monkeypatch):
     def explode(*args, **kwargs):
         raise RuntimeError("interrupted")
 
-    monkeypatch.setattr(pipeline, "_write_proximity", explode)
+    monkeypatch.setattr(pipeline, "write_proximity", explode)
     cache = built["cache"]
     config = replace(small_config(), proximity=replace(small_config().proximity, k_neighbors=3))
-    with pytest.raises(RuntimeError):
+    with pytest.raises(RuntimeError, match="^interrupted$"):
         build(built["inputs"], config, cache, progress=False)
     leftovers = [p for p in (cache / "analyses").iterdir() if p.name.startswith(".tmp")]
     assert leftovers == []
-    assert pipeline.find_analysis(cache, pipeline.step_keys(pipeline.inputs_fingerprint(pipeline.load_inputs(built["inputs"]).tables), config).analysis) is None
+    assert pipeline.find_analysis(cache, step_keys(inputs_fingerprint(load_inputs(built["inputs"]).tables), config).analysis) is None
 
 
+@pytest.mark.slow
 def test_cli_build_prints_the_folder_last_and_export_reapply_are_identical(built, tmp_path):
     paths = built["paths"]
     env_python = sys.executable
@@ -227,7 +242,7 @@ def test_cli_build_prints_the_folder_last_and_export_reapply_are_identical(built
 @pytest.mark.parametrize("capacity", [5, 8, 127, 254])
 @pytest.mark.parametrize("stride", [1, 3, 100, 192, 300])
 def test_windows_keep_every_token_exactly_once(capacity, stride):
-    from analysis.extraction.sources import plan_windows
+    from analysis.extraction.windows import plan_windows
 
     for n in range(1, 600, 7):
         kept = []
@@ -237,6 +252,7 @@ def test_windows_keep_every_token_exactly_once(capacity, stride):
         assert kept == list(range(n)), (n, capacity, stride)
 
 
+@pytest.mark.slow
 def test_an_input_column_named_like_a_score_is_carried_not_confused(built, tmp_path):
     rows = [json.loads(line) for line in built["paths"]["train"].read_text().splitlines()]
     train = tmp_path / "train.jsonl"
@@ -247,6 +263,7 @@ def test_an_input_column_named_like_a_score_is_carried_not_confused(built, tmp_p
     assert "scores" not in analysis.score_columns
 
 
+@pytest.mark.slow
 def test_an_sae_trained_here_can_be_reused_with_sae(built, tmp_path):
     config = small_config()
     reuse = replace(config, extract=replace(config.extract, sae=str(built["dir"] / "sae")))
@@ -261,6 +278,7 @@ def test_an_sae_trained_here_can_be_reused_with_sae(built, tmp_path):
     )
 
 
+@pytest.mark.slow
 def test_reapply_rebuilds_a_deleted_analysis(built, tmp_path):
     import shutil
 

@@ -18,9 +18,10 @@ import polars as pl
 import pytest
 from pipeline_fixtures import write_inputs
 
-from analysis.build.pipeline import BuildInputs, build
 from analysis.config import BuildConfig, ClusterConfig, ExtractConfig
 from analysis.extraction.sae import load_sae
+from analysis.pipeline.build import build
+from analysis.pipeline.inputs import BuildInputs
 
 ROOT = Path(__file__).resolve().parent.parent
 D_MODEL = 32

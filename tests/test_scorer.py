@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import polars as pl
 import pytest
 import scipy.sparse as sp
 
 from analysis.config import ProximityConfig
-from analysis.scoring.scorer import (
-    FAMILIES,
-    FitRows,
-    ToxicProximity,
-    cross_fit,
-    frequency_matched_sets,
-    score_components,
-    superposition_test,
+from analysis.scoring.crossfit import cross_fit
+from analysis.scoring.diagnostics import superposition_test
+from analysis.scoring.families import FAMILIES, LABELS, score_components, score_label
+from analysis.scoring.scorer import FitRows, ToxicProximity
+from analysis.scoring.similarity import (
+    knn_contrast,
+    mid_rank_percentile,
+    top_k_similarity,
+    unit_rows,
 )
+from analysis.scoring.statistics import comparison_set
+from analysis.scoring.superposition import frequency_matched_sets
 
 D_SAE, D_IN, D_DENSE = 160, 24, 16
 
@@ -166,7 +171,7 @@ def test_score_specs_are_checked():
     assert score_components("score_knn") == ("score_knn",)
     assert score_components("rank_mean:score_knn+score_probe") == ("score_knn", "score_probe")
     for bad in ("score_nope", "rank_mean:score_knn", "rank_mean:score_knn+nope"):
-        with pytest.raises(ValueError):
+        with pytest.raises(ValueError, match=f"unknown score {re.escape(repr(bad))}"):
             score_components(bad)
 
 
@@ -182,3 +187,34 @@ def test_lexical_family_matches_the_tfidf_baseline_on_training_rows():
         rows.texts[train].tolist(), rows.texts[rows.sets == "toxic"].tolist(), rows.texts[rows.sets == "benign"].tolist()
     )
     np.testing.assert_allclose(ours, baseline, atol=1e-5)
+
+
+def test_every_family_and_the_default_score_have_a_label():
+    assert set(FAMILIES) | {"score"} == set(LABELS)
+    assert score_label("score") == "default score"
+    assert score_label("score_some_new_family") == "some new family"
+
+
+def test_mid_rank_percentile_counts_ties_half_and_keeps_nan():
+    reference = np.array([1.0, 2.0, 2.0, 3.0])
+    values = np.array([0.0, 2.0, 3.0, 9.0, np.nan])
+    np.testing.assert_array_equal(mid_rank_percentile(reference, values), [0.0, 0.5, 0.875, 1.0, np.nan])
+    assert np.isnan(mid_rank_percentile(np.zeros(0), np.array([1.0, 2.0]))).all()
+
+
+def test_knn_contrast_is_toxic_minus_benign_or_toxic_alone():
+    rng = np.random.default_rng(0)
+    queries, toxic, benign = (unit_rows(rng.normal(size=(n, 8))) for n in (30, 12, 9))
+    to_toxic, nearest, sims = top_k_similarity(queries, toxic, 4)
+    contrast, contrast_nearest, contrast_sims = knn_contrast(queries, toxic, benign, 4)
+    np.testing.assert_array_equal(contrast, to_toxic - top_k_similarity(queries, benign, 4)[0])
+    np.testing.assert_array_equal(contrast_nearest, nearest)
+    np.testing.assert_array_equal(contrast_sims, sims)
+    np.testing.assert_array_equal(knn_contrast(queries, toxic, None, 4)[0], to_toxic)
+
+
+def test_without_benign_rows_toxic_latents_are_contrasted_with_the_training_rows():
+    rows = random_rows(n_benign=0)
+    scorer = ToxicProximity(ProximityConfig(null_draws=4)).fit(rows)
+    assert scorer.comparison_ == comparison_set(rows.sets) == "train"
+    assert comparison_set(random_rows().sets) == "benign"

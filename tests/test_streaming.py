@@ -15,7 +15,6 @@ from analysis.config import ExtractConfig
 from analysis.extraction import encode as extract
 from analysis.extraction import stream as featurize
 from analysis.extraction.encode import encode_tokens, pool_masks
-from analysis.extraction.sources import TokenizedText
 from analysis.extraction.stream import (
     extract_chunk,
     read_kept,
@@ -23,6 +22,7 @@ from analysis.extraction.stream import (
     stream_extract,
     text_chunks,
 )
+from analysis.extraction.windows import TokenizedText
 from analysis.extraction.writer import ExtractionWriter
 
 D_IN = 16

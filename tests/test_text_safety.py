@@ -15,7 +15,8 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from appkit.charts import ColorSpec, base_layout, scatter_map
+from appkit.charts import base_layout, scatter_map
+from appkit.map_colors import ColorSpec
 from appkit.text import escape_plotly
 
 ROOT = Path(__file__).resolve().parent.parent

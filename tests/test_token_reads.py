@@ -1,4 +1,4 @@
-"""Token reads by row offsets (analysis.artifacts): the same rows as filtering the `id`
+"""Token reads by row offsets (analysis.artifacts.tokens): the same rows as filtering the `id`
 column, for any layout of the token table."""
 
 from __future__ import annotations
@@ -14,8 +14,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from synthetic import write_synthetic_analysis
 
-from analysis.artifacts import folder as artifacts
-from analysis.artifacts.folder import TOKEN_SCHEMA, TOKENS, Analysis, scan_token_offsets
+from analysis.artifacts import tokens
+from analysis.artifacts.folder import Analysis
+from analysis.artifacts.layout import TOKENS
+from analysis.artifacts.tokens import TOKEN_SCHEMA, scan_token_offsets
 
 
 def filtered(path: Path, sample_id: str) -> pl.DataFrame:
@@ -94,10 +96,13 @@ def test_offsets_match_the_filter_for_any_layout(runs: list[tuple[str, int]], ro
 def test_a_rerun_of_a_read_touches_the_file_once_per_sample_set(synthetic: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[str] = []
     for name in ("scan_token_offsets", "read_token_rows", "filter_token_rows"):
-        original = getattr(artifacts, name)
-        monkeypatch.setattr(artifacts, name, lambda *args, _original=original, _name=name, **kwargs: calls.append(_name) or _original(*args, **kwargs))
+        original = getattr(tokens, name)
+        monkeypatch.setattr(tokens, name, lambda *args, _original=original, _name=name, **kwargs: calls.append(_name) or _original(*args, **kwargs))
     analysis = Analysis.open(synthetic)
     ids = analysis.samples["id"].head(12).to_list()
-    analysis.tokens_of(ids)
-    analysis.tokens_for(ids[0])
+    first_set, first_one = analysis.tokens_of(ids), analysis.tokens_for(ids[0])
     assert calls == ["scan_token_offsets", "read_token_rows", "read_token_rows"]  # the id column is scanned once
+    calls.clear()
+    second_set, second_one = analysis.tokens_of(ids), analysis.tokens_for(ids[0])  # the rerun
+    assert calls == ["read_token_rows", "read_token_rows"]  # one slice read per sample set, no second scan
+    assert second_set.equals(first_set) and second_one.equals(first_one)

@@ -1,1 +1,8 @@
-"""On-disk formats and readers: file names and format versions, the input reader, the step cache and atomic folders, the analysis reader. Imports nothing of the project but `analysis.config`."""
+"""On-disk formats and readers: every file name and format version (`layout`), the input
+reader (`inputs`), the step cache and the one atomic-folder writer (`cache`), the analysis
+reader (`folder.Analysis`), its listing (`catalog`), token reads, the sparse-code matrix and
+the compact decoder.
+
+Rule: imports nothing of the project (only third-party readers: polars, numpy, safetensors,
+filelock). A new input format goes in `inputs`; a new file of an analysis is named in `layout`.
+"""

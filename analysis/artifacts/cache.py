@@ -6,12 +6,14 @@ nothing that looks finished. Its writer holds a lock file beside the temporary f
 as long as it exists, so a later build can tell an abandoned `.tmp-*` folder (its writer
 died, even by SIGKILL: the OS drops the lock) from one being written, and sweep it.
 Builds of the same step key take `step_lock` first, so the second waits and reuses the
-first one's result instead of computing it again.
+first one's result instead of computing it again. Exports and monitors write their folders
+through the same `atomic_dir` (`exclusive=True`), so they are whole or absent alike.
 """
 
 from __future__ import annotations
 
 import contextlib
+import glob
 import hashlib
 import json
 import os
@@ -22,6 +24,8 @@ from pathlib import Path
 from typing import Any
 
 from filelock import FileLock, Timeout
+
+from analysis.artifacts.layout import ANALYSES, MANIFEST
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -49,10 +53,11 @@ def step_dir(cache_root: Path, step: str, key: str) -> Path:
 
 
 def is_complete(folder: Path) -> bool:
-    return (folder / "step.json").is_file() or (folder / "manifest.json").is_file()
+    return (folder / "step.json").is_file() or (folder / MANIFEST).is_file()
 
 
 TMP_PREFIX = ".tmp-"
+TMP_SUFFIX_LENGTH = 8  # hex digits that make two writers' temporary folders differ
 LOCK_SUFFIX = ".lock"
 
 
@@ -76,26 +81,30 @@ def _writer_lock(tmp: Path) -> FileLock:
 
 
 @contextlib.contextmanager
-def atomic_dir(final: Path) -> Iterator[Path]:
+def atomic_dir(final: Path, *, exclusive: bool = False) -> Iterator[Path]:
     """Yield a temporary folder that becomes `final` when the block ends without error.
 
-    If `final` appeared meanwhile (a concurrent build of the same key), the new copy is
-    dropped: both hold the same content by construction of the key.
+    Without `exclusive` (a step folder or an analysis, named by the hash of its content): if
+    `final` appeared meanwhile (a concurrent build of the same key), the new copy is dropped,
+    both hold the same content by construction of the key.
+
+    With `exclusive` (a folder a person named: an export, a monitor): `final` may be missing
+    or an empty folder, never anything else. First the temporary folders of `final` that a
+    killed writer left beside it are swept (only those: the folder beside it is the user's);
+    then, when `final` was filled by something else meanwhile, FileExistsError and the new
+    copy is dropped.
     """
     final.parent.mkdir(parents=True, exist_ok=True)
-    tmp = final.parent / f"{TMP_PREFIX}{final.name}-{uuid.uuid4().hex[:8]}"
+    if exclusive:
+        sweep_stale_tmp([final.parent], name=final.name)
+    tmp = final.parent / f"{TMP_PREFIX}{final.name}-{uuid.uuid4().hex[:TMP_SUFFIX_LENGTH]}"
     writer = _writer_lock(tmp)
     writer.acquire()
     try:
         tmp.mkdir()
         try:
             yield tmp
-            try:
-                os.rename(tmp, final)
-            except OSError:
-                if not final.exists():
-                    raise
-                shutil.rmtree(tmp, ignore_errors=True)
+            _rename_into_place(tmp, final, exclusive)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
@@ -104,24 +113,39 @@ def atomic_dir(final: Path) -> Iterator[Path]:
         Path(writer.lock_file).unlink(missing_ok=True)
 
 
-def sweep_stale_tmp(folders: list[Path]) -> list[Path]:
+def _rename_into_place(tmp: Path, final: Path, exclusive: bool) -> None:
+    try:
+        if exclusive and final.is_dir():
+            final.rmdir()  # empty, or OSError: something filled it meanwhile
+        os.rename(tmp, final)
+    except OSError as error:
+        if not final.exists():
+            raise
+        if exclusive:
+            raise FileExistsError(f"{final} was filled by something else while it was written") from error
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def sweep_stale_tmp(folders: list[Path], name: str | None = None) -> list[Path]:
     """Remove the `.tmp-*` folders (and lock files) under `folders` whose writer is gone.
 
     A folder whose writer lock can be taken at once has no live writer: it was left by a
-    build that was killed. Returns the folders removed.
+    writer that was killed. With `name`, only the temporary folders of a final folder of
+    that name (`.tmp-<name>-<8 hex>`). Returns the folders removed.
     """
+    pattern = f"{TMP_PREFIX}{glob.escape(name)}-{'[0-9a-f]' * TMP_SUFFIX_LENGTH}" if name is not None else f"{TMP_PREFIX}*"
     removed: list[Path] = []
     for folder in folders:
         if not folder.is_dir():
             continue
-        for tmp in sorted(folder.glob(f"{TMP_PREFIX}*")):
+        for tmp in sorted(folder.glob(pattern)):
             if tmp.name.endswith(LOCK_SUFFIX):
                 continue
             writer = _writer_lock(tmp)
             try:
                 writer.acquire(timeout=0)
             except Timeout:
-                continue  # a live build is writing it
+                continue  # a live writer is writing it
             try:
                 if tmp.exists():
                     shutil.rmtree(tmp, ignore_errors=True)
@@ -129,7 +153,7 @@ def sweep_stale_tmp(folders: list[Path]) -> list[Path]:
             finally:
                 writer.release()
                 Path(writer.lock_file).unlink(missing_ok=True)
-        for orphan in folder.glob(f"{TMP_PREFIX}*{LOCK_SUFFIX}"):
+        for orphan in folder.glob(f"{pattern}{LOCK_SUFFIX}"):
             if not orphan.with_name(orphan.name[: -len(LOCK_SUFFIX)]).exists():
                 lock = FileLock(orphan)
                 try:
@@ -145,7 +169,7 @@ def cache_folders(cache_root: Path) -> list[Path]:
     """Every folder of `cache_root` that step folders or analyses are renamed into."""
     steps = Path(cache_root) / "steps"
     kinds = sorted(path for path in steps.iterdir() if path.is_dir() and not path.name.startswith(".")) if steps.is_dir() else []
-    return [*kinds, Path(cache_root) / "analyses"]
+    return [*kinds, Path(cache_root) / ANALYSES]
 
 
 def write_json(path: Path, payload: Any) -> None:

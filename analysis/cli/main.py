@@ -1,4 +1,4 @@
-"""Command line: build, export, reapply, demo, evaluate, monitor, report.
+"""Command line: build, export, reapply, demo, evaluate, monitor, report, recluster.
 
     python -m analysis build --train TRAIN --toxic TOXIC [--benign BENIGN] [--model ...] [--sae ...] [--out DIR]
     python -m analysis export ANALYSIS_DIR (--top-percent Q | --threshold T) [--score NAME] --out DIR
@@ -7,6 +7,7 @@
     python -m analysis evaluate ANALYSIS_DIR --label-column COL --positive VALUE [--json]
     python -m analysis monitor ANALYSIS_DIR --data NEW_FILE [--out DIR] [--json] [--alpha A] [--min-effect E] [--top-percent Q]
     python -m analysis report ANALYSIS_DIR [--export EXPORT_DIR] [--monitor MONITOR_DIR] --out report.html
+    python -m analysis recluster ANALYSIS_DIR MIN_CLUSTER_SIZE [MIN_SAMPLES]
 
 `build` and `demo` print the analysis folder on the last line of standard output; stages
 and progress bars go to standard error. `monitor` prints its output folder last (or, with
@@ -17,37 +18,91 @@ and progress bars go to standard error. `monitor` prints its output folder last 
 from __future__ import annotations
 
 import argparse
+import functools
+import os
 import sys
-from dataclasses import replace
+from collections.abc import Callable
 from pathlib import Path
 
 from analysis.cli.result import announce_result, record_result
+from analysis.config import BuildConfig
+from analysis.flags import BUILD_FLAGS, config_from_flags
 
 DEMO_DIR = Path(__file__).resolve().parent.parent / "demo_data"
 
+Command = Callable[[argparse.Namespace], int]
+Commands = argparse._SubParsersAction
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command; SIGTERM and SIGINT stop it with its temporary folders removed."""
+    from analysis.cli.interrupt import Stopped, stop_on_signals
+
+    _set_process_environment()
+    try:
+        with stop_on_signals():
+            return _main(argv)
+    except Stopped as stop:
+        print(f"error: {stop}; temporary files removed, nothing kept", file=sys.stderr)
+        return stop.exit_code
+
+
+def _set_process_environment() -> None:
+    """Settings of this whole process, made by the entry point, never by the library: the
+    tokenizers' thread pool off, as in the benchmarks (a process that forks after tokenizing
+    would otherwise warn, and could deadlock). A value the user set is kept."""
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+
+def _main(argv: list[str] | None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.run(args)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The one parser: each subcommand's options and the function that runs it (`run`)."""
+    parser = argparse.ArgumentParser(
+        prog="python -m analysis",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    for add in (
+        _add_build_parser,
+        _add_demo_parser,
+        _add_export_parser,
+        _add_reapply_parser,
+        _add_evaluate_parser,
+        _add_monitor_parser,
+        _add_report_parser,
+        _add_recluster_parser,
+    ):
+        add(commands)
+    return parser
+
+
+def _input_errors_exit_2(run: Command) -> Command:
+    """Bad inputs, a missing file or an output that exists: one `error:` line and status 2."""
+
+    @functools.wraps(run)
+    def guarded(args: argparse.Namespace) -> int:
+        from analysis.artifacts.inputs import InputError
+
+        try:
+            return run(args)
+        except (InputError, FileExistsError, FileNotFoundError, ValueError) as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 2
+
+    return guarded
+
+
+# ---------------------------------------------------------------- build, demo, recluster
+
 
 def _add_build_options(parser: argparse.ArgumentParser) -> None:
-    from analysis.config import DEFAULT_MODEL
-
-    parser.add_argument("--model", default=DEFAULT_MODEL, help="HF model (default: the packaged all-MiniLM-L6-v2)")
-    parser.add_argument("--sae", default=None, help="sae-lens RELEASE/SAE_ID or a local sae-lens folder (default: train one)")
-    parser.add_argument("--layer", type=int, default=None, help="hidden-state index read by the default encoder (default 6, the last layer)")
-    parser.add_argument("--pooling", choices=["mean", "max"], default=None)
-    parser.add_argument(
-        "--model-dtype", choices=["float32", "bfloat16"], default=None,
-        help="precision of the model's forward pass (default float32; bfloat16 is about 2x faster on CPUs with bf16 instructions)",
-    )
-    parser.add_argument("--pool-tokens", choices=["response", "all"], default=None)
-    parser.add_argument("--d-sae", type=int, default=None, help="latents of the locally trained SAE")
-    parser.add_argument("--k", type=int, default=None, help="k of the locally trained TopK SAE")
-    parser.add_argument("--sae-architecture", choices=["topk", "jumprelu"], default=None)
-    parser.add_argument("--training-tokens", type=int, default=None)
-    parser.add_argument("--min-cluster-size", type=int, default=None)
-    parser.add_argument("--min-samples", type=int, default=None, help="HDBSCAN min_samples (0: same as the min cluster size)")
-    parser.add_argument("--neighbors", type=int, default=None, help="UMAP n_neighbors")
-    parser.add_argument("--default-score", default=None, help="a score family or rank_mean:score_a+score_b (default: the benchmark's pick)")
-    parser.add_argument("--paper-top-n", type=int, default=None, help="toxic features of score_paper: the top N by association (default 100)")
-    parser.add_argument("--device", default=None, help="cpu, cuda, ... (default: cuda when available)")
+    for flag in BUILD_FLAGS:  # the settings: analysis.flags
+        parser.add_argument(flag.name, type=flag.type, choices=flag.choices, help=flag.help_text())
     parser.add_argument("--name", default=None, help="readable name of the analysis folder")
     parser.add_argument("--out", type=Path, default=None, help="cache folder (default: cache/ or $ANALYSIS_CACHE_DIR)")
     parser.add_argument("--quiet", action="store_true", help="no progress bars")
@@ -65,42 +120,41 @@ def _add_build_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def config_from_args(args: argparse.Namespace):
-    from analysis.config import BuildConfig
-
-    config = BuildConfig()
-    ex, training = config.extract, config.extract.sae_training
-    training = replace(
-        training,
-        **{k: v for k, v in {"d_sae": args.d_sae, "k": args.k, "architecture": args.sae_architecture, "training_tokens": args.training_tokens}.items() if v is not None},
-    )
-    ex = replace(
-        ex,
-        model=args.model,
-        sae=args.sae,
-        sae_training=training,
-        **{k: v for k, v in {"layer": args.layer, "pooling": args.pooling, "pool_tokens": args.pool_tokens, "device": args.device, "model_dtype": args.model_dtype}.items() if v is not None},
-    )
-    clusters = replace(
-        config.clusters,
-        **{k: v for k, v in {"min_cluster_size": args.min_cluster_size}.items() if v is not None},
-        **({"min_samples": args.min_samples or None} if args.min_samples is not None else {}),
-    )
-    geometry = replace(config.geometry, **({"n_neighbors": args.neighbors} if args.neighbors else {}))
-    proximity = replace(
-        config.proximity,
-        **{k: v for k, v in {"default_score": args.default_score, "paper_top_n": args.paper_top_n}.items() if v is not None},
-    )
-    return replace(config, extract=ex, clusters=clusters, geometry=geometry, proximity=proximity)
+def config_from_args(args: argparse.Namespace) -> BuildConfig:
+    """The build config of a parsed `build` or `demo` command line."""
+    return config_from_flags(vars(args))
 
 
-def _build(args: argparse.Namespace, train: Path, toxic: Path, benign: Path | None) -> int:
-    from analysis.build.pipeline import BuildInputs, build
-    from analysis.geometry.embedding import geometry_backend
+def _add_build_parser(commands: Commands) -> None:
+    parser = commands.add_parser("build", help="build an analysis from a training set and references")
+    parser.add_argument("--train", type=Path, required=True)
+    parser.add_argument("--toxic", type=Path, required=True)
+    parser.add_argument("--benign", type=Path, default=None)
+    _add_build_options(parser)
+    parser.set_defaults(run=_build)
+
+
+def _add_demo_parser(commands: Commands) -> None:
+    parser = commands.add_parser("demo", help="build the embedded demo analysis")
+    _add_build_options(parser)
+    parser.set_defaults(
+        run=_build,
+        name="demo",
+        train=DEMO_DIR / "train.jsonl",
+        toxic=DEMO_DIR / "toxic.jsonl",
+        benign=DEMO_DIR / "benign.jsonl",
+    )
+
+
+@_input_errors_exit_2
+def _build(args: argparse.Namespace) -> int:
+    from analysis.geometry.backend import geometry_backend
+    from analysis.pipeline.build import build
+    from analysis.pipeline.inputs import BuildInputs
 
     geometry_backend()  # a backend asked for and missing stops here, not after minutes of extraction
     folder = build(
-        BuildInputs(train=train, toxic=toxic, benign=benign),
+        BuildInputs(train=args.train, toxic=args.toxic, benign=args.benign),
         config_from_args(args),
         cache_root=args.out,
         name=args.name,
@@ -108,6 +162,64 @@ def _build(args: argparse.Namespace, train: Path, toxic: Path, benign: Path | No
         trust_remote_code=args.trust_remote_code,
         engine=args.engine,
     )
+    announce_result(folder)
+    return 0
+
+
+def _add_recluster_parser(commands: Commands) -> None:
+    parser = commands.add_parser(
+        "recluster",
+        help="the same analysis with other HDBSCAN settings (a new analysis folder)",
+        description="Re-cluster an analysis: extraction and UMAP come from the cache, only the "
+        "clustering and what depends on it is recomputed, into a new analysis folder beside it.",
+    )
+    parser.add_argument("analysis_dir", type=Path, help="an analysis folder written by build")
+    parser.add_argument("min_cluster_size", type=int, help="HDBSCAN min_cluster_size")
+    parser.add_argument("min_samples", type=int, nargs="?", default=None, help="HDBSCAN min_samples (default: the min cluster size)")
+    parser.set_defaults(run=_recluster)
+
+
+@_input_errors_exit_2
+def _recluster(args: argparse.Namespace) -> int:
+    from analysis.pipeline.build import recluster
+
+    print("[1/1] Re-clustering samples and features with HDBSCAN", file=sys.stderr, flush=True)
+    announce_result(recluster(args.analysis_dir, args.min_cluster_size, args.min_samples))
+    return 0
+
+
+# ---------------------------------------------------------------- export, reapply
+
+
+def _add_export_parser(commands: Commands) -> None:
+    parser = commands.add_parser("export", help="export kept/removed sets under a rule")
+    parser.add_argument("analysis_dir", type=Path)
+    parser.add_argument("--top-percent", type=float, default=None)
+    parser.add_argument("--threshold", type=float, default=None)
+    parser.add_argument("--clusters", type=int, nargs="*", default=[], help="remove every training row of these clusters")
+    parser.add_argument("--remove-ids", nargs="*", default=[])
+    parser.add_argument("--keep-ids", nargs="*", default=[])
+    parser.add_argument("--score", default="score")
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--formats", default="csv,jsonl", help="extra annotated formats: csv,jsonl or none")
+    parser.set_defaults(run=_export)
+
+
+@_input_errors_exit_2
+def _export(args: argparse.Namespace) -> int:
+    from analysis.use.export import FilterRule, export
+
+    rule = FilterRule(
+        score=args.score,
+        top_percent=args.top_percent,
+        threshold=args.threshold,
+        clusters=tuple(args.clusters),
+        remove_ids=tuple(args.remove_ids),
+        keep_ids=tuple(args.keep_ids),
+    )
+    formats = () if args.formats == "none" else tuple(f for f in args.formats.split(",") if f)
+    folder = export(args.analysis_dir, rule, args.out, extra_formats=formats)
+    _report_score_cut(folder)
     announce_result(folder)
     return 0
 
@@ -126,7 +238,73 @@ def _report_score_cut(folder: Path) -> None:
         )
 
 
-def _add_monitor_parser(commands: argparse._SubParsersAction) -> None:
+def _add_reapply_parser(commands: Commands) -> None:
+    parser = commands.add_parser("reapply", help="re-run an export from its manifest")
+    parser.add_argument("manifest", type=Path)
+    parser.add_argument("--out", type=Path, required=True)
+    parser.set_defaults(run=_reapply)
+
+
+@_input_errors_exit_2
+def _reapply(args: argparse.Namespace) -> int:
+    from analysis.use.export import reapply
+
+    announce_result(reapply(args.manifest, args.out))
+    return 0
+
+
+# ---------------------------------------------------------------- evaluate
+
+
+def _add_evaluate_parser(commands: Commands) -> None:
+    parser = commands.add_parser(
+        "evaluate",
+        help="metrics of every score against a label column (see evaluate --help)",
+        description="Rank every score of an analysis and the baselines against a label column.",
+    )
+    parser.add_argument("analysis_dir", help="an analysis folder written by `python -m analysis build`")
+    parser.add_argument("--label-column", required=True, help="column of samples.parquet with the labels")
+    parser.add_argument("--positive", required=True, help="label value of the bad rows (compared as text)")
+    parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    parser.add_argument("--bootstrap", type=int, default=1000, help="bootstrap resamples (0: no intervals)")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--no-baselines", action="store_true", help="evaluate only the score columns")
+    parser.set_defaults(run=functools.partial(_evaluate, error=parser.error))
+
+
+def evaluate_main(argv: list[str]) -> int:
+    """`python -m analysis evaluate ARGV` as a function (the evaluate command as a function)."""
+    return main(["evaluate", *argv])
+
+
+def _evaluate(args: argparse.Namespace, error: Callable[[str], None]) -> int:
+    """Run `evaluate`; `error` is its parser's (usage, message, exit status 2)."""
+    if args.bootstrap < 0:
+        error("--bootstrap must be >= 0")
+    import json
+
+    from analysis.use.evaluate import EvaluationError, evaluate, format_table
+
+    try:
+        report = evaluate(
+            args.analysis_dir,
+            args.label_column,
+            args.positive,
+            n_bootstrap=args.bootstrap,
+            seed=args.seed,
+            baselines=not args.no_baselines,
+        )
+    except EvaluationError as failure:
+        print(f"error: {failure}", file=sys.stderr)
+        return 2
+    print(json.dumps(report.to_json(), indent=2) if args.json else format_table(report))
+    return 0
+
+
+# ---------------------------------------------------------------- monitor, report
+
+
+def _add_monitor_parser(commands: Commands) -> None:
     from analysis.scoring.drift import Thresholds
 
     defaults = Thresholds()
@@ -146,6 +324,7 @@ def _add_monitor_parser(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--top-percent", type=float, default=defaults.top_percent, help=f"the cut: the training rows' top Q%% (default {defaults.top_percent:g})")
     parser.add_argument("--device", default=None, help="cpu, cuda, ... (default: the analysis' setting)")
     parser.add_argument("--quiet", action="store_true", help="no stages or progress bars (the summary still goes to standard error)")
+    parser.set_defaults(run=_monitor)
 
 
 def _monitor(args: argparse.Namespace) -> int:
@@ -153,8 +332,10 @@ def _monitor(args: argparse.Namespace) -> int:
     import json
 
     try:
+        from analysis.progress import stderr_reporter
         from analysis.scoring.drift import Thresholds
-        from analysis.use.monitor import format_report, monitor, stderr_reporter
+        from analysis.use.monitor import monitor
+        from analysis.use.monitor_runs import format_report
 
         thresholds = Thresholds(alpha=args.alpha, min_effect=args.min_effect, top_percent=args.top_percent)
         result = monitor(
@@ -178,7 +359,7 @@ def _monitor(args: argparse.Namespace) -> int:
     return result.exit_code
 
 
-def _add_report_parser(commands: argparse._SubParsersAction) -> None:
+def _add_report_parser(commands: Commands) -> None:
     from analysis.use.report import MAX_MAP_POINTS
 
     parser = commands.add_parser(
@@ -193,11 +374,13 @@ def _add_report_parser(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--out", type=Path, required=True, help="the HTML file to write (replaced when it exists)")
     parser.add_argument("--max-points", type=int, default=MAX_MAP_POINTS, help=f"points drawn on a map (default {MAX_MAP_POINTS:,})")
     parser.add_argument("--quiet", action="store_true", help="no stage lines")
+    parser.set_defaults(run=_report)
 
 
 def _report(args: argparse.Namespace) -> int:
     from analysis.artifacts.folder import AnalysisNotFound
-    from analysis.use.report import ReportError, stderr_reporter, write_report
+    from analysis.progress import stderr_reporter
+    from analysis.use.report import ReportError, write_report
 
     try:
         out = write_report(
@@ -214,96 +397,6 @@ def _report(args: argparse.Namespace) -> int:
     print(f"report: {out.stat().st_size / 1e6:.1f} MB", file=sys.stderr)
     announce_result(out)
     return 0
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Run one command; SIGTERM and SIGINT stop it with its temporary folders removed."""
-    from analysis.cli.interrupt import Stopped, stop_on_signals
-
-    try:
-        with stop_on_signals():
-            return _main(argv)
-    except Stopped as stop:
-        print(f"error: {stop}; temporary files removed, nothing kept", file=sys.stderr)
-        return stop.exit_code
-
-
-def _main(argv: list[str] | None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
-    if argv and argv[0] == "evaluate":
-        from analysis.use.evaluate import main as evaluate_main
-
-        return evaluate_main(argv[1:])
-    parser = argparse.ArgumentParser(prog="python -m analysis", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    commands = parser.add_subparsers(dest="command", required=True)
-
-    build_parser = commands.add_parser("build", help="build an analysis from a training set and references")
-    build_parser.add_argument("--train", type=Path, required=True)
-    build_parser.add_argument("--toxic", type=Path, required=True)
-    build_parser.add_argument("--benign", type=Path, default=None)
-    _add_build_options(build_parser)
-
-    demo_parser = commands.add_parser("demo", help="build the embedded demo analysis")
-    _add_build_options(demo_parser)
-
-    export_parser = commands.add_parser("export", help="export kept/removed sets under a rule")
-    export_parser.add_argument("analysis_dir", type=Path)
-    export_parser.add_argument("--top-percent", type=float, default=None)
-    export_parser.add_argument("--threshold", type=float, default=None)
-    export_parser.add_argument("--clusters", type=int, nargs="*", default=[], help="remove every training row of these clusters")
-    export_parser.add_argument("--remove-ids", nargs="*", default=[])
-    export_parser.add_argument("--keep-ids", nargs="*", default=[])
-    export_parser.add_argument("--score", default="score")
-    export_parser.add_argument("--out", type=Path, required=True)
-    export_parser.add_argument("--formats", default="csv,jsonl", help="extra annotated formats: csv,jsonl or none")
-
-    reapply_parser = commands.add_parser("reapply", help="re-run an export from its manifest")
-    reapply_parser.add_argument("manifest", type=Path)
-    reapply_parser.add_argument("--out", type=Path, required=True)
-
-    commands.add_parser("evaluate", help="metrics of every score against a label column (see evaluate --help)")
-    _add_monitor_parser(commands)
-    _add_report_parser(commands)
-    args = parser.parse_args(argv)
-    if args.command == "monitor":
-        return _monitor(args)
-    if args.command == "report":
-        return _report(args)
-
-    from analysis.artifacts.inputs import InputError
-
-    try:
-        if args.command == "build":
-            return _build(args, args.train, args.toxic, args.benign)
-        if args.command == "demo":
-            if args.name is None:
-                args.name = "demo"
-            return _build(args, DEMO_DIR / "train.jsonl", DEMO_DIR / "toxic.jsonl", DEMO_DIR / "benign.jsonl")
-        if args.command == "export":
-            from analysis.use.export import FilterRule, export
-
-            rule = FilterRule(
-                score=args.score,
-                top_percent=args.top_percent,
-                threshold=args.threshold,
-                clusters=tuple(args.clusters),
-                remove_ids=tuple(args.remove_ids),
-                keep_ids=tuple(args.keep_ids),
-            )
-            formats = () if args.formats == "none" else tuple(f for f in args.formats.split(",") if f)
-            folder = export(args.analysis_dir, rule, args.out, extra_formats=formats)
-            _report_score_cut(folder)
-            announce_result(folder)
-            return 0
-        if args.command == "reapply":
-            from analysis.use.export import reapply
-
-            announce_result(reapply(args.manifest, args.out))
-            return 0
-    except (InputError, FileExistsError, FileNotFoundError, ValueError) as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
-    return 1
 
 
 if __name__ == "__main__":

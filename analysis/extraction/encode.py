@@ -15,7 +15,8 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from analysis.extraction.sources import ActivationSource, TokenizedText, make_windows
+from analysis.extraction.sources import ActivationSource
+from analysis.extraction.windows import TokenizedText, make_windows
 
 # SAE codes of one encoding slice are [tokens, d_sae] float32 on the device: this many
 # elements at most (256 MB), so a wide SAE encodes fewer tokens at a time.

@@ -8,37 +8,19 @@ Two sources share one interface:
   `sae_lens.load_model.load_model` (HookedTransformer or an HF causal LM behind
   HookedProxyLM), read at the SAE's own hook.
 
-Texts longer than the window are read in overlapping windows, no token dropped. A
-bidirectional encoder takes each token from the window where it sits most centrally; a
-causal LM sees only what comes before a token, so it takes each token from the window that
-gives it the most left context (the earliest window holding it).
+Texts longer than the window are read in overlapping windows (`analysis.extraction.windows`).
 """
 
 from __future__ import annotations
 
-import os
 import re
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
 
-
-@dataclass
-class TokenizedText:
-    ids: np.ndarray  # [n] int64 token ids
-    spans: np.ndarray  # [n, 2] int32 character span of each token in the text
-
-
-@dataclass
-class Window:
-    sample: int
-    ids: np.ndarray
-    keep_from: int  # content positions [keep_from, keep_to) of this window are used
-    keep_to: int
-    offset: int  # index of the window's first token in the sample's token list
+from analysis.extraction.windows import TokenizedText, padded_batch
 
 
 class ActivationSource(Protocol):
@@ -65,68 +47,19 @@ def torch_dtype(name: str) -> Any:
     return getattr(torch, name)
 
 
+def seed_torch(seed: int) -> None:
+    """Seed torch's generators, so that SAE training and sampling repeat exactly."""
+    import torch
+
+    torch.manual_seed(seed)
+
+
 def pick_device(requested: str = "auto") -> str:
     import torch
 
     if requested != "auto":
         return requested
     return "cuda" if torch.cuda.is_available() else "cpu"
-
-
-def window_starts(n_tokens: int, capacity: int, stride: int) -> list[int]:
-    """Window starts over n tokens: every `stride` tokens, the last one ending at n.
-
-    A stride of a whole window or more becomes 3/4 of the window, so windows always
-    overlap and every token has some context."""
-    if n_tokens <= capacity:
-        return [0]
-    stride = max(1, stride if stride < capacity else (3 * capacity) // 4)
-    return list(range(0, n_tokens - capacity, stride)) + [n_tokens - capacity]
-
-
-def plan_windows(n_tokens: int, capacity: int, stride: int, causal: bool = False) -> list[tuple[int, int, int]]:
-    """Split n tokens into windows; return (start, keep_from, keep_to) in sample positions.
-
-    The kept ranges tile [0, n) exactly once. Bidirectional (`causal` False): each token is
-    kept from the window whose centre is nearest to it. Causal: from the earliest window
-    holding it, where it has the most tokens before it.
-    """
-    starts = window_starts(n_tokens, capacity, stride)
-    if causal:
-        ends = [min(start + capacity, n_tokens) for start in starts]
-        boundaries = [0, *ends]
-    else:
-        # boundary between window i and i+1: midway between their centres, inside both windows
-        boundaries = [0]
-        for left, right in zip(starts[:-1], starts[1:], strict=True):
-            middle = (left + right + capacity) // 2 + 1
-            boundaries.append(min(max(middle, right), left + capacity))
-        boundaries.append(n_tokens)
-    return [
-        (start, lo, hi)
-        for start, lo, hi in zip(starts, boundaries[:-1], boundaries[1:], strict=True)
-        if hi > lo
-    ]
-
-
-def make_windows(tokenized: list[TokenizedText], capacity: int, stride: int, causal: bool = False) -> list[Window]:
-    windows = []
-    for sample, tok in enumerate(tokenized):
-        for start, lo, hi in plan_windows(len(tok.ids), capacity, stride, causal):
-            ids = tok.ids[start : start + capacity]
-            windows.append(Window(sample, ids, lo - start, hi - start, start))
-    return windows
-
-
-def padded_batch(rows: list[np.ndarray], pad: int) -> tuple[np.ndarray, np.ndarray]:
-    """Right-padded [n, width] token ids and their attention mask."""
-    width = max(len(r) for r in rows)
-    ids = np.full((len(rows), width), pad, dtype=np.int64)
-    mask = np.zeros((len(rows), width), dtype=np.int64)
-    for i, row in enumerate(rows):
-        ids[i, : len(row)] = row
-        mask[i, : len(row)] = 1
-    return ids, mask
 
 
 def _quiet_transformers() -> None:
@@ -156,7 +89,6 @@ class EncoderSource:
     """A BERT-style encoder read at hidden-state index `layer` (0 = embeddings)."""
 
     def __init__(self, model_name: str, layer: int, window: int, device: str = "cpu", dtype: str = "float32"):
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
         import torch
         from transformers import AutoModel, AutoTokenizer
 
@@ -164,8 +96,11 @@ class EncoderSource:
         from analysis.config import DEFAULT_MODEL
 
         path = str(default_model_path()) if model_name == DEFAULT_MODEL else model_name
-        self.tokenizer = AutoTokenizer.from_pretrained(path)
-        model = AutoModel.from_pretrained(path)
+        # A folder on disk (the packaged default model among them) is read without asking the
+        # Hub anything, whatever HF_HUB_OFFLINE says; a Hub name follows the user's settings.
+        local = Path(path).is_dir()
+        self.tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=local)
+        model = AutoModel.from_pretrained(path, local_files_only=local)
         blocks = model.encoder.layer
         if not 1 <= layer <= len(blocks):
             raise ValueError(f"layer must be between 1 and {len(blocks)} for {model_name}, got {layer}")
@@ -268,7 +203,6 @@ class SaeLensModelSource:
         model: Any | None = None,
         dtype: str = "float32",
     ):
-        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
         import torch
 
         _quiet_transformers()

@@ -30,7 +30,8 @@ from analysis.extraction.encode import (
     read_token_activations,
     tokens_table,
 )
-from analysis.extraction.sources import ActivationSource, TokenizedText
+from analysis.extraction.sources import ActivationSource
+from analysis.extraction.windows import TokenizedText
 
 
 def encoder_layer_from_hook(hook: str) -> int:
@@ -274,7 +275,7 @@ class AnalysisExtractor:
 
     def extract(self, samples: pl.DataFrame, progress: bool = True) -> ExtractedRows:
         """Pooled codes and hidden states of `samples` (id, text, response_start), as in the build."""
-        from analysis.geometry.embedding import activation_matrix
+        from analysis.artifacts.codes import activation_matrix
 
         chunks = list(stream_extract(samples, self.source, self.sae, self.config, progress))
         encoded = EncodedBatch.concat([c.encoded for c in chunks])

@@ -1,1 +1,5 @@
-"""Maps and clusters: UMAP, HDBSCAN and their backends, on arrays. Imports `analysis.config` only."""
+"""Maps and clusters on arrays: UMAP and SVD (`embedding`), HDBSCAN (`clustering`) and the
+CPU/cuML backend choice (`backend`), which every call returns instead of remembering it.
+
+Rule: imports `analysis.config` only; independent of `scoring` and `extraction`.
+"""

@@ -21,7 +21,7 @@ from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import MaxAbsScaler, normalize
 
-from analysis.geometry.embedding import activation_matrix as sparse_activation_matrix  # noqa: F401  (public name kept)
+from analysis.scoring.similarity import knn_contrast
 
 DEFAULT_NEIGHBOURS = 10
 PROBE_FOLDS = 5
@@ -96,24 +96,10 @@ def reference_knn_scores(
     toxic_unit = normalize(toxic)
     benign_unit = normalize(benign) if benign is not None and benign.shape[0] > 0 else None
     train_unit = normalize(train)
-    scores = np.empty(train.shape[0], dtype=np.float64)
+    if k == 0:  # no neighbour asked for (`knn_contrast` would still take one)
+        return np.zeros(train.shape[0])
     # Chunks keep the dense similarity blocks small for 100k-row training sets.
-    for start in range(0, train.shape[0], chunk_rows):
-        block = train_unit[start : start + chunk_rows]
-        scores[start : start + block.shape[0]] = _mean_top_k_cosine(block, toxic_unit, k)
-        if benign_unit is not None:
-            scores[start : start + block.shape[0]] -= _mean_top_k_cosine(block, benign_unit, k)
-    return scores
-
-
-def _mean_top_k_cosine(
-    queries: np.ndarray | sp.spmatrix, references: np.ndarray | sp.spmatrix, k: int
-) -> np.ndarray:
-    from analysis.scoring.scorer import top_k_similarity
-
-    if references.shape[0] == 0 or k == 0:
-        return np.zeros(queries.shape[0])
-    return top_k_similarity(queries, references, k)[0]
+    return knn_contrast(train_unit, toxic_unit, benign_unit, k, chunk=chunk_rows)[0]
 
 
 def tfidf_knn_scores(

@@ -1,4 +1,5 @@
-"""How well the reference sets fit the training data, and how well each score separates them.
+"""How well the reference sets fit the training data, how well each score separates them,
+and whether the training rows' latents sit near the toxic ones beyond chance.
 
 A toxic reference from another region than the training rows (harmful requests against
 chat answers, say) still gives every score a direction, but the scores then rank rows by
@@ -15,6 +16,11 @@ from typing import Any
 
 import numpy as np
 import polars as pl
+import scipy.sparse as sp
+
+from analysis.scoring.families import FAMILIES
+from analysis.scoring.scorer import FitRows, ToxicProximity
+from analysis.scoring.similarity import top_k_similarity, unit_rows
 
 # Below this ratio of observed to well-mixed nearest-neighbour sharing, a reference set is
 # said to lie in another region than the training rows.
@@ -23,8 +29,6 @@ OVERLAP_WARNING = 0.1
 
 def _nearest(queries: np.ndarray, candidates: np.ndarray, same: bool) -> np.ndarray:
     """Index of each query's most similar candidate; with `same`, query i is candidate i and is skipped."""
-    from analysis.scoring.scorer import top_k_similarity, unit_rows
-
     q, c = unit_rows(queries), unit_rows(candidates)
     if not same:
         return top_k_similarity(q, c, 1)[1][:, 0]
@@ -46,11 +50,9 @@ def overlap_with_training(dense: np.ndarray, sets: np.ndarray, reference: str) -
     return {"share_nearest_is_training": round(observed, 4), "share_if_mixed": round(expected, 4), "overlap": round(observed / expected, 4)}
 
 
-def reference_diagnostics(rows: Any, scores: pl.DataFrame) -> dict[str, Any]:
+def reference_diagnostics(rows: FitRows, scores: pl.DataFrame) -> dict[str, Any]:
     """Reference fit figures and, per score family, the cross-fitted toxic-vs-benign AUROC."""
     from sklearn.metrics import roc_auc_score
-
-    from analysis.scoring.scorer import FAMILIES
 
     sets, dense = rows.sets, rows.dense
     train_rows = np.flatnonzero(sets == "train")
@@ -83,4 +85,25 @@ def reference_diagnostics(rows: Any, scores: pl.DataFrame) -> dict[str, Any]:
         "overlap": overlaps,
         "reference_separation_auroc": separation,
         "warnings": warnings,
+    }
+
+
+def superposition_test(scorer: ToxicProximity, codes: sp.csr_matrix) -> dict[str, Any]:
+    """Are these rows' latents closer in decoder geometry to the toxic latents than to random
+    latent sets of the same size and frequency? Mean excluding score vs its permutation null."""
+    codes = sp.csr_matrix(codes, dtype=np.float32)
+    draws = scorer.null_weights_.shape[0]
+    if draws < 2 or len(scorer.toxic_latents_) == 0 or codes.shape[0] == 0:
+        return {"draws": draws, "observed": None, "null_mean": None, "null_sd": None, "z": None, "p": None}
+    mass = np.asarray(codes.sum(axis=1)).ravel()
+    observed = float(scorer.latent_scores(codes)["score_decoder_proximity_excl"].mean())
+    null = scorer.null_draws(codes, mass).mean(axis=0)
+    spread = float(null.std())
+    return {
+        "draws": int(draws),
+        "observed": round(observed, 5),
+        "null_mean": round(float(null.mean()), 5),
+        "null_sd": round(spread, 5),
+        "z": round((observed - float(null.mean())) / spread, 3) if spread > 0 else None,
+        "p": round(float((1 + (null >= observed).sum()) / (draws + 1)), 4),
     }

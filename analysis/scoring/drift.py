@@ -24,8 +24,7 @@ import numpy as np
 import polars as pl
 import scipy.sparse as sp
 
-from analysis.scoring.statistics import bh_q, fisher_greater, smoothed_log_odds
-from analysis.use.export import top_count
+from analysis.scoring.statistics import bh_q, fisher_greater, smoothed_log_odds, top_count
 
 
 @dataclass(frozen=True)

@@ -2,17 +2,13 @@
 
 `ToxicProximity(config).fit(rows)` learns everything the scores need from the reference
 sets (toxic latents, their decoder geometry and its permutation null, the reference
-neighbours in SAE, dense and word space, toxic clusters, the probe); `.score(codes, dense, texts)` then
-applies it to any rows (the build's training rows, a new batch) without refitting, and
-`.explain(...)` gives the latents behind a score. `save`/`load` write it as JSON plus
-safetensors (no pickle) and read it back to identical scores.
+neighbours in SAE, dense and word space, toxic clusters, the probe); `.score(codes, dense,
+texts)` then applies it to any rows (the build's training rows, a new batch) without
+refitting, and `.latent_contributions(...)` gives the latents behind a score. `save`/`load`
+write it as JSON plus safetensors (no pickle) and read it back to identical scores.
 
-`cross_fit` scores the reference rows out of fold: a reference row is scored by a scorer
-fitted without it, so the separation of toxic from benign references is honest.
-
-Every family is "higher = closer to toxic". `score_spec` names the default: one family, or
-`rank_mean:score_a+score_b`, the mean of the families' percentiles among the training rows
-the scorer was calibrated on.
+The families and score specs are in `analysis.scoring.families`; `analysis.scoring.crossfit`
+scores the reference rows out of fold.
 """
 
 from __future__ import annotations
@@ -26,96 +22,18 @@ import numpy as np
 import polars as pl
 import scipy.sparse as sp
 
+from analysis.artifacts.layout import SCORER_FORMAT_VERSION, SCORER_STATE, SCORER_TENSORS
 from analysis.config import ProximityConfig
-from analysis.scoring.statistics import (
-    enrichment_table,
-    feature_statistics,
-    latent_proximity,
-    paper_latents,
+from analysis.scoring.families import FAMILIES, score_components
+from analysis.scoring.latents import latent_proximity, paper_latents
+from analysis.scoring.similarity import (
+    knn_contrast,
+    mid_rank_percentile,
+    top_k_similarity,
+    unit_rows,
 )
-
-FAMILIES: tuple[str, ...] = (
-    "score_toxic_activation",
-    "score_decoder_proximity",
-    "score_decoder_proximity_excl",
-    "score_superposition_z",
-    "score_paper",
-    "score_knn",
-    "score_dense_knn",
-    "score_lexical_knn",
-    "score_cluster_distance",
-    "score_probe",
-)
-# Families whose value is a sum over the sample's latents (explained exactly by them).
-LATENT_FAMILIES = frozenset(FAMILIES) - {"score_dense_knn", "score_lexical_knn"}
-RANK_PREFIX = "rank_mean:"
-FORMAT_VERSION = 2  # 2: the word-level family (vocabulary, idf)
-
-
-def score_components(spec: str) -> tuple[str, ...]:
-    """The families a score spec combines: `score_knn` -> (score_knn,), `rank_mean:a+b` -> (a, b)."""
-    names = tuple(spec.removeprefix(RANK_PREFIX).split("+")) if spec.startswith(RANK_PREFIX) else (spec,)
-    unknown = [name for name in names if name not in FAMILIES]
-    if unknown or (spec.startswith(RANK_PREFIX) and len(names) < 2):
-        raise ValueError(f"unknown score {spec!r}: use one of {', '.join(FAMILIES)} or {RANK_PREFIX}score_a+score_b")
-    return names
-
-
-def unit_rows(matrix: Any) -> Any:
-    from sklearn.preprocessing import normalize
-
-    return normalize(matrix, norm="l2", axis=1)
-
-
-def top_k_similarity(queries: Any, references: Any, k: int, chunk: int = 4096) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Mean cosine of each (unit) query to its k most similar (unit) references, and which.
-
-    Returns (means [n], reference indices [n, k], similarities [n, k]), best first.
-    """
-    n, n_ref = queries.shape[0], references.shape[0]
-    k = max(1, min(k, n_ref))
-    means = np.zeros(n)
-    top_rows = np.zeros((n, k), dtype=np.int64)
-    top_sims = np.zeros((n, k), dtype=np.float32)
-    reference_t = references.T.tocsc() if sp.issparse(references) else references.T
-    for start in range(0, n, chunk):
-        sims = queries[start : start + chunk] @ reference_t
-        sims = sims.toarray() if sp.issparse(sims) else np.asarray(sims)
-        part = np.argpartition(-sims, k - 1, axis=1)[:, :k]
-        part_sims = np.take_along_axis(sims, part, axis=1)
-        order = np.argsort(-part_sims, axis=1, kind="stable")
-        stop = start + sims.shape[0]
-        top_rows[start:stop] = np.take_along_axis(part, order, axis=1)
-        top_sims[start:stop] = np.take_along_axis(part_sims, order, axis=1)
-        means[start:stop] = part_sims.mean(axis=1)
-    return means, top_rows, top_sims
-
-
-def frequency_matched_sets(frequency: np.ndarray, chosen: np.ndarray, draws: int, seed: int, bins: int = 10) -> np.ndarray:
-    """`draws` random latent sets of the size of `chosen`, matching its activation-frequency profile.
-
-    Latents are binned by frequency quantile; each draw takes, from every bin, as many
-    non-chosen latents as `chosen` has there. Returns a [draws, len(frequency)] bool mask.
-    """
-    rng = np.random.default_rng(seed)
-    n = len(frequency)
-    masks = np.zeros((draws, n), dtype=bool)
-    if len(chosen) == 0 or n == 0:
-        return masks
-    edges = np.unique(np.quantile(frequency, np.linspace(0, 1, bins + 1)[1:-1]))
-    bin_of = np.searchsorted(edges, frequency, side="right")
-    is_chosen = np.zeros(n, dtype=bool)
-    is_chosen[chosen] = True
-    wanted = np.bincount(bin_of[is_chosen], minlength=len(edges) + 1)
-    pools = [np.flatnonzero((bin_of == b) & ~is_chosen) for b in range(len(edges) + 1)]
-    everything = np.flatnonzero(~is_chosen)
-    for r in range(draws):
-        for b, count in enumerate(wanted):
-            if count == 0:
-                continue
-            pool = pools[b] if len(pools[b]) >= count else everything
-            masks[r, rng.choice(pool, size=min(count, len(pool)), replace=False)] = True
-    return masks
+from analysis.scoring.statistics import comparison_set, enrichment_table, feature_statistics
+from analysis.scoring.superposition import frequency_matched_sets, matched_set_weights
 
 
 @dataclass
@@ -152,7 +70,7 @@ class ToxicProximity:
         if not (sets == "toxic").any():
             raise ValueError("the scorer needs toxic reference rows")
         self.d_sae_ = int(rows.codes.shape[1])
-        self.comparison_ = "benign" if (sets == "benign").any() else "train"
+        self.comparison_ = comparison_set(sets)
         self.statistics_ = feature_statistics(rows.codes, sets, cfg)
         stats = self.statistics_
         self.toxic_latents_ = stats.filter(pl.col("is_toxic"))["feature"].to_numpy().astype(np.int64)
@@ -197,16 +115,7 @@ class ToxicProximity:
         chosen = np.array([position[int(f)] for f in self.toxic_latents_ if int(f) in position], dtype=np.int64)
         masks = frequency_matched_sets(frequency, chosen, draws, self.config.seed)
         self.null_masks_ = masks
-        weights = np.zeros(masks.shape, dtype=np.float32)
-        for r in range(masks.shape[0]):
-            members = np.flatnonzero(masks[r])
-            if len(members) == 0:
-                continue
-            cos = directions @ directions[members].T
-            cos[members, np.arange(len(members))] = -np.inf
-            best = cos.max(axis=1)
-            weights[r] = np.where(masks[r] | ~np.isfinite(best), 0.0, best)
-        self.null_weights_ = weights
+        self.null_weights_ = matched_set_weights(directions, masks)
 
     def _fit_lexical(self, rows: FitRows) -> None:
         """Word-level (TF-IDF) vectors of the references; vocabulary and idf from every fit row."""
@@ -251,7 +160,8 @@ class ToxicProximity:
         self.probe_intercept_ = float(model.intercept_[0])
 
     # ------------------------------------------------------------------ score
-    def _latent_scores(self, codes: sp.csr_matrix) -> dict[str, np.ndarray]:
+    def latent_scores(self, codes: sp.csr_matrix) -> dict[str, np.ndarray]:
+        """The families that are sums over a row's latents, for csr float32 `codes`."""
         mass = np.asarray(codes.sum(axis=1)).ravel()
         safe_mass = np.maximum(mass, 1e-12)
         toxic_mask = self._mask(self.toxic_latents_)
@@ -266,7 +176,7 @@ class ToxicProximity:
             "score_paper": codes @ self.weights_paper_ / safe_mass,
         }
 
-    def _null_draws(self, codes: sp.csr_matrix, mass: np.ndarray) -> np.ndarray:
+    def null_draws(self, codes: sp.csr_matrix, mass: np.ndarray) -> np.ndarray:
         """The excluding score of every row under each random latent set: [n, draws]."""
         active = codes[:, self.active_]
         null_mass = np.asarray(active @ self.null_masks_.T.astype(np.float32))
@@ -275,7 +185,7 @@ class ToxicProximity:
     def _null_z(self, codes: sp.csr_matrix, observed: np.ndarray, mass: np.ndarray) -> np.ndarray:
         if self.null_weights_.shape[0] < 2 or len(self.toxic_latents_) == 0:
             return np.zeros(codes.shape[0])
-        null = self._null_draws(codes, mass)
+        null = self.null_draws(codes, mass)
         spread = null.std(axis=1)
         return np.where(spread > 1e-9, (observed - null.mean(axis=1)) / np.maximum(spread, 1e-9), 0.0)
 
@@ -284,18 +194,12 @@ class ToxicProximity:
         codes = sp.csr_matrix(codes, dtype=np.float32)
         unit = unit_rows(codes).tocsr()
         k = self.config.k_neighbors
-        scores = self._latent_scores(codes)
-        toxic_sim, nearest_rows, nearest_sims = top_k_similarity(unit, self.toxic_unit_, k)
-        benign_sim = top_k_similarity(unit, self.benign_unit_, k)[0] if self.benign_unit_ is not None else 0.0
-        scores["score_knn"] = toxic_sim - benign_sim
+        scores = self.latent_scores(codes)
+        scores["score_knn"], nearest_rows, nearest_sims = knn_contrast(unit, self.toxic_unit_, self.benign_unit_, k)
         dense_unit = unit_rows(np.asarray(dense, dtype=np.float32))
-        dense_toxic = top_k_similarity(dense_unit, self.dense_toxic_unit_, k)[0]
-        dense_benign = top_k_similarity(dense_unit, self.dense_benign_unit_, k)[0] if self.dense_benign_unit_ is not None else 0.0
-        scores["score_dense_knn"] = dense_toxic - dense_benign
+        scores["score_dense_knn"] = knn_contrast(dense_unit, self.dense_toxic_unit_, self.dense_benign_unit_, k)[0]
         words = self._lexical(np.asarray(texts, dtype=object))
-        lexical_toxic = top_k_similarity(words, self.lexical_toxic_, k)[0]
-        lexical_benign = top_k_similarity(words, self.lexical_benign_, k)[0] if self.lexical_benign_ is not None else 0.0
-        scores["score_lexical_knn"] = lexical_toxic - lexical_benign
+        scores["score_lexical_knn"] = knn_contrast(words, self.lexical_toxic_, self.lexical_benign_, k)[0]
         to_centroids = np.asarray(unit @ self.centroids_.T)
         best = to_centroids.argmax(axis=1)
         scores["score_cluster_distance"] = to_centroids[np.arange(codes.shape[0]), best] - 1.0
@@ -324,12 +228,7 @@ class ToxicProximity:
 
     def percentile(self, family: str, values: np.ndarray) -> np.ndarray:
         """Mid-rank percentile of `values` among the calibration rows (NaN stays NaN)."""
-        reference = self.calibration_.get(family)
-        if reference is None or len(reference) == 0:
-            return np.full(len(values), np.nan)
-        below = np.searchsorted(reference, values, side="left")
-        at_or_below = np.searchsorted(reference, values, side="right")
-        return np.where(np.isfinite(values), (below + at_or_below) / (2.0 * len(reference)), np.nan)
+        return mid_rank_percentile(self.calibration_.get(family, np.zeros(0)), values)
 
     def combine(self, family_scores: pl.DataFrame, spec: str) -> np.ndarray:
         """The value of a score spec: a family's own value, or the mean percentile of several."""
@@ -367,7 +266,7 @@ class ToxicProximity:
             if family == "score_decoder_proximity_excl":
                 return parts
             row = sp.csr_matrix((values, (np.zeros(len(features)), features)), shape=(1, self.d_sae_))
-            null = self._null_draws(row, np.array([mass]))[0]
+            null = self.null_draws(row, np.array([mass]))[0]
             spread = max(float(null.std()), 1e-9)
             return (parts - null.mean() * values * ~is_toxic / non_toxic) / spread
         if family == "score_knn":
@@ -404,9 +303,9 @@ class ToxicProximity:
                 tensors[f"{name}data"], tensors[f"{name}indices"], tensors[f"{name}indptr"] = matrix.data, matrix.indices, matrix.indptr
         for family, values in self.calibration_.items():
             tensors[f"calibration:{family}"] = values
-        save_file(tensors, str(folder / "scorer.safetensors"))
+        save_file(tensors, str(folder / SCORER_TENSORS))
         state = {
-            "format_version": FORMAT_VERSION,
+            "format_version": SCORER_FORMAT_VERSION,
             "config": asdict(self.config),
             "d_sae": self.d_sae_,
             "comparison": self.comparison_,
@@ -414,16 +313,16 @@ class ToxicProximity:
             "toxic_ids": self.toxic_ids_.tolist(),
             "vocabulary": self.vocabulary_,
         }
-        (folder / "scorer.json").write_text(json.dumps(state, indent=1) + "\n", encoding="utf-8")
+        (folder / SCORER_STATE).write_text(json.dumps(state, indent=1) + "\n", encoding="utf-8")
 
     @classmethod
     def load(cls, folder: Path) -> ToxicProximity:
         from safetensors.numpy import load_file
 
-        state = json.loads((Path(folder) / "scorer.json").read_text(encoding="utf-8"))
-        if state.get("format_version") != FORMAT_VERSION:
-            raise ValueError(f"{folder}: scorer format {state.get('format_version')} is not {FORMAT_VERSION}: rebuild the analysis")
-        tensors = load_file(str(Path(folder) / "scorer.safetensors"))
+        state = json.loads((Path(folder) / SCORER_STATE).read_text(encoding="utf-8"))
+        if state.get("format_version") != SCORER_FORMAT_VERSION:
+            raise ValueError(f"{folder}: scorer format {state.get('format_version')} is not {SCORER_FORMAT_VERSION}: rebuild the analysis")
+        tensors = load_file(str(Path(folder) / SCORER_TENSORS))
         scorer = cls(ProximityConfig(**state["config"]))
         scorer.d_sae_, scorer.comparison_ = int(state["d_sae"]), state["comparison"]
         scorer.probe_intercept_ = float(state["probe_intercept"])
@@ -442,64 +341,3 @@ class ToxicProximity:
                 setattr(scorer, name, None)
         scorer.calibration_ = {key.split(":", 1)[1]: value for key, value in tensors.items() if key.startswith("calibration:")}
         return scorer
-
-
-def reference_folds(sets: np.ndarray, n_folds: int, seed: int) -> list[np.ndarray]:
-    """Folds of the reference rows (toxic and benign); training rows are in none.
-
-    The split is a seeded permutation of the reference rows' positions that ignores their
-    set, so a row's fold, and the scorer that scores it, never depend on its own label.
-    """
-    reference = np.flatnonzero((sets == "toxic") | (sets == "benign"))
-    n_folds = max(2, min(n_folds, len(reference)))
-    order = np.random.default_rng(seed).permutation(reference)
-    return [np.sort(fold) for fold in np.array_split(order, n_folds) if len(fold)]
-
-
-@dataclass
-class CrossFitResult:
-    scorer: ToxicProximity  # fitted on every row, calibrated on the training rows
-    scores: pl.DataFrame  # one row per input row: families (reference rows out of fold) + `score`
-
-
-def cross_fit(rows: FitRows, config: ProximityConfig) -> CrossFitResult:
-    """Fit on all rows, score the training rows with it and each reference row out of fold."""
-    scorer = ToxicProximity(config).fit(rows)
-    in_sample = scorer.score(rows.codes, rows.dense, rows.texts).with_row_index("_row")
-    replaced = np.zeros(len(rows.sets), dtype=bool)
-    pieces = []
-    for fold in reference_folds(rows.sets, config.cross_fit_folds, config.seed):
-        keep = np.ones(len(rows.sets), dtype=bool)
-        keep[fold] = False
-        if not (rows.sets[keep] == "toxic").any():
-            continue
-        held_out = ToxicProximity(config).fit(rows.subset(keep))
-        fold_scores = held_out.score(rows.codes[fold], rows.dense[fold], rows.texts[fold])
-        pieces.append(fold_scores.with_columns(_row=pl.Series(fold, dtype=pl.UInt32)).select(in_sample.columns))
-        replaced[fold] = True
-    frame = pl.concat([in_sample.filter(~pl.Series(replaced)), *pieces]).sort("_row").drop("_row")
-    is_train = rows.sets == "train"
-    scorer.calibrate(frame.filter(pl.Series(is_train)) if is_train.any() else frame)
-    frame = frame.with_columns(score=pl.Series(scorer.combine(frame, config.default_score)))
-    return CrossFitResult(scorer, frame)
-
-
-def superposition_test(scorer: ToxicProximity, codes: sp.csr_matrix) -> dict[str, Any]:
-    """Are these rows' latents closer in decoder geometry to the toxic latents than to random
-    latent sets of the same size and frequency? Mean excluding score vs its permutation null."""
-    codes = sp.csr_matrix(codes, dtype=np.float32)
-    draws = scorer.null_weights_.shape[0]
-    if draws < 2 or len(scorer.toxic_latents_) == 0 or codes.shape[0] == 0:
-        return {"draws": draws, "observed": None, "null_mean": None, "null_sd": None, "z": None, "p": None}
-    mass = np.asarray(codes.sum(axis=1)).ravel()
-    observed = float(scorer._latent_scores(codes)["score_decoder_proximity_excl"].mean())
-    null = scorer._null_draws(codes, mass).mean(axis=0)
-    spread = float(null.std())
-    return {
-        "draws": int(draws),
-        "observed": round(observed, 5),
-        "null_mean": round(float(null.mean()), 5),
-        "null_sd": round(spread, 5),
-        "z": round((observed - float(null.mean())) / spread, 3) if spread > 0 else None,
-        "p": round(float((1 + (null >= observed).sum()) / (draws + 1)), 4),
-    }

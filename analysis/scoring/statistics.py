@@ -1,14 +1,15 @@
-"""Toxic latents, toxic clusters and the decoder geometry between latents.
+"""The association statistics behind toxic latents, toxic clusters, export cuts and drift.
 
-Statistics: one-sided Fisher exact tests (hypergeometric tail) with Benjamini-Hochberg
-correction across latents / clusters. The scores themselves are computed by the fitted
-scorer (`analysis.scorer.ToxicProximity`), which uses these functions.
+One-sided Fisher exact tests (hypergeometric tail) with Benjamini-Hochberg correction across
+latents / clusters, smoothed log-odds, and `top_count`, the number of rows a top-q% cut takes.
+The fitted scorer (`analysis.scoring.scorer.ToxicProximity`) uses these to pick its toxic
+latents and clusters.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+import math
+from fractions import Fraction
 
 import numpy as np
 import polars as pl
@@ -122,133 +123,22 @@ def _top_features_per_cluster(labels: np.ndarray, clusters: np.ndarray, codes: s
     return result
 
 
-@dataclass
-class LatentProximity:
-    """Per latent: max decoder cosine to a toxic latent (itself left out) and which one."""
+def top_count(top_percent: float | Fraction, n_rows: int) -> int:
+    """How many of `n_rows` scored rows a top-`top_percent`% cut removes.
 
-    to_toxic: np.ndarray  # [d_sae]
-    nearest_toxic: np.ndarray  # [d_sae], -1 when there is no toxic latent
-
-
-def latent_proximity(
-    d_sae: int, features: np.ndarray, directions: np.ndarray, toxic_latents: np.ndarray
-) -> LatentProximity:
-    """Decoder proximity of every latent to the toxic ones, computed among the active latents.
-
-    `features` are the latents active in the data and `directions` their unit decoder rows;
-    inactive latents never contribute to a score, so they get proximity 0 and no nearest.
+    The one definition used by the export, by `analysis.use.evaluate` (precision / recall at
+    the top q%) and by the monitor's drift cut: q% of n rounded half up, at least one row
+    when n > 0, at most n. So the top 0.1% of 300 rows is 1 row (0.3 rounds to 0, but a cut
+    that was asked for removes something), the top 2.5% of 10 rows is 1, the top 2.5% of 100
+    rows is 3 (2.5 rounds up).
+    q is taken as the decimal number it is written as (a float's shortest repr), so a half is
+    a half: 2.3% of 1,500 rows is 34.5 and gives 35 (binary floating point would give
+    34.4999... and 34). A `Fraction` is used as it is.
     """
-    to_toxic = np.zeros(d_sae, dtype=np.float32)
-    nearest_toxic = np.full(d_sae, -1, dtype=np.int32)
-    toxic_rows = np.flatnonzero(np.isin(features, toxic_latents))
-    if len(toxic_rows) == 0:
-        return LatentProximity(to_toxic, nearest_toxic)
-    cos = directions @ directions[toxic_rows].T
-    cos[toxic_rows, np.arange(len(toxic_rows))] = -np.inf
-    best = cos.argmax(axis=1)
-    value = cos[np.arange(len(features)), best]
-    # a lone toxic latent has no other toxic latent to be near
-    alone = ~np.isfinite(value)
-    to_toxic[features] = np.where(alone, np.nan, value.clip(-1, 1))
-    nearest_toxic[features] = np.where(alone, -1, features[toxic_rows][best])
-    return LatentProximity(to_toxic, nearest_toxic)
-
-
-def paper_latents(statistics: pl.DataFrame, top_n: int) -> np.ndarray:
-    """The paper's toxic features: the `top_n` latents most associated with the toxic reference
-    (smallest one-sided Fisher p-value, then largest log-odds), among those with positive log-odds."""
-    ranked = statistics.filter(pl.col("toxic_log_odds") > 0).sort(["toxic_p", "toxic_log_odds", "feature"], descending=[False, True, False])
-    return ranked["feature"].head(top_n).to_numpy()
-
-
-@dataclass
-class ProximityTables:
-    """Everything the proximity step writes: the per-sample scores and the tables of the views."""
-
-    scores: pl.DataFrame  # one row per sample, input order: every family, `score`, nearest cluster / references
-    features: pl.DataFrame
-    clusters: pl.DataFrame
-    feature_clusters: pl.DataFrame
-    scorer: Any  # analysis.scorer.ToxicProximity, fitted and calibrated
-    counts: dict[str, int]
-    diagnostics: dict[str, Any]
-    notes: list[str]
-
-
-def proximity_tables(
-    rows: Any,
-    feature_xy: np.ndarray,
-    feature_labels: np.ndarray,
-    top_tokens: pl.DataFrame,
-    cfg: ProximityConfig,
-) -> ProximityTables:
-    """Fit the scorer on `rows` (an `analysis.scorer.FitRows`), score every row, build the tables."""
-    from analysis.scoring.diagnostics import reference_diagnostics
-    from analysis.scoring.scorer import cross_fit, score_components, superposition_test
-
-    score_components(cfg.default_score)
-    sets, labels, codes = rows.sets, rows.clusters, rows.codes
-    fitted = cross_fit(rows, cfg)
-    scorer = fitted.scorer
-    active = np.asarray(rows.decoder_features)
-    features = (
-        scorer.statistics_.join(
-            pl.DataFrame({"feature": active.astype(np.int32), "x": feature_xy[:, 0], "y": feature_xy[:, 1], "cluster": feature_labels}),
-            on="feature",
-            how="left",
-            maintain_order="left",
-        )
-        .join(top_tokens, on="feature", how="left", maintain_order="left")
-        .with_columns(pl.col("cluster").fill_null(-1), pl.col("top_tokens").fill_null(""))
-    )
-    latent = features["feature"].to_numpy()
-    probe = scorer.probe_coef_
-    features = features.with_columns(
-        is_paper_toxic=pl.Series(np.isin(latent, scorer.paper_latents_)),
-        toxic_proximity=pl.Series(scorer.latent_cosine_[latent]),
-        nearest_toxic_feature=pl.Series(scorer.nearest_toxic_[latent]),
-        probe_weight=pl.Series(probe[latent] if probe is not None else np.full(len(latent), np.nan)),
-    )
-
-    sample_clusters = enrichment_table(labels, sets == "toxic", codes, cfg, "samples")
-    per_cluster = pl.DataFrame({"cluster": labels, "set": sets}).group_by("cluster").agg(
-        n_train=(pl.col("set") == "train").sum().cast(pl.Int64), n_benign=(pl.col("set") == "benign").sum().cast(pl.Int64)
-    )
-    sample_clusters = sample_clusters.join(per_cluster, on="cluster", how="left", maintain_order="left")
-    feature_labels = np.asarray(feature_labels)
-    toxic_frequency = features.select("feature", "freq_toxic")
-    feature_clusters = enrichment_table(feature_labels, np.isin(active, scorer.toxic_latents_), None, cfg, "features")
-    top_by_cluster = (
-        pl.DataFrame({"feature": active.astype(np.int32), "cluster": feature_labels})
-        .join(toxic_frequency, on="feature", how="left")
-        .sort(["cluster", "freq_toxic", "feature"], descending=[False, True, False])
-        .group_by("cluster", maintain_order=True)
-        .agg(pl.col("feature").head(8).alias("top_features"))
-    )
-    feature_clusters = feature_clusters.join(top_by_cluster, on="cluster", how="left", maintain_order="left")
-
-    notes = [f"toxic latents contrasted with the {scorer.comparison_} set"]
-    if len(scorer.toxic_latents_) == 0:
-        notes.append("no latent passed the toxic test: toxic-latent scores are 0")
-    if scorer.comparison_ == "train":
-        notes.append("no benign reference: kNN scores use the toxic neighbours alone, score_probe is empty")
-    if len(scorer.toxic_clusters_) == 0:
-        notes.append("no toxic cluster: score_cluster_distance uses the centroid of the whole toxic reference")
-    notes.append("reference rows are scored out of fold (a scorer fitted without them); training rows by the scorer fitted on every reference row")
-    diagnostics = reference_diagnostics(rows, fitted.scores)
-    diagnostics["superposition_test"] = superposition_test(scorer, codes[sets == "train"])
-    notes.extend(diagnostics["warnings"])
-    counts = {
-        "train": int((sets == "train").sum()),
-        "toxic": int((sets == "toxic").sum()),
-        "benign": int((sets == "benign").sum()),
-        "active_features": int(features.height),
-        "toxic_features": int(len(scorer.toxic_latents_)),
-        "paper_toxic_features": int(len(scorer.paper_latents_)),
-        "clusters": int((sample_clusters["cluster"] >= 0).sum()),
-        "toxic_clusters": int(len(scorer.toxic_clusters_)),
-        "noise_samples": int((labels < 0).sum()),
-        "feature_clusters": int((feature_clusters["cluster"] >= 0).sum()),
-        "toxic_feature_clusters": int(feature_clusters["is_toxic_cluster"].sum()),
-    }
-    return ProximityTables(fitted.scores, features, sample_clusters, feature_clusters, scorer, counts, diagnostics, notes)
+    percent = top_percent if isinstance(top_percent, Fraction) else Fraction(repr(float(top_percent)))
+    if not (0 < percent <= 100):
+        raise ValueError(f"top_percent must be in (0, 100], got {top_percent}")
+    if n_rows <= 0:
+        return 0
+    exact = percent * n_rows / 100
+    return min(n_rows, max(1, math.floor(exact + Fraction(1, 2))))

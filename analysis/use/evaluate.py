@@ -1,7 +1,7 @@
 """How well each score finds known-bad training rows, next to simple baselines.
 
 When the training set carries a label (e.g. planted harmful samples), every ``score*``
-column of ``samples.parquet`` and every baseline of :mod:`analysis.baselines` is ranked
+column of ``samples.parquet`` and every baseline of :mod:`analysis.scoring.baselines` is ranked
 against it: AUROC and average precision with bootstrap intervals, precision / recall when
 the top 5, 10 or 20% are removed, the true-positive rate at 1% false-positive rate, and
 the removed-vs-retained curve. A researcher trusts a removal list only with these numbers.
@@ -9,7 +9,7 @@ the removed-vs-retained curve. A researcher trusts a removal list only with thes
 Conventions (also printed by the CLI):
 - rows: training rows (``set == "train"``) whose label is not null; positive means
   ``str(label) == positive``.
-- top q%: the ``analysis.export.top_count(q, n)`` highest-scoring rows (q% of n rounded
+- top q%: the ``analysis.scoring.statistics.top_count(q, n)`` highest-scoring rows (q% of n rounded
   half up, at least one row; the one count an export's top-q% cut uses too), ties broken by
   id ascending, so on a fully scored, fully labelled training set the cut is the one an
   export at that quantile makes.
@@ -25,9 +25,6 @@ Conventions (also printed by the CLI):
 
 from __future__ import annotations
 
-import argparse
-import json
-import sys
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -37,9 +34,11 @@ import polars as pl
 from safetensors.numpy import load_file
 from sklearn.metrics import average_precision_score, roc_auc_score, roc_curve
 
-from analysis.artifacts.folder import ACTIVATIONS, EMBEDDINGS, Analysis, AnalysisNotFound
+from analysis.artifacts.codes import activation_matrix
+from analysis.artifacts.folder import Analysis, AnalysisNotFound, score_columns
+from analysis.artifacts.layout import ACTIVATIONS, EMBEDDINGS
 from analysis.scoring import baselines as baseline_methods
-from analysis.use.export import top_count
+from analysis.scoring.statistics import top_count
 
 REMOVAL_SHARES: tuple[float, ...] = (0.05, 0.10, 0.20)
 TARGET_FPR = 0.01
@@ -329,9 +328,9 @@ def evaluate(
             f"every labelled training row has {label_column} == {positive!r}: nothing to compare"
         )
 
-    score_columns = [c for c in samples.columns if c == "score" or c.startswith("score_")]
-    scores = {c: train[c].cast(pl.Float64).to_numpy() for c in score_columns}
-    kinds = dict.fromkeys(score_columns, KIND_SCORE)
+    score_names = score_columns(samples)
+    scores = {c: train[c].cast(pl.Float64).to_numpy() for c in score_names}
+    kinds = dict.fromkeys(score_names, KIND_SCORE)
     notes: list[str] = []
     if baselines:
         baseline_scores, baseline_kinds, notes = compute_baselines(
@@ -394,9 +393,7 @@ def compute_baselines(
         notes.append("no benign reference rows: the kNN baselines use toxic similarity alone")
 
     if (analysis.path / ACTIVATIONS).exists():
-        matrix = baseline_methods.sparse_activation_matrix(
-            analysis.activations, train["id"].to_list()
-        )
+        matrix = activation_matrix(analysis.activations, train["id"].to_list())
         probe = baseline_methods.probe_cv_scores(matrix, labels, seed)
         if probe is None:
             notes.append("probe_cv skipped: fewer than two rows in a class")
@@ -438,47 +435,3 @@ def format_table(report: EvaluationReport) -> str:
         text = str(shown)
     return "\n".join([text, *report.notes])
 
-
-def main(argv: list[str]) -> int:
-    """``python -m analysis evaluate ANALYSIS_DIR --label-column COL --positive VALUE``."""
-    parser = argparse.ArgumentParser(
-        prog="python -m analysis evaluate",
-        description="Rank every score of an analysis and the baselines against a label column.",
-    )
-    parser.add_argument(
-        "analysis_dir", help="an analysis folder written by `python -m analysis build`"
-    )
-    parser.add_argument(
-        "--label-column", required=True, help="column of samples.parquet with the labels"
-    )
-    parser.add_argument(
-        "--positive", required=True, help="label value of the bad rows (compared as text)"
-    )
-    parser.add_argument("--json", action="store_true", help="print the report as JSON")
-    parser.add_argument(
-        "--bootstrap", type=int, default=1000, help="bootstrap resamples (0: no intervals)"
-    )
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument(
-        "--no-baselines", action="store_true", help="evaluate only the score columns"
-    )
-    args = parser.parse_args(argv)
-    if args.bootstrap < 0:
-        parser.error("--bootstrap must be >= 0")
-    try:
-        report = evaluate(
-            args.analysis_dir,
-            args.label_column,
-            args.positive,
-            n_bootstrap=args.bootstrap,
-            seed=args.seed,
-            baselines=not args.no_baselines,
-        )
-    except EvaluationError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
-    if args.json:
-        print(json.dumps(report.to_json(), indent=2))
-    else:
-        print(format_table(report))
-    return 0

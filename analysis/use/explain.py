@@ -1,6 +1,6 @@
 """Why a sample scores as it does: the latents behind a score, and its nearest toxic rows.
 
-The contributions come from the analysis' fitted scorer (`analysis.scorer.ToxicProximity`):
+The contributions come from the analysis' fitted scorer (`analysis.scoring.scorer.ToxicProximity`):
 the part of the score that one latent accounts for, so for the activation, decoder and
 paper families they add up to the score (see `ToxicProximity.latent_contributions` for the
 others). `score_dense_knn` is not made of latents: its explanation is its nearest toxic
@@ -15,7 +15,19 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from analysis.scoring.scorer import FAMILIES, LATENT_FAMILIES, score_components
+from analysis.artifacts.folder import Analysis, AnalysisNotFound
+from analysis.artifacts.layout import SCORER, SCORER_STATE
+from analysis.scoring.families import FAMILIES, LATENT_FAMILIES, score_components
+from analysis.scoring.scorer import ToxicProximity
+
+
+def load_scorer(analysis: Analysis) -> ToxicProximity:
+    """The fitted scorer saved with the analysis (`scorer/`), read from disk at each call:
+    a caller that asks often keeps it (the app caches it per analysis)."""
+    folder = analysis.path / SCORER
+    if not (folder / SCORER_STATE).is_file():
+        raise AnalysisNotFound(f"{analysis.name}: no fitted scorer (built by an older version): rebuild the analysis")
+    return ToxicProximity.load(folder)
 
 
 def resolve_score(analysis: Any, score_name: str) -> tuple[str, ...]:
@@ -34,15 +46,18 @@ def _sparse_row(analysis: Any, sample_id: str) -> tuple[np.ndarray, np.ndarray]:
     return np.asarray(row["features"][0], dtype=np.int64), np.asarray(row["values"][0], dtype=np.float64)
 
 
-def explain_sample(analysis: Any, sample_id: str, score_name: str = "score", top: int = 15) -> pl.DataFrame:
-    """The latents behind `score_name` for one sample, largest contribution first.
+def explain_sample(
+    analysis: Any, sample_id: str, score_name: str = "score", top: int = 15, scorer: ToxicProximity | None = None
+) -> pl.DataFrame:
+    """The latents behind `score_name` for one sample, largest contribution first, from the
+    analysis' fitted scorer (`scorer`, read with `load_scorer` when not given).
 
     Columns: family, feature, activation, contribution, is_toxic, top_tokens,
     nearest_toxic_feature, toxic_proximity. Empty for a family that has no latents.
     """
     families = [family for family in resolve_score(analysis, score_name) if family in LATENT_FAMILIES]
     features, values = _sparse_row(analysis, sample_id)
-    scorer = analysis.scorer
+    scorer = scorer if scorer is not None else load_scorer(analysis)
     info = analysis.features.select("feature", "is_toxic", "top_tokens", "toxic_proximity", "nearest_toxic_feature")
     parts = []
     for family in families:

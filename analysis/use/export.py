@@ -1,10 +1,11 @@
-"""Turn proximity scores into a kept/removed cut of the training set, export it, and re-apply it.
+"""Export a kept/removed cut of the training set, and re-apply it.
 
-A `FilterRule` is the whole selection: a score cut (top Q% or a threshold), whole sample
-clusters, and manual additions/exceptions. `decide` applies it to the training rows of an
-analysis; `export` writes kept and removed rows in the training input's own format (JSON
+The cut is a `FilterRule` applied by `decide` (both in `analysis.use.rules`, re-exported
+here); `export` writes kept and removed rows in the training input's own format (JSON
 Lines: the original lines byte for byte) plus annotated tables and a `manifest.json`;
 `reapply` re-runs an export from its manifest and proves the data files are byte-identical.
+The analysis is opened with `Analysis.open`, so one of another format version is refused
+before anything is written.
 
 Export folder (`<ext>` is the training input's extension):
 
@@ -20,11 +21,6 @@ Export folder (`<ext>` is the training input's extension):
 have a value of the rule's score (`scored`) and how many do not (`unscored`, null or NaN), and
 how many rows the top-q% part selects (`top_percent_rows`).
 
-A score cut only ever removes rows that have a score: top q% takes `top_count(q, scored)` of the
-scored rows and a threshold compares scored rows only. A score with no value on any training
-row (a score the build left empty, e.g. one that needs a benign reference) is refused with
-`EmptyScoreError`.
-
 What `reapply` guarantees: every data file listed in `manifest["outputs"]` is byte-identical
 (same sha256) with the same library versions. `manifest.json` itself differs in `created`
 and in the output folder named by `command`.
@@ -34,22 +30,34 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 import os
 import platform
 import shlex
-import shutil
-import uuid
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
+from analysis.artifacts.cache import atomic_dir
+from analysis.artifacts.folder import Analysis, score_columns
 from analysis.artifacts.inputs import file_sha256, jsonl_record_lines, load_table, read_raw_table
+from analysis.artifacts.layout import (
+    ANNOTATED_SUFFIX,
+    EXPORT_KIND,
+    EXPORT_MANIFEST,
+    EXPORT_PARTS,
+    MANIFEST,
+)
+from analysis.scoring.statistics import top_count
+from analysis.use.rules import (
+    EmptyScoreError,
+    FilterRule,
+    decide,
+    score_cut_summary,
+    usable_score_columns,
+)
 
 __all__ = [
     "EXPORT_FORMATS",
@@ -66,235 +74,12 @@ __all__ = [
     "usable_score_columns",
 ]
 
-MANIFEST = "manifest.json"
-SAMPLES = "samples.parquet"
 EXPORT_FORMATS = ("csv", "jsonl")
 _FORMAT_EXTENSIONS = {"jsonl": "jsonl", "csv": "csv", "parquet": "parquet"}
-_ANNOTATION_COLUMNS = ("cluster", "removed", "reason")
-_READ_CHUNK = 1 << 20
 
 
 class ExportError(ValueError):
     """The analysis or its training input is not what the export or its manifest expects."""
-
-
-class EmptyScoreError(ValueError):
-    """The rule cuts on a score that has no value (null or NaN) on any training row."""
-
-
-def score_columns(samples: pl.DataFrame) -> list[str]:
-    """The score columns of samples.parquet (`score` and every `score_*`), in table order."""
-    return [name for name in samples.columns if name == "score" or name.startswith("score_")]
-
-
-def _score_value(name: str) -> pl.Expr:
-    # NaN sorts above every number in polars; a missing score must never be "closest".
-    return pl.col(name).cast(pl.Float64).fill_nan(None)
-
-
-def usable_score_columns(samples: pl.DataFrame) -> list[str]:
-    """The score columns with a value (not null, not NaN) on at least one training row: the
-    scores a cut can use, in table order."""
-    names = score_columns(samples)
-    if not names:
-        return []
-    train = samples.filter(pl.col("set") == "train")
-    present = train.select(_score_value(name).is_not_null().any() for name in names).row(0)
-    return [name for name, has_value in zip(names, present, strict=True) if has_value]
-
-
-def top_count(top_percent: float | Fraction, n_rows: int) -> int:
-    """How many of `n_rows` scored rows a top-`top_percent`% cut removes.
-
-    The one definition used by the export and by `analysis.evaluate` (precision / recall at
-    the top q%): q% of n rounded half up, at least one row when n > 0, at most n. So the top
-    0.1% of 300 rows is 1 row (0.3 rounds to 0, but a cut that was asked for removes
-    something), the top 2.5% of 10 rows is 1, the top 2.5% of 100 rows is 3 (2.5 rounds up).
-    q is taken as the decimal number it is written as (a float's shortest repr), so a half is
-    a half: 2.3% of 1,500 rows is 34.5 and gives 35 (binary floating point would give
-    34.4999... and 34). A `Fraction` is used as it is.
-    """
-    percent = top_percent if isinstance(top_percent, Fraction) else Fraction(repr(float(top_percent)))
-    if not (0 < percent <= 100):
-        raise ValueError(f"top_percent must be in (0, 100], got {top_percent}")
-    if n_rows <= 0:
-        return 0
-    exact = percent * n_rows / 100
-    return min(n_rows, max(1, math.floor(exact + Fraction(1, 2))))
-
-
-@dataclass(frozen=True)
-class FilterRule:
-    """Which training rows to remove. Every criterion adds to the removed set; `keep_ids` wins
-    over all of them.
-
-    - `top_percent` Q: remove the `top_count(Q, n_scored)` rows with the highest `score`
-      (Q% of the training rows that have a score, rounded half up, at least one); ties at the
-      cut are broken by id (ascending ids are removed first). Rows with a null or NaN score
-      are never removed by this cut.
-    - `threshold` T: remove rows with `score >= T` (a null or NaN score never is).
-
-    A score cut on a score with no value on any training row raises `EmptyScoreError`.
-    - `clusters`: remove every training row in these sample clusters.
-    - `remove_ids` / `keep_ids`: manual additions / exceptions.
-    """
-
-    score: str = "score"
-    top_percent: float | None = None
-    threshold: float | None = None
-    clusters: tuple[int, ...] = ()
-    remove_ids: tuple[str, ...] = ()
-    keep_ids: tuple[str, ...] = ()
-
-    def __post_init__(self) -> None:
-        # Lists from JSON or a UI become tuples, so the rule stays hashable and comparable.
-        object.__setattr__(self, "clusters", tuple(int(c) for c in self.clusters))
-        object.__setattr__(self, "remove_ids", tuple(str(i) for i in self.remove_ids))
-        object.__setattr__(self, "keep_ids", tuple(str(i) for i in self.keep_ids))
-        if self.top_percent is not None:
-            if not (0 < float(self.top_percent) <= 100):
-                raise ValueError(f"top_percent must be in (0, 100], got {self.top_percent}")
-            object.__setattr__(self, "top_percent", float(self.top_percent))
-        if self.threshold is not None:
-            if not math.isfinite(float(self.threshold)):
-                raise ValueError(f"threshold must be a finite number, got {self.threshold}")
-            object.__setattr__(self, "threshold", float(self.threshold))
-        if not self.score:
-            raise ValueError("score must name a score column")
-
-    @property
-    def uses_score(self) -> bool:
-        return self.top_percent is not None or self.threshold is not None
-
-    def check_has_criteria(self) -> None:
-        if not (self.uses_score or self.clusters or self.remove_ids):
-            raise ValueError(
-                "the rule removes nothing: give top_percent, threshold, clusters or remove_ids"
-            )
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "score": self.score,
-            "top_percent": self.top_percent,
-            "threshold": self.threshold,
-            "clusters": list(self.clusters),
-            "remove_ids": list(self.remove_ids),
-            "keep_ids": list(self.keep_ids),
-        }
-
-    @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> FilterRule:
-        unknown = set(d) - set(cls.__dataclass_fields__)
-        if unknown:
-            raise ValueError(f"unknown filter rule fields: {sorted(unknown)}")
-        return cls(**d)
-
-    def describe(self) -> str:
-        parts = []
-        if self.top_percent is not None:
-            parts.append(f"top {self.top_percent:g}% by {self.score}")
-        if self.threshold is not None:
-            parts.append(f"{self.score} >= {self.threshold:g}")
-        if self.clusters:
-            label = "cluster" if len(self.clusters) == 1 else "clusters"
-            parts.append(f"{label} {', '.join(str(c) for c in self.clusters)}")
-        if self.remove_ids:
-            parts.append(f"{len(self.remove_ids)} id(s) chosen by hand")
-        text = "remove " + " or ".join(parts) if parts else "remove nothing"
-        if self.keep_ids:
-            text += f"; always keep {len(self.keep_ids)} id(s)"
-        return text
-
-
-def decide(samples: pl.DataFrame, rule: FilterRule) -> pl.DataFrame:
-    """Apply `rule` to the training rows (`set == "train"`) of samples.parquet.
-
-    Returns one row per training sample, in samples order: `id`, `removed` (bool), `reason`
-    (str, "" when kept; several reasons joined with "; ").
-    """
-    rule.check_has_criteria()
-    train = samples.filter(pl.col("set") == "train")
-    known_ids = set(train["id"].to_list())
-    for name, ids in (("remove_ids", rule.remove_ids), ("keep_ids", rule.keep_ids)):
-        unknown = [i for i in ids if i not in known_ids]
-        if unknown:
-            shown = ", ".join(repr(i) for i in unknown[:5])
-            raise ValueError(
-                f"{name} holds {len(unknown)} id(s) that are not training rows: {shown}"
-            )
-
-    reasons: list[pl.Expr] = []
-    if rule.uses_score:
-        _check_score(train, score_columns(samples), rule.score)
-        score = _score_value(rule.score)
-        if rule.top_percent is not None:
-            reasons.append(_top_percent_reason(train, rule, score))
-        if rule.threshold is not None:
-            reasons.append(
-                pl.when(score >= rule.threshold).then(pl.lit(f"{rule.score} >= {rule.threshold:g}"))
-            )
-    if rule.clusters:
-        if "cluster" not in train.columns:
-            raise ValueError("the rule names clusters but samples.parquet has no cluster column")
-        reasons.append(
-            pl.when(pl.col("cluster").is_in(list(rule.clusters))).then(
-                pl.lit("cluster ") + pl.col("cluster").cast(pl.String)
-            )
-        )
-    if rule.remove_ids:
-        reasons.append(pl.when(pl.col("id").is_in(list(rule.remove_ids))).then(pl.lit("manual")))
-
-    reason = pl.concat_str(reasons, separator="; ", ignore_nulls=True) if reasons else pl.lit(None)
-    reason = pl.when(pl.col("id").is_in(list(rule.keep_ids))).then(pl.lit("")).otherwise(reason)
-    return train.select(
-        pl.col("id").cast(pl.String),
-        reason.fill_null("").cast(pl.String).alias("reason"),
-    ).select("id", (pl.col("reason") != "").alias("removed"), "reason")
-
-
-def _check_score(train: pl.DataFrame, available: list[str], name: str) -> int:
-    """Raise unless `name` is a score column with a value on some training row; return how
-    many training rows have one."""
-    if name not in available:
-        raise ValueError(f"unknown score column {name!r}; available: {available}")
-    scored = int(train.select(_score_value(name).is_not_null().sum()).item())
-    if scored == 0:
-        raise EmptyScoreError(
-            f"{name} has no value on any training row (null or NaN on all {train.height:,}), "
-            "so a score cut cannot rank them; the build leaves a score empty when it cannot "
-            "compute it (see the notes in the analysis manifest): choose another score"
-        )
-    return scored
-
-
-def score_cut_summary(samples: pl.DataFrame, rule: FilterRule) -> dict[str, Any] | None:
-    """What the score part of `rule` works on: {score, scored, unscored, top_percent_rows}
-    (training rows with / without a value of the score; rows the top-q% cut selects, None
-    without one). None when the rule has no score cut; raises like `decide`."""
-    if not rule.uses_score:
-        return None
-    train = samples.filter(pl.col("set") == "train")
-    scored = _check_score(train, score_columns(samples), rule.score)
-    return {
-        "score": rule.score,
-        "scored": scored,
-        "unscored": train.height - scored,
-        "top_percent_rows": (
-            top_count(rule.top_percent, scored) if rule.top_percent is not None else None
-        ),
-    }
-
-
-def _top_percent_reason(train: pl.DataFrame, rule: FilterRule, score: pl.Expr) -> pl.Expr:
-    # Only scored rows compete: q% of them, never an unscored row.
-    scored = train.select(pl.col("id"), score.alias("value")).drop_nulls("value")
-    top = scored.sort(["value", "id"], descending=[True, False]).head(
-        top_count(rule.top_percent, scored.height)
-    )
-    cut = top["value"].min()
-    cut_text = f" (>= {cut:.4g})" if cut is not None else ""
-    label = f"top {rule.top_percent:g}% by {rule.score}{cut_text}"
-    return pl.when(pl.col("id").is_in(top["id"].implode())).then(pl.lit(label))
 
 
 # ---------------------------------------------------------------- export
@@ -320,33 +105,26 @@ class _Plan:
     score_cut: dict[str, Any] | None = None
 
 
-def _read_analysis_manifest(analysis_dir: Path) -> tuple[dict[str, Any], str]:
-    path = analysis_dir / MANIFEST
-    if not path.is_file():
-        raise FileNotFoundError(f"{analysis_dir}: not an analysis folder (no {MANIFEST})")
-    raw = path.read_bytes()
-    return json.loads(raw), hashlib.sha256(raw).hexdigest()
-
-
-def _plan(analysis_dir: Path, rule: FilterRule) -> _Plan:
-    manifest, manifest_sha = _read_analysis_manifest(analysis_dir)
+def _train_input(analysis: Analysis) -> tuple[Path, str, str]:
+    """The training input the analysis read: its path, format and sha256, from the manifest."""
+    manifest_path = analysis.path / MANIFEST
     try:
-        train_input = manifest["inputs"]["train"]
+        train_input = analysis.manifest["inputs"]["train"]
         input_path = Path(train_input["path"])
         input_format = train_input["format"]
         expected_sha = train_input["sha256"]
     except (KeyError, TypeError) as err:
-        raise ExportError(
-            f"{analysis_dir / MANIFEST}: no inputs.train path/format/sha256 ({err})"
-        ) from None
+        raise ExportError(f"{manifest_path}: no inputs.train path/format/sha256 ({err})") from None
     if input_format not in _FORMAT_EXTENSIONS:
-        raise ExportError(
-            f"{analysis_dir / MANIFEST}: unknown training input format {input_format!r}"
-        )
+        raise ExportError(f"{manifest_path}: unknown training input format {input_format!r}")
+    return input_path, input_format, expected_sha
 
+
+def _read_input(analysis: Analysis, input_path: Path, expected_sha: str) -> bytes:
+    """The training input's bytes, refused unless they are the ones the analysis read."""
     if not input_path.is_file():
         raise FileNotFoundError(
-            f"the training input {input_path} of analysis {analysis_dir.name} is missing; "
+            f"the training input {input_path} of analysis {analysis.name} is missing; "
             "the export needs the original file to write rows in their own format"
         )
     input_bytes = input_path.read_bytes()
@@ -357,14 +135,16 @@ def _plan(analysis_dir: Path, rule: FilterRule) -> _Plan:
             f"(sha256 {actual_sha[:12]}..., the analysis read {expected_sha[:12]}...); "
             "rebuild the analysis or restore the file"
         )
+    return input_bytes
 
-    samples = pl.read_parquet(analysis_dir / SAMPLES)
-    decisions = decide(samples, rule)
-    score_cut = score_cut_summary(samples, rule)
+
+def _training_rows(samples: pl.DataFrame, decisions: pl.DataFrame, input_path: Path, expected_sha: str) -> pl.DataFrame:
+    """The decisions joined to the input's rows (`source_row`, `id`, `cluster`, scores,
+    `removed`, `reason`); refused unless the input and the analysis hold the same ids, in the
+    places samples.parquet recorded."""
     table = load_table(input_path, "train")
     if table.sha256 != expected_sha:
         raise ExportError(f"the training input {input_path} changed while it was being read")
-
     scores = score_columns(samples)
     annotations = ["cluster", *scores] if "cluster" in samples.columns else scores
     train = samples.filter(pl.col("set") == "train").select("id", *annotations)
@@ -390,24 +170,38 @@ def _plan(analysis_dir: Path, rule: FilterRule) -> _Plan:
             raise ExportError(
                 f"samples.parquet places id {mismatch['id'][0]!r} at another row of {input_path}"
             )
+    return rows.sort("source_row").select("source_row", "id", *annotations, "removed", "reason")
 
+
+def _build_record(manifest: dict[str, Any]) -> dict[str, Any] | None:
+    """What `reapply` needs to rebuild the analysis when its folder is gone."""
+    if "config" not in manifest or "analysis_id" not in manifest:
+        return None
+    return {"name": manifest.get("name"), "inputs": manifest["inputs"], "config": manifest["config"], "analysis_id": manifest["analysis_id"]}
+
+
+def _plan(analysis: Analysis, rule: FilterRule) -> _Plan:
+    """Read and check everything the export needs; nothing is written."""
+    input_path, input_format, expected_sha = _train_input(analysis)
+    input_bytes = _read_input(analysis, input_path, expected_sha)
+    samples = analysis.samples
+    decisions = decide(samples, rule)
+    score_cut = score_cut_summary(samples, rule)
+    rows = _training_rows(samples, decisions, input_path, expected_sha)
+    manifest = analysis.manifest
     return _Plan(
-        analysis_dir=analysis_dir,
-        analysis_id=str(manifest.get("analysis_id") or analysis_dir.name),
-        analysis_manifest_sha256=manifest_sha,
+        analysis_dir=analysis.path,
+        analysis_id=str(manifest.get("analysis_id") or analysis.name),
+        analysis_manifest_sha256=analysis.manifest_sha256,
         analysis_build_command=manifest.get("command"),
-        analysis_build=(
-            {"name": manifest.get("name"), "inputs": manifest["inputs"], "config": manifest["config"], "analysis_id": manifest["analysis_id"]}
-            if "config" in manifest and "analysis_id" in manifest
-            else None
-        ),
+        analysis_build=_build_record(manifest),
         input_path=input_path,
         input_format=input_format,
-        input_sha256=actual_sha,
+        input_sha256=expected_sha,
         input_bytes=input_bytes,
         rule=rule,
-        rows=rows.sort("source_row").select("source_row", "id", *annotations, "removed", "reason"),
-        score_names=scores,
+        rows=rows,
+        score_names=score_columns(samples),
         score_cut=score_cut,
     )
 
@@ -477,9 +271,10 @@ def _write_files(
     written: dict[str, int] = {}
     own_extension = _FORMAT_EXTENSIONS[plan.input_format]
     removed_mask = plan.rows["removed"]
+    kept, removed = EXPORT_PARTS
     source_rows = {
-        "kept": plan.rows.filter(~removed_mask)["source_row"],
-        "removed": plan.rows.filter(removed_mask)["source_row"],
+        kept: plan.rows.filter(~removed_mask)["source_row"],
+        removed: plan.rows.filter(removed_mask)["source_row"],
     }
 
     # 1. the input's own rows, in the input's own format
@@ -502,7 +297,7 @@ def _write_files(
     annotated = _annotated_table(plan)
     for file_format in ("parquet", *extra_formats):
         for part, rows in source_rows.items():
-            suffix = "_annotated" if file_format == plan.input_format else ""
+            suffix = ANNOTATED_SUFFIX if file_format == plan.input_format else ""
             name = f"{part}{suffix}.{_FORMAT_EXTENSIONS[file_format]}"
             _write_table(annotated[rows], folder / name, file_format)
             written[name] = rows.len()
@@ -563,9 +358,9 @@ def _counts(plan: _Plan) -> dict[str, Any]:
 def _manifest(
     plan: _Plan, out_dir: Path, extra_formats: tuple[str, ...], outputs: dict
 ) -> dict[str, Any]:
-    manifest_path = out_dir / MANIFEST
+    manifest_path = out_dir / EXPORT_MANIFEST
     return {
-        "kind": "filtered_training_set",
+        "kind": EXPORT_KIND,
         "analysis": {
             "id": plan.analysis_id,
             "path": str(plan.analysis_dir),
@@ -602,31 +397,6 @@ def _check_out_dir_free(out_dir: Path) -> None:
         )
 
 
-def _build_atomically(out_dir: Path, build: Callable[[Path], None]) -> Path:
-    """Run `build` on a temporary sibling folder, then rename it to `out_dir`. On any error the
-    temporary folder is removed and `out_dir` is left as it was."""
-    _check_out_dir_free(out_dir)
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out_dir.parent / f".{out_dir.name}.partial-{uuid.uuid4().hex[:8]}"
-    tmp.mkdir()
-    try:
-        build(tmp)
-        if out_dir.exists():
-            out_dir.rmdir()  # empty (checked above); fails loudly if something appeared since
-        os.rename(tmp, out_dir)
-    except OSError as err:
-        shutil.rmtree(tmp, ignore_errors=True)
-        if out_dir.exists() and any(out_dir.iterdir()):
-            raise FileExistsError(
-                f"{out_dir} was filled by something else during the export"
-            ) from err
-        raise
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return out_dir
-
-
 def _check_formats(extra_formats: tuple[str, ...]) -> tuple[str, ...]:
     extra_formats = tuple(dict.fromkeys(extra_formats))
     unknown = [f for f in extra_formats if f not in EXPORT_FORMATS]
@@ -653,17 +423,14 @@ def export(
     Raises FileExistsError when `out_dir` exists and is not empty; on any error nothing is
     left behind.
     """
-    analysis_dir = Path(analysis_dir).expanduser().resolve()
     out_dir = Path(out_dir).expanduser().resolve()
     extra_formats = _check_formats(tuple(extra_formats))
     _check_out_dir_free(out_dir)
-    plan = _plan(analysis_dir, rule)
-
-    def build(folder: Path) -> None:
+    plan = _plan(Analysis.open(analysis_dir), rule)
+    with atomic_dir(out_dir, exclusive=True) as folder:
         outputs = _write_files(plan, folder, extra_formats)
-        _write_manifest(folder / MANIFEST, _manifest(plan, out_dir, extra_formats, outputs))
-
-    return _build_atomically(out_dir, build)
+        _write_manifest(folder / EXPORT_MANIFEST, _manifest(plan, out_dir, extra_formats, outputs))
+    return out_dir
 
 
 def _rebuild_analysis(analysis: dict[str, Any], missing_dir: Path) -> Path:
@@ -676,12 +443,45 @@ def _rebuild_analysis(analysis: dict[str, Any], missing_dir: Path) -> Path:
         raise FileNotFoundError(
             f"analysis {analysis['id']} is missing (expected at {missing_dir}); rebuild it with: {how}"
         )
-    from analysis.build.pipeline import build_from_manifest
+    from analysis.pipeline.build import build_from_manifest
 
     rebuilt = build_from_manifest(build_info, cache_root=missing_dir.parent.parent, progress=False)
-    if json.loads((rebuilt / MANIFEST).read_text(encoding="utf-8")).get("analysis_id") != analysis["id"]:
+    if Analysis.open(rebuilt).manifest.get("analysis_id") != analysis["id"]:
         raise ExportError(f"rebuilding analysis {analysis['id']} gave another analysis ({rebuilt.name})")
     return rebuilt
+
+
+def _recorded_analysis(recorded: dict[str, Any]) -> Analysis:
+    """The analysis an export manifest names, rebuilt when its folder is gone; refused when
+    its folder now holds another analysis."""
+    analysis = recorded["analysis"]
+    analysis_dir = Path(analysis["path"])
+    if not (analysis_dir / MANIFEST).is_file():
+        analysis_dir = _rebuild_analysis(analysis, analysis_dir)
+    current = Analysis.open(analysis_dir)
+    # A rebuilt analysis has the same id (hash of inputs and settings) but a new manifest
+    # (creation time, timings); the byte-identity check of the outputs is the proof.
+    if current.manifest_sha256 != analysis["manifest_sha256"] and current.manifest.get("analysis_id") != analysis["id"]:
+        raise ExportError(
+            f"analysis {analysis['id']} at {analysis_dir} is not the one this export used "
+            "(its manifest.json changed)"
+        )
+    return current
+
+
+def _check_reproduced(manifest_path: Path, recorded: dict[str, Any], outputs: dict[str, dict[str, Any]]) -> None:
+    expected = {name: entry["sha256"] for name, entry in recorded["outputs"].items()}
+    produced = {name: entry["sha256"] for name, entry in outputs.items()}
+    if produced != expected:
+        differing = sorted(
+            name
+            for name in expected.keys() | produced.keys()
+            if expected.get(name) != produced.get(name)
+        )
+        raise ExportError(
+            f"re-applying {manifest_path} did not reproduce the export: {differing} differ "
+            f"(recorded with {recorded.get('versions')})"
+        )
 
 
 def reapply(manifest_path: str | Path, out_dir: str | Path) -> Path:
@@ -696,18 +496,7 @@ def reapply(manifest_path: str | Path, out_dir: str | Path) -> Path:
     """
     manifest_path = Path(manifest_path).expanduser().resolve()
     recorded = json.loads(manifest_path.read_text(encoding="utf-8"))
-    analysis = recorded["analysis"]
-    analysis_dir = Path(analysis["path"])
-    if not (analysis_dir / MANIFEST).is_file():
-        analysis_dir = _rebuild_analysis(analysis, analysis_dir)
-    current, manifest_sha = _read_analysis_manifest(analysis_dir)
-    # A rebuilt analysis has the same id (hash of inputs and settings) but a new manifest
-    # (creation time, timings); the byte-identity check of the outputs below is the proof.
-    if manifest_sha != analysis["manifest_sha256"] and current.get("analysis_id") != analysis["id"]:
-        raise ExportError(
-            f"analysis {analysis['id']} at {analysis_dir} is not the one this export used "
-            "(its manifest.json changed)"
-        )
+    analysis = _recorded_analysis(recorded)
     input_path = Path(recorded["train_input"]["path"])
     if input_path.is_file() and file_sha256(input_path) != recorded["train_input"]["sha256"]:
         raise ExportError(
@@ -719,22 +508,9 @@ def reapply(manifest_path: str | Path, out_dir: str | Path) -> Path:
     extra_formats = _check_formats(tuple(recorded.get("extra_formats", EXPORT_FORMATS)))
     out_dir = Path(out_dir).expanduser().resolve()
     _check_out_dir_free(out_dir)
-    plan = _plan(analysis_dir, rule)
-
-    def build(folder: Path) -> None:
+    plan = _plan(analysis, rule)
+    with atomic_dir(out_dir, exclusive=True) as folder:
         outputs = _write_files(plan, folder, extra_formats)
-        expected = {name: entry["sha256"] for name, entry in recorded["outputs"].items()}
-        produced = {name: entry["sha256"] for name, entry in outputs.items()}
-        if produced != expected:
-            differing = sorted(
-                name
-                for name in expected.keys() | produced.keys()
-                if expected.get(name) != produced.get(name)
-            )
-            raise ExportError(
-                f"re-applying {manifest_path} did not reproduce the export: {differing} differ "
-                f"(recorded with {recorded.get('versions')})"
-            )
-        _write_manifest(folder / MANIFEST, _manifest(plan, out_dir, extra_formats, outputs))
-
-    return _build_atomically(out_dir, build)
+        _check_reproduced(manifest_path, recorded, outputs)
+        _write_manifest(folder / EXPORT_MANIFEST, _manifest(plan, out_dir, extra_formats, outputs))
+    return out_dir

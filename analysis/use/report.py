@@ -21,10 +21,8 @@ renders a subset of HTML in them.
 from __future__ import annotations
 
 import datetime as dt
-import html
 import json
 import os
-import sys
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -35,56 +33,33 @@ import polars as pl
 
 from analysis import __version__
 from analysis.artifacts.folder import Analysis
+from analysis.artifacts.layout import EXPORT_KIND, EXPORT_MANIFEST
+from analysis.progress import Reporter
+from analysis.scoring.families import score_label as _score_label
+from analysis.use.formatting import esc, flat_text, number, percent
+from analysis.use.report_figures import (
+    batch_map_figure,
+    kept_removed_figure,
+    removal_curve_figure,
+    sample_map_figure,
+    score_distribution_figure,
+)
 
 MAX_MAP_POINTS = 5_000
 TOP_TRAIN_SHARE = 0.1  # of the map's points, kept for the highest-scoring training rows
 TABLE_ROWS = 25
 TEXT_CHARS = 200
-HOVER_CHARS = 80
 EVAL_BOOTSTRAP = 200
 SEED = 0
 
-SET_LABELS = {"train": "Training set", "toxic": "Toxic reference", "benign": "Benign reference"}
-SET_COLORS = {"train": "#4C78A8", "toxic": "#E45756", "benign": "#54A24B"}
-SET_SYMBOLS = {"train": "circle", "toxic": "diamond", "benign": "square"}
-GREY = "#C8C8C8"
 PLOT_CONFIG = {"displaylogo": False, "responsive": True, "modeBarButtonsToRemove": ["sendDataToCloud"]}
-
-Reporter = Callable[[int, int, str], None]
-
-
-def stderr_reporter(index: int, total: int, stage: str) -> None:
-    print(f"[{index}/{total}] {stage}", file=sys.stderr, flush=True)
 
 
 class ReportError(ValueError):
     """An export or monitor folder that does not belong to the analysis, or is not one."""
 
 
-# ---------------------------------------------------------------- escaping and small pieces
-
-
-def esc(value: Any) -> str:
-    """Any value as escaped HTML text (None as an empty string)."""
-    return "" if value is None else html.escape(str(value), quote=True)
-
-
-def _flat(text: str | None, limit: int) -> str:
-    flat = " ".join(str(text or "").split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
-
-
-def _number(value: Any, pattern: str = "{:.3g}") -> str:
-    if value is None or (isinstance(value, float) and not np.isfinite(value)):
-        return "n/a"
-    try:
-        return pattern.format(value)
-    except (TypeError, ValueError):
-        return str(value)
-
-
-def _percent(value: Any, digits: int = 1) -> str:
-    return _number(value, f"{{:.{digits}%}}")
+# ---------------------------------------------------------------- small pieces of HTML
 
 
 def _table(rows: Sequence[dict[str, Any]], columns: Sequence[tuple[str, str, Callable[[Any], str] | None]], note: str | None = None) -> str:
@@ -114,26 +89,6 @@ def _pairs(items: Iterable[tuple[str, Any]]) -> str:
 def _figure(figure: Any) -> str:
     """A plotly figure as a div and its script; plotly's JavaScript is in the page head once."""
     return figure.to_html(full_html=False, include_plotlyjs=False, config=PLOT_CONFIG, default_width="100%")
-
-
-def _layout(title: str, x_title: str, y_title: str, height: int = 460) -> dict[str, Any]:
-    return {
-        "title": {"text": esc(title), "x": 0.0, "xanchor": "left"},
-        "xaxis": {"title": {"text": esc(x_title)}},
-        "yaxis": {"title": {"text": esc(y_title)}},
-        "legend": {"orientation": "h", "yanchor": "top", "y": -0.12, "xanchor": "left", "x": 0.0, "itemsizing": "constant"},
-        "height": height,
-        "margin": {"l": 50, "r": 20, "t": 50, "b": 80},
-        "template": "plotly_white",
-    }
-
-
-def _hover(texts: Iterable[str | None], ids: Iterable[str]) -> list[str]:
-    return [f"{esc(sample_id)}<br>{esc(_flat(text, HOVER_CHARS))}" for sample_id, text in zip(ids, texts, strict=True)]
-
-
-def _score_label(name: str) -> str:
-    return "default score" if name == "score" else name.removeprefix("score_").replace("_", " ")
 
 
 # ---------------------------------------------------------------- thinning the map
@@ -169,137 +124,6 @@ def decimate(samples: pl.DataFrame, max_points: int, score: str | None, seed: in
         f"(seed {seed}). Positions are the analysis' own."
     )
     return chosen, note
-
-
-# ---------------------------------------------------------------- figures
-
-
-def sample_map_figure(points: pl.DataFrame, score: str | None, removed_ids: set[str] | None = None) -> Any:
-    """Training rows coloured by score, references red diamonds and green squares."""
-    import plotly.graph_objects as go
-
-    figure = go.Figure()
-    size = 6 if points.height <= 2_000 else 4
-    for set_name in ("benign", "toxic"):
-        part = points.filter(pl.col("set") == set_name)
-        if part.is_empty():
-            continue
-        figure.add_trace(
-            go.Scatter(
-                x=part["x"].to_numpy(), y=part["y"].to_numpy(), mode="markers", name=SET_LABELS[set_name],
-                marker={"color": SET_COLORS[set_name], "symbol": SET_SYMBOLS[set_name], "size": size + 1, "opacity": 0.8},
-                hovertext=_hover(part["text"], part["id"]), hovertemplate="%{hovertext}<extra>%{fullData.name}</extra>",
-            )
-        )
-    train = points.filter(pl.col("set") == "train")
-    if score is not None and score in train.columns:
-        train = train.with_columns(pl.col(score).fill_nan(None)).sort(score, nulls_last=False)
-        values = train[score].to_numpy()
-        marker = {"color": values, "colorscale": "Viridis", "size": size, "opacity": 0.85, "colorbar": {"title": {"text": esc(_score_label(score))}, "thickness": 12}}
-    else:
-        marker = {"color": SET_COLORS["train"], "size": size, "opacity": 0.75}
-    figure.add_trace(
-        go.Scatter(
-            x=train["x"].to_numpy(), y=train["y"].to_numpy(), mode="markers", name=SET_LABELS["train"] + (" (colour: score)" if score else ""),
-            marker=marker, hovertext=_hover(train["text"], train["id"]), hovertemplate="%{hovertext}<extra>%{fullData.name}</extra>",
-        )
-    )
-    if removed_ids:
-        part = points.filter(pl.col("id").is_in(list(removed_ids)))
-        if not part.is_empty():
-            figure.add_trace(
-                go.Scatter(
-                    x=part["x"].to_numpy(), y=part["y"].to_numpy(), mode="markers", name="Removed by the cut", hoverinfo="skip",
-                    marker={"symbol": "circle-open", "size": size + 6, "color": "#111111", "line": {"width": 1.2}},
-                )
-            )
-    figure.update_layout(**_layout("Samples by SAE features (UMAP)", "UMAP 1", "UMAP 2", height=620))
-    figure.update_xaxes(showticklabels=False, showgrid=False, zeroline=False)
-    figure.update_yaxes(showticklabels=False, showgrid=False, zeroline=False)
-    return figure
-
-
-def batch_map_figure(points: pl.DataFrame, batch: pl.DataFrame) -> Any:
-    """The analysis' rows in grey, the batch on top coloured by its default score."""
-    import plotly.graph_objects as go
-
-    figure = go.Figure()
-    figure.add_trace(
-        go.Scatter(
-            x=points["x"].to_numpy(), y=points["y"].to_numpy(), mode="markers", name="Analysis rows",
-            marker={"color": GREY, "size": 4, "opacity": 0.6}, hoverinfo="skip",
-        )
-    )
-    ordered = batch.with_columns(pl.col("score").fill_nan(None)).sort("score", nulls_last=False)
-    figure.add_trace(
-        go.Scatter(
-            x=ordered["x"].to_numpy(), y=ordered["y"].to_numpy(), mode="markers", name="Batch rows (colour: score)",
-            marker={"color": ordered["score"].to_numpy(), "colorscale": "Viridis", "size": 7, "symbol": "triangle-up", "line": {"width": 0.5, "color": "#333333"}, "colorbar": {"title": {"text": "score"}, "thickness": 12}},
-            hovertext=_hover(ordered["text"], ordered["id"]), hovertemplate="%{hovertext}<extra>batch</extra>",
-        )
-    )
-    figure.update_layout(**_layout("The batch placed on the analysis' map", "UMAP 1", "UMAP 2", height=560))
-    figure.update_xaxes(showticklabels=False, showgrid=False, zeroline=False)
-    figure.update_yaxes(showticklabels=False, showgrid=False, zeroline=False)
-    return figure
-
-
-def score_distribution_figure(batch: np.ndarray, train: np.ndarray, cut: float | None) -> Any:
-    """Densities on shared bins (left) and ECDFs (right) of the batch and the training rows."""
-    import plotly.graph_objects as go
-    from plotly.subplots import make_subplots
-
-    batch, train = batch[np.isfinite(batch)], train[np.isfinite(train)]
-    figure = make_subplots(rows=1, cols=2, subplot_titles=("Density", "Cumulative share (ECDF)"))
-    present = [values for values in (batch, train) if values.size]
-    if present:
-        everything = np.concatenate(present)
-        low, high = float(everything.min()), float(everything.max())
-        edges = np.linspace(low, high if high > low else low + 1.0, 41)
-        centers = (edges[:-1] + edges[1:]) / 2
-        for values, name, color in ((train, "Training rows", SET_COLORS["train"]), (batch, "Batch", "#F58518")):
-            if not values.size:
-                continue
-            density, _ = np.histogram(values, bins=edges, density=True)
-            label = f"{name} (n={values.size:,})"
-            figure.add_trace(go.Scatter(x=centers, y=density, mode="lines", line={"shape": "hvh", "color": color, "width": 2}, name=label, legendgroup=name), row=1, col=1)
-            ordered = np.sort(values)
-            step = max(1, ordered.size // 400)
-            xs = ordered[::step]
-            ys = (np.arange(ordered.size)[::step] + 1) / ordered.size
-            figure.add_trace(go.Scatter(x=xs, y=ys, mode="lines", line={"shape": "hv", "color": color, "width": 2}, name=label, legendgroup=name, showlegend=False), row=1, col=2)
-    if cut is not None:
-        for col in (1, 2):
-            figure.add_vline(x=cut, line_dash="dash", line_color="#222222", row=1, col=col)
-    layout = _layout("Default score: batch vs training rows (dashed: the training rows' cut)", "score (higher = closer to toxic)", "", height=380)
-    layout.pop("xaxis")
-    layout.pop("yaxis")
-    figure.update_layout(**layout)
-    return figure
-
-
-def kept_removed_figure(kept: np.ndarray, removed: np.ndarray, score: str) -> Any:
-    import plotly.graph_objects as go
-
-    figure = go.Figure()
-    figure.add_trace(go.Histogram(x=kept, name=f"Kept ({kept.size:,})", marker_color=SET_COLORS["train"], opacity=0.75, nbinsx=50))
-    figure.add_trace(go.Histogram(x=removed, name=f"Removed ({removed.size:,})", marker_color=SET_COLORS["toxic"], opacity=0.85, nbinsx=50))
-    figure.update_layout(**_layout("Training rows kept and removed, by score", f"{_score_label(score)} (higher = closer to toxic)", "training rows", height=360), barmode="stack")
-    return figure
-
-
-def removal_curve_figure(curves: dict[str, pl.DataFrame], methods: Sequence[str]) -> Any:
-    import plotly.graph_objects as go
-
-    figure = go.Figure()
-    for method in methods:
-        curve = curves.get(method)
-        if curve is None or curve.is_empty():
-            continue
-        figure.add_trace(go.Scatter(x=curve["share_removed"].to_numpy(), y=curve["positives_removed"].to_numpy(), mode="lines", name=esc(method)))
-    figure.add_trace(go.Scatter(x=[0, 1], y=[0, 1], mode="lines", name="random", line={"dash": "dot", "color": "#999999"}))
-    figure.update_layout(**_layout("Removed vs retained: share of labelled rows caught as more rows are removed", "share of training rows removed", "share of positives removed", height=420))
-    return figure
 
 
 # ---------------------------------------------------------------- sections
@@ -357,7 +181,7 @@ def _clusters_section(analysis: Analysis) -> str:
         members = samples.filter(pl.col("cluster") == row["cluster"])
         if score:
             members = members.sort(score, descending=True, nulls_last=True)
-        examples = [_flat(text, 120) for text in members.head(2)["text"].to_list()]
+        examples = [flat_text(text, 120) for text in members.head(2)["text"].to_list()]
         rows.append(
             {
                 **row,
@@ -373,9 +197,9 @@ def _clusters_section(analysis: Analysis) -> str:
             ("n_train", "Training", lambda v: f"{v:,}"),
             ("n_toxic", "Toxic ref.", lambda v: f"{v:,}"),
             ("n_benign", "Benign ref.", lambda v: f"{v:,}"),
-            ("toxic_share", "Toxic share", _percent),
-            ("odds_ratio", "Odds ratio", _number),
-            ("q_value", "q (BH)", lambda v: _number(v, "{:.2g}")),
+            ("toxic_share", "Toxic share", percent),
+            ("odds_ratio", "Odds ratio", number),
+            ("q_value", "q (BH)", lambda v: number(v, "{:.2g}")),
             ("top_features_named", "Top features (tokens)", None),
             ("examples", "Highest-scoring training rows", None),
         ],
@@ -396,11 +220,11 @@ def _features_section(analysis: Analysis) -> str:
         [
             ("feature", "Feature", None),
             ("top_tokens", "Fires most on", None),
-            ("freq_train", "Training rows", _percent),
-            ("freq_toxic", "Toxic ref.", _percent),
-            ("freq_benign", "Benign ref.", _percent),
-            ("toxic_log_odds", "Log-odds (toxic)", lambda v: _number(v, "{:.2f}")),
-            ("toxic_q", "q (BH)", lambda v: _number(v, "{:.2g}")),
+            ("freq_train", "Training rows", percent),
+            ("freq_toxic", "Toxic ref.", percent),
+            ("freq_benign", "Benign ref.", percent),
+            ("toxic_log_odds", "Log-odds (toxic)", lambda v: number(v, "{:.2f}")),
+            ("toxic_q", "q (BH)", lambda v: number(v, "{:.2g}")),
         ],
         note=f"The {shown.height:,} strongest of {toxic.height:,} toxic features; the columns are the share of each set's rows where the feature is active.",
     )
@@ -412,12 +236,12 @@ def _features_section(analysis: Analysis) -> str:
 
 
 def _read_export(analysis: Analysis, export_dir: Path) -> dict[str, Any]:
-    path = export_dir / "manifest.json"
+    path = export_dir / EXPORT_MANIFEST
     if not path.is_file():
-        raise ReportError(f"{export_dir.name}: not an export folder (no manifest.json)")
+        raise ReportError(f"{export_dir.name}: not an export folder (no {EXPORT_MANIFEST})")
     manifest = json.loads(path.read_text(encoding="utf-8"))
-    if manifest.get("kind") != "filtered_training_set":
-        raise ReportError(f"{export_dir.name}: manifest.json is not an export's")
+    if manifest.get("kind") != EXPORT_KIND:
+        raise ReportError(f"{export_dir.name}: {EXPORT_MANIFEST} is not an export's")
     own = str(analysis.manifest.get("analysis_id") or analysis.name)
     if manifest.get("analysis", {}).get("id") != own:
         raise ReportError(f"{export_dir.name} was exported from another analysis than {analysis.name}")
@@ -425,7 +249,7 @@ def _read_export(analysis: Analysis, export_dir: Path) -> dict[str, Any]:
 
 
 def _export_section(analysis: Analysis, export_dir: Path, manifest: dict[str, Any]) -> tuple[str, set[str]]:
-    from analysis.use.export import FilterRule, decide
+    from analysis.use.rules import FilterRule, decide
 
     rule = FilterRule.from_dict(manifest["rule"])
     decision = decide(analysis.samples, rule).join(analysis.samples.select("id", "text", "cluster"), on="id", how="left", maintain_order="left")
@@ -462,10 +286,10 @@ def _export_section(analysis: Analysis, export_dir: Path, manifest: dict[str, An
         top = removed.sort(rule.score, descending=True, nulls_last=True).head(TABLE_ROWS)
     else:
         top = removed.head(TABLE_ROWS)
-    rows = [{**row, "text": _flat(row["text"], TEXT_CHARS)} for row in top.to_dicts()]
+    rows = [{**row, "text": flat_text(row["text"], TEXT_CHARS)} for row in top.to_dicts()]
     parts.append(
         f"<h3>The {len(rows):,} highest-scoring removed rows</h3>"
-        + _table(rows, [("id", "Id", None), *([(rule.score, _score_label(rule.score), lambda v: _number(v, "{:.4g}"))] if rule.score in top.columns else []), ("cluster", "Cluster", None), ("reason", "Reason", None), ("text", "Text", None)])
+        + _table(rows, [("id", "Id", None), *([(rule.score, _score_label(rule.score), lambda v: number(v, "{:.4g}"))] if rule.score in top.columns else []), ("cluster", "Cluster", None), ("reason", "Reason", None), ("text", "Text", None)])
     )
     return _section("cut", "The chosen cut", "".join(parts)), set(removed["id"].to_list())
 
@@ -486,8 +310,8 @@ def _evaluation_section(analysis: Analysis, n_bootstrap: int) -> str | None:
     def interval(row: dict[str, Any], metric: str) -> str:
         value, low, high = row.get(metric), row.get(f"{metric}_lo"), row.get(f"{metric}_hi")
         if low is None or high is None or not np.isfinite(low) or not np.isfinite(high):
-            return _number(value, "{:.3f}")
-        return f"{_number(value, '{:.3f}')} [{low:.3f}, {high:.3f}]"
+            return number(value, "{:.3f}")
+        return f"{number(value, '{:.3f}')} [{low:.3f}, {high:.3f}]"
 
     rows = [{**row, "auroc_ci": interval(row, "auroc"), "ap_ci": interval(row, "ap")} for row in table.to_dicts()]
     columns = [
@@ -495,13 +319,13 @@ def _evaluation_section(analysis: Analysis, n_bootstrap: int) -> str | None:
         ("kind", "Kind", None),
         ("auroc_ci", "AUROC [95% CI]", None),
         ("ap_ci", "Average precision [95% CI]", None),
-        *[(f"{m}_at_{q}", f"{m.capitalize()} @ top {q}%", lambda v: _number(v, "{:.2f}")) for q in (5, 10, 20) for m in ("precision", "recall")],
-        ("tpr_at_1pct_fpr", "TPR @ 1% FPR", lambda v: _number(v, "{:.2f}")),
+        *[(f"{m}_at_{q}", f"{m.capitalize()} @ top {q}%", lambda v: number(v, "{:.2f}")) for q in (5, 10, 20) for m in ("precision", "recall")],
+        ("tpr_at_1pct_fpr", "TPR @ 1% FPR", lambda v: number(v, "{:.2f}")),
     ]
     first = rows[0] if rows else {}
     intro = (
         f"<p>Against the training label <code>{esc(column)}</code> = <code>{esc(positive)}</code>: "
-        f"{_number(first.get('n_positive'), '{:,}')} positive of {_number(first.get('n_rows'), '{:,}')} labelled training rows; "
+        f"{number(first.get('n_positive'), '{:,}')} positive of {number(first.get('n_rows'), '{:,}')} labelled training rows; "
         f"every score of the analysis next to simple baselines; intervals from {n_bootstrap:,} paired bootstrap resamples (seed {SEED}).</p>"
     )
     notes = "".join(f"<li>{esc(note)}</li>" for note in report.notes)
@@ -511,7 +335,7 @@ def _evaluation_section(analysis: Analysis, n_bootstrap: int) -> str | None:
 
 
 def _read_monitor(analysis: Analysis, monitor_dir: Path) -> Any:
-    from analysis.use.monitor import MonitorNotFound, MonitorRun
+    from analysis.use.monitor_runs import MonitorNotFound, MonitorRun
 
     try:
         run = MonitorRun.open(monitor_dir)
@@ -537,11 +361,11 @@ def _drift_section(analysis: Analysis, run: Any, points: pl.DataFrame, max_point
         [
             ("Batch", f"{Path(str(batch.get('path', ''))).name} ({batch.get('rows', 0):,} rows, sha256 {batch.get('sha256', '')})"),
             ("Monitored", report.get("created")),
-            ("Score shift", f"AUROC {_number(score.get('auroc'), '{:.3f}')} (batch above training rows), one-sided Mann-Whitney p = {_number(score.get('p'), '{:.2g}')}"),
-            ("Medians", f"batch {_number(score.get('batch_median'), '{:.4g}')}, training rows {_number(score.get('train_median'), '{:.4g}')}"),
-            ("Above the training top-{:g}% cut".format(cut.get("top_percent", 0)), f"{_percent(cut.get('batch_share'))} of the batch vs {_percent(cut.get('train_share'))} of training rows, binomial p = {_number(cut.get('p'), '{:.2g}')}"),
+            ("Score shift", f"AUROC {number(score.get('auroc'), '{:.3f}')} (batch above training rows), one-sided Mann-Whitney p = {number(score.get('p'), '{:.2g}')}"),
+            ("Medians", f"batch {number(score.get('batch_median'), '{:.4g}')}, training rows {number(score.get('train_median'), '{:.4g}')}"),
+            ("Above the training top-{:g}% cut".format(cut.get("top_percent", 0)), f"{percent(cut.get('batch_share'))} of the batch vs {percent(cut.get('train_share'))} of training rows, binomial p = {number(cut.get('p'), '{:.2g}')}"),
             ("Latents more frequent in the batch", f"{latents.get('drifting', 0):,} of {latents.get('tested', 0):,} tested, {latents.get('drifting_toxic', 0):,} of them toxic"),
-            ("Rows with a toxic latent", f"batch {_percent(toxic_rows.get('batch_share'))}, training rows {_percent(toxic_rows.get('train_share'))}, p = {_number(toxic_rows.get('p'), '{:.2g}')}"),
+            ("Rows with a toxic latent", f"batch {percent(toxic_rows.get('batch_share'))}, training rows {percent(toxic_rows.get('train_share'))}, p = {number(toxic_rows.get('p'), '{:.2g}')}"),
             ("Re-run it", report.get("command")),
         ]
     )
@@ -558,10 +382,10 @@ def _drift_section(analysis: Analysis, run: Any, points: pl.DataFrame, max_point
             ("is_toxic", "Toxic", lambda v: "yes" if v else ""),
             ("top_tokens", "Fires most on", None),
             ("count_batch", "Batch rows", lambda v: f"{v:,}"),
-            ("freq_batch", "Batch share", _percent),
-            ("freq_train", "Training share", _percent),
-            ("log_odds", "Log-odds", lambda v: _number(v, "{:.2f}")),
-            ("q", "q (BH)", lambda v: _number(v, "{:.2g}")),
+            ("freq_batch", "Batch share", percent),
+            ("freq_train", "Training share", percent),
+            ("log_odds", "Log-odds", lambda v: number(v, "{:.2f}")),
+            ("q", "q (BH)", lambda v: number(v, "{:.2g}")),
         ],
         note="Toxic latents first, then by q.",
     )
@@ -569,7 +393,7 @@ def _drift_section(analysis: Analysis, run: Any, points: pl.DataFrame, max_point
     drivers = [
         {
             **row,
-            "text": _flat(row.get("text"), TEXT_CHARS),
+            "text": flat_text(row.get("text"), TEXT_CHARS),
             "latents": "; ".join(f"{_feature_label(item['feature'], tokens)} +{item['contribution']:.3g}" for item in (row.get("top_latents") or [])[:3]),
             "nearest": ", ".join(str(i) for i in (row.get("nearest_toxic_ids") or [])[:3]),
         }
@@ -579,8 +403,8 @@ def _drift_section(analysis: Analysis, run: Any, points: pl.DataFrame, max_point
         drivers,
         [
             ("id", "Id", None),
-            ("score", "Score", lambda v: _number(v, "{:.4g}")),
-            ("train_percentile", "Training percentile", _percent),
+            ("score", "Score", lambda v: number(v, "{:.4g}")),
+            ("train_percentile", "Training percentile", percent),
             ("above_cut", "Above cut", lambda v: "yes" if v else ""),
             ("latents", "Top latents (contribution)", None),
             ("nearest", "Nearest toxic references", None),
@@ -607,7 +431,7 @@ def _provenance_section(analysis: Analysis, export: dict[str, Any] | None, run: 
             ]
         ),
         "<h3>Inputs</h3>",
-        _table(inputs, [("role", "Set", None), ("file", "File", None), ("format", "Format", None), ("rows", "Rows", lambda v: _number(v, "{:,}")), ("sha256", "sha256", None)]),
+        _table(inputs, [("role", "Set", None), ("file", "File", None), ("format", "Format", None), ("rows", "Rows", lambda v: number(v, "{:,}")), ("sha256", "sha256", None)]),
     ]
     model, sae = manifest.get("model") or {}, manifest.get("sae") or {}
     training = sae.get("training") or {}

@@ -1,0 +1,72 @@
+"""The names of every file in the folders this library writes, and their format versions.
+
+Three kinds of folder: an analysis (`<cache>/analyses/<name>-<key12>/`, see docs/ARTIFACTS.md),
+an export of a cut of its training rows (any new folder) and a monitor of a new batch
+(`<cache>/monitors/<analysis>-<batch sha12>/` by default). Writers and readers take the names
+from here, so a file cannot be renamed on one side only.
+"""
+
+from __future__ import annotations
+
+# ---------------------------------------------------------------- format versions
+
+# The layout of an analysis folder this code reads (manifest.json `format_version`). Bump it
+# when a change to the folder would make older code misread a newer one.
+ANALYSIS_FORMAT_VERSION = 2  # 2: the fitted scorer with the word-level family
+# The fitted scorer's own files (`scorer/scorer.json` `format_version`).
+SCORER_FORMAT_VERSION = 2  # 2: the word-level family (vocabulary, idf)
+# A monitor's report.json `format_version`.
+MONITOR_FORMAT_VERSION = 1
+
+# ---------------------------------------------------------------- the cache
+
+ANALYSES = "analyses"  # <cache>/analyses/: one folder per analysis
+MONITORS = "monitors"  # <cache>/monitors/: the default home of monitor folders
+
+# ---------------------------------------------------------------- an analysis folder
+
+MANIFEST = "manifest.json"
+SAMPLES = "samples.parquet"
+FEATURES = "features.parquet"
+CLUSTERS = "clusters.parquet"
+FEATURE_CLUSTERS = "feature_clusters.parquet"
+ACTIVATIONS = "activations.parquet"
+TOKENS = "tokens.parquet"
+EMBEDDINGS = "embeddings.safetensors"
+# Unit decoder directions of the active latents (`features` [n], `directions` [n, d_in]):
+# the decoder the app reads, for pretrained and locally trained SAEs alike.
+ACTIVE_DECODER = "decoder.safetensors"
+SCORER = "scorer"  # the fitted scorer's folder, holding the two files below
+SCORER_STATE = "scorer.json"
+SCORER_TENSORS = "scorer.safetensors"
+# Every data file of a finished analysis besides manifest.json (the SAE's own folder aside).
+ANALYSIS_FILES: tuple[str, ...] = (
+    SAMPLES,
+    FEATURES,
+    CLUSTERS,
+    FEATURE_CLUSTERS,
+    ACTIVATIONS,
+    TOKENS,
+    EMBEDDINGS,
+    ACTIVE_DECODER,
+    f"{SCORER}/{SCORER_STATE}",
+    f"{SCORER}/{SCORER_TENSORS}",
+)
+
+# ---------------------------------------------------------------- an export folder
+
+EXPORT_MANIFEST = MANIFEST
+EXPORT_KIND = "filtered_training_set"  # the export manifest's `kind`
+EXPORT_PARTS = ("kept", "removed")  # data files `<part>.<ext>`, `<part>[_annotated].<ext>`
+# Suffix of an annotated table written in the training input's own format, so that it does
+# not take the name of the input's rows.
+ANNOTATED_SUFFIX = "_annotated"
+
+# ---------------------------------------------------------------- a monitor folder
+
+MONITOR_REPORT = "report.json"
+MONITOR_KIND = "monitor"  # report.json `kind`
+MONITOR_SCORES = "scores.parquet"
+MONITOR_LATENTS = "latents.parquet"
+# The batch rows' pooled codes, in the layout of the analysis' own activations.parquet.
+MONITOR_ACTIVATIONS = ACTIVATIONS
