@@ -21,11 +21,7 @@ from analysis.config import (
     SaeTrainingConfig,
 )
 from analysis.flags import BUILD_FLAGS, NEVER, setting
-
-try:
-    from analysis.pipeline.manifest import build_command
-except ImportError:  # build_command still lives in the orchestration module
-    from analysis.pipeline.build import build_command
+from analysis.pipeline.manifest import build_command
 
 ROOT = Path(__file__).resolve().parent.parent
 COMMANDS = ["build", "demo", "export", "reapply", "evaluate", "monitor", "report", "recluster"]

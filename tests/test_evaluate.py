@@ -14,7 +14,7 @@ from safetensors.numpy import save_file
 
 from analysis.artifacts.codes import activation_matrix
 from analysis.artifacts.layout import ANALYSIS_FORMAT_VERSION as FORMAT_VERSION
-from analysis.cli.main import evaluate_main as main
+from analysis.cli.main import main as cli_main
 from analysis.scoring import baselines
 from analysis.use.evaluate import (
     TABLE_COLUMNS,
@@ -75,6 +75,10 @@ def test_rows_removed_rounds_half_up_with_at_least_one_row():
 DECIMAL_PERCENTS = st.tuples(st.integers(1, 100_000), st.integers(0, 3)).filter(
     lambda kd: kd[0] <= 100 * 10 ** kd[1]
 )
+
+
+def main(argv: list[str]) -> int:
+    return cli_main(["evaluate", *argv])
 
 
 def _expected_count(k: int, d: int, n_rows: int) -> int:

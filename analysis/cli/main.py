@@ -272,11 +272,6 @@ def _add_evaluate_parser(commands: Commands) -> None:
     parser.set_defaults(run=functools.partial(_evaluate, error=parser.error))
 
 
-def evaluate_main(argv: list[str]) -> int:
-    """`python -m analysis evaluate ARGV` as a function (the evaluate command as a function)."""
-    return main(["evaluate", *argv])
-
-
 def _evaluate(args: argparse.Namespace, error: Callable[[str], None]) -> int:
     """Run `evaluate`; `error` is its parser's (usage, message, exit status 2)."""
     if args.bootstrap < 0:
