@@ -8,7 +8,7 @@ from typing import Any
 DEFAULT_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
 
 # Bump when a step's code changes what it writes, so old cache folders are not reused.
-STEP_VERSIONS = {"extract": 4, "geometry": 1, "clusters": 1, "proximity": 3}
+STEP_VERSIONS = {"extract": 4, "geometry": 1, "clusters": 1, "proximity": 4}
 
 
 @dataclass(frozen=True)

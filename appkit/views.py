@@ -8,6 +8,7 @@ import polars as pl
 import streamlit as st
 
 from analysis.artifacts.folder import Analysis
+from analysis.scoring.families import LATENT_FAMILIES
 from appkit import nav, state
 from appkit.cached import (
     analysis_at,
@@ -207,7 +208,8 @@ def reference_diagnostics(diagnostics: dict | None) -> None:
         st.warning(warning)
     separation = {name: value for name, value in diagnostics.get("reference_separation_auroc", {}).items() if value is not None}
     dense = separation.get("score_dense_knn")
-    sae_best = max((value for name, value in separation.items() if name != "score_dense_knn"), default=None)
+    # SAE families only: the word-level and dense difference-of-means families use no SAE either
+    sae_best = max((value for name, value in separation.items() if name in LATENT_FAMILIES), default=None)
     if dense is not None and sae_best is not None and sae_best <= dense:
         st.warning(
             f"On this analysis' references no SAE-based score separates toxic from benign rows better than the dense "

@@ -89,7 +89,7 @@ RANK_MEAN = "rank_mean:"
 BASELINES = ("random", "length", "keyword", "tfidf_knn", "embedding_knn")
 DENSE_MARKER = "dense"
 # Families that use no SAE: the model's hidden states, the words of the text.
-NON_SAE_FAMILIES = ("score_dense_knn", "score_lexical_knn")
+NON_SAE_FAMILIES = ("score_dense_knn", "score_lexical_knn", "score_contrast_direction")
 POSITIVE = task_builder.HARMFUL
 MISSING: list[str] = []  # analyses asked for but not found by the last evaluate_runs
 

@@ -285,6 +285,24 @@ def test_proximity_page(app: AppTest) -> None:
     assert explanation.shape[0] > 0
 
 
+def test_proximity_page_offers_the_contrast_families(app: AppTest) -> None:
+    """The difference-of-means families: the SAE one explained by its latents, the dense one by its references."""
+    from analysis.scoring.families import score_label
+
+    open_page(app, "proximity")
+    assert {score_label("score_contrast_direction"), score_label("score_contrast_latents")} <= set(app.selectbox(key="_w_score").options)
+    app.selectbox(key="_w_score").set_value("score_contrast_latents").run()
+    assert not app.exception
+    ranked = next(frame.value for frame in app.dataframe if "rank" in frame.value.columns)
+    assert (np.diff(ranked["score_contrast_latents"].to_numpy()) <= 0).all()
+    explanation = next(frame.value for frame in app.dataframe if "contribution" in frame.value.columns)
+    assert explanation.shape[0] > 0
+    app.selectbox(key="_w_score").set_value("score_contrast_direction").run()
+    assert not app.exception
+    assert any(score_label("score_contrast_direction") in str(item.value) for item in app.caption)
+    assert any("not made of SAE features" in str(item.value) for item in app.caption)
+
+
 def test_proximity_page_shows_the_reference_diagnostics_and_the_benchmark_finding(app: AppTest) -> None:
     from appkit.views import BENCHMARK_FINDING
 
@@ -301,6 +319,9 @@ def test_evaluate_page(app: AppTest) -> None:
     summary = app.dataframe[0].value
     assert set(summary.columns) == {"score", "auroc", "average_precision"}
     assert summary["auroc"].max() > 0.75
+    from analysis.scoring.families import score_label
+
+    assert {score_label("score_contrast_direction"), score_label("score_contrast_latents")} <= set(summary["score"].to_list())
 
 
 def test_evaluate_page_is_hidden_without_labels(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

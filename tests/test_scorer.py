@@ -218,3 +218,122 @@ def test_without_benign_rows_toxic_latents_are_contrasted_with_the_training_rows
     scorer = ToxicProximity(ProximityConfig(null_draws=4)).fit(rows)
     assert scorer.comparison_ == comparison_set(rows.sets) == "train"
     assert comparison_set(random_rows().sets) == "benign"
+
+
+# ---------------------------------------------------------------- the contrast-direction families
+
+PLANTED_UP, PLANTED_DOWN = np.arange(0, 6), np.arange(6, 12)  # latents that grow with a > 0 / a < 0
+
+
+def planted_rows(seed: int = 0, n_train: int = 300, n_toxic: int = 200, n_benign: int = 200) -> tuple[FitRows, np.ndarray, np.ndarray, np.ndarray]:
+    """Rows built as noise + a * (a known direction): toxic references a in [1, 3], benign ones
+    a in [-3, -1], training rows a in [-3, 3]. Dense rows: 0.3 * normal noise + a * u. SAE codes:
+    sparse, non-negative: a few background latents (20-159) plus latents 0-5 at 2 * a when
+    a > 0 and latents 6-11 at -2 * a when a < 0, so the planted code direction is +1 on 0-5, -1 on 6-11.
+    Returns the rows, a, u and the planted unit code direction."""
+    rng = np.random.default_rng(seed)
+    sets = np.array(["train"] * n_train + ["toxic"] * n_toxic + ["benign"] * n_benign)
+    n = len(sets)
+    a = np.where(sets == "toxic", rng.uniform(1, 3, n), np.where(sets == "benign", rng.uniform(-3, -1, n), rng.uniform(-3, 3, n)))
+    u = _unit(rng.normal(size=(1, D_DENSE)))[0]
+    dense = (0.3 * rng.normal(size=(n, D_DENSE)) + a[:, None] * u).astype(np.float32)
+    rows, cols, vals = [], [], []
+    for i in range(n):
+        background = rng.choice(np.arange(20, D_SAE), size=8, replace=False)
+        planted = PLANTED_UP if a[i] > 0 else PLANTED_DOWN
+        for f, v in [*zip(background, 0.3 * rng.gamma(2.0, 1.0, size=8), strict=True), *((f, 2.0 * abs(a[i])) for f in planted)]:
+            rows.append(i)
+            cols.append(int(f))
+            vals.append(v)
+    codes = sp.csr_matrix((vals, (rows, cols)), shape=(n, D_SAE), dtype=np.float32)
+    code_direction = np.zeros(D_SAE)
+    code_direction[PLANTED_UP], code_direction[PLANTED_DOWN] = 1.0, -1.0
+    words = np.array(["harm", "attack", "kind", "help", "garden", "tea"])
+    fit_rows = FitRows(
+        codes=codes,
+        dense=dense,
+        texts=np.array([" ".join(rng.choice(words, size=6)) for _ in range(n)], dtype=object),
+        sets=sets,
+        ids=np.array([f"p{i:04d}" for i in range(n)], dtype=object),
+        clusters=rng.integers(-1, 3, size=n),
+        decoder_features=np.arange(D_SAE, dtype=np.int32),
+        decoder_directions=_unit(rng.normal(size=(D_SAE, D_IN))).astype(np.float32),
+    )
+    return fit_rows, a, u, code_direction / np.linalg.norm(code_direction)
+
+
+CONTRAST = ("score_contrast_direction", "score_contrast_latents")
+
+
+@pytest.mark.parametrize("n_benign", [200, 0])
+def test_contrast_families_find_a_planted_direction_and_rank_rows_along_it(n_benign):
+    from scipy.stats import spearmanr
+
+    rows, a, u, code_direction = planted_rows(n_benign=n_benign)
+    if not n_benign:
+        # against the training rows (a uniform in [-3, 3]) the expected code difference is
+        # 2 * (2 - 0.75) on latents 0-5 and -2 * 0.75 on latents 6-11: codes are non-negative
+        code_direction = np.where(code_direction > 0, 2.5, np.where(code_direction < 0, -1.5, 0.0))
+        code_direction /= np.linalg.norm(code_direction)
+    scorer = ToxicProximity(ProximityConfig(null_draws=4)).fit(rows)
+    assert float(scorer.contrast_dense_unit_ @ u) > 0.99
+    assert float(scorer.contrast_latent_unit_ @ code_direction) > 0.99
+    train = rows.sets == "train"
+    scores = scorer.score(rows.codes[train], rows.dense[train], rows.texts[train])
+    for name in CONTRAST:
+        assert spearmanr(scores[name].to_numpy(), a[train]).statistic > 0.95, name
+
+
+def test_contrast_direction_is_the_centred_difference_of_means_with_the_comparison_set():
+    """(x - m) . d / |d|, d = toxic mean - comparison mean, m their midpoint; the comparison is
+    the benign reference, or the training rows without one."""
+    for n_benign, comparison in ((200, "benign"), (0, "train")):
+        rows, *_ = planted_rows(n_benign=n_benign)
+        scorer = ToxicProximity(ProximityConfig(null_draws=4)).fit(rows)
+        assert scorer.comparison_ == comparison == comparison_set(rows.sets)
+        toxic_mean = rows.dense[rows.sets == "toxic"].astype(np.float64).mean(axis=0)
+        other_mean = rows.dense[rows.sets == comparison].astype(np.float64).mean(axis=0)
+        d = toxic_mean - other_mean
+        expected = (rows.dense.astype(np.float64) - (toxic_mean + other_mean) / 2) @ d / np.linalg.norm(d)
+        got = scorer.score(rows.codes, rows.dense, rows.texts)["score_contrast_direction"].to_numpy()
+        np.testing.assert_allclose(got, expected, atol=1e-9)
+        codes = rows.codes.toarray().astype(np.float64)
+        toxic_codes, other_codes = codes[rows.sets == "toxic"].mean(axis=0), codes[rows.sets == comparison].mean(axis=0)
+        d_sae = toxic_codes - other_codes
+        expected = (codes - (toxic_codes + other_codes) / 2) @ d_sae / np.linalg.norm(d_sae)
+        got = scorer.score(rows.codes, rows.dense, rows.texts)["score_contrast_latents"].to_numpy()
+        np.testing.assert_allclose(got, expected, atol=1e-9)
+
+
+def test_contrast_latent_contributions_add_up_to_the_score_with_the_inactive_latents_rest():
+    rows, *_ = planted_rows()
+    scorer = ToxicProximity(ProximityConfig(null_draws=4)).fit(rows)
+    scores = scorer.score(rows.codes, rows.dense, rows.texts)["score_contrast_latents"].to_numpy()
+    for i in (0, 17, 310, 620):
+        row = rows.codes[i]
+        features, values = row.indices.astype(np.int64), row.data.astype(np.float64)
+        parts = scorer.latent_contributions(features, values, "score_contrast_latents")
+        assert parts.shape == features.shape
+        assert parts.sum() + scorer.contrast_latents_rest(features) == pytest.approx(scores[i], abs=1e-6)
+    toxic_row = rows.codes[np.flatnonzero(rows.sets == "toxic")[0]]
+    parts = scorer.latent_contributions(toxic_row.indices, toxic_row.data, "score_contrast_latents")
+    assert set(toxic_row.indices[np.argsort(-parts)[:6]]) == set(PLANTED_UP)  # the planted latents explain it
+
+
+def test_contrast_families_reload_to_identical_scores(tmp_path):
+    rows, *_ = planted_rows(n_train=60, n_toxic=40, n_benign=40)
+    scorer = ToxicProximity(ProximityConfig(null_draws=4)).fit(rows)
+    scorer.save(tmp_path / "scorer")
+    loaded = ToxicProximity.load(tmp_path / "scorer")
+    first, second = scorer.score(rows.codes, rows.dense, rows.texts), loaded.score(rows.codes, rows.dense, rows.texts)
+    for name in CONTRAST:
+        np.testing.assert_array_equal(first[name].to_numpy(), second[name].to_numpy(), err_msg=name)
+    features = rows.codes[3].indices
+    assert loaded.contrast_latents_rest(features) == scorer.contrast_latents_rest(features)
+
+
+def test_contrast_families_are_appended_and_only_the_sae_one_is_a_latent_family():
+    from analysis.scoring.families import LATENT_FAMILIES
+
+    assert FAMILIES[-2:] == CONTRAST
+    assert "score_contrast_latents" in LATENT_FAMILIES and "score_contrast_direction" not in LATENT_FAMILIES

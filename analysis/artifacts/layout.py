@@ -12,9 +12,9 @@ from __future__ import annotations
 
 # The layout of an analysis folder this code reads (manifest.json `format_version`). Bump it
 # when a change to the folder would make older code misread a newer one.
-ANALYSIS_FORMAT_VERSION = 2  # 2: the fitted scorer with the word-level family
+ANALYSIS_FORMAT_VERSION = 3  # 2: the fitted scorer with the word-level family; 3: the contrast-direction families
 # The fitted scorer's own files (`scorer/scorer.json` `format_version`).
-SCORER_FORMAT_VERSION = 2  # 2: the word-level family (vocabulary, idf)
+SCORER_FORMAT_VERSION = 3  # 2: the word-level family (vocabulary, idf); 3: the contrast directions
 # A monitor's report.json `format_version`.
 MONITOR_FORMAT_VERSION = 1
 

@@ -18,9 +18,11 @@ FAMILIES: tuple[str, ...] = (
     "score_lexical_knn",
     "score_cluster_distance",
     "score_probe",
+    "score_contrast_direction",
+    "score_contrast_latents",
 )
 # Families whose value is a sum over the sample's latents (explained exactly by them).
-LATENT_FAMILIES = frozenset(FAMILIES) - {"score_dense_knn", "score_lexical_knn"}
+LATENT_FAMILIES = frozenset(FAMILIES) - {"score_dense_knn", "score_lexical_knn", "score_contrast_direction"}
 RANK_PREFIX = "rank_mean:"
 
 # What the app and the HTML report call each score column (`score` is the default spec).
@@ -36,6 +38,8 @@ LABELS: dict[str, str] = {
     "score_lexical_knn": "nearest neighbours in word space (TF-IDF, no model)",
     "score_cluster_distance": "closeness to nearest toxic cluster",
     "score_probe": "toxic-vs-benign probe",
+    "score_contrast_direction": "toxic-minus-benign mean direction in the model's hidden states (no SAE)",
+    "score_contrast_latents": "toxic-minus-benign mean direction in SAE space",
 }
 
 

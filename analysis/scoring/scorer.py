@@ -2,7 +2,8 @@
 
 `ToxicProximity(config).fit(rows)` learns everything the scores need from the reference
 sets (toxic latents, their decoder geometry and its permutation null, the reference
-neighbours in SAE, dense and word space, toxic clusters, the probe); `.score(codes, dense,
+neighbours in SAE, dense and word space, toxic clusters, the probe, the toxic-minus-comparison
+mean directions); `.score(codes, dense,
 texts)` then applies it to any rows (the build's training rows, a new batch) without
 refitting, and `.latent_contributions(...)` gives the latents behind a score. `save`/`load`
 write it as JSON plus safetensors (no pickle) and read it back to identical scores.
@@ -98,6 +99,7 @@ class ToxicProximity:
         self._fit_lexical(rows)
         self._fit_clusters(rows)
         self._fit_probe(rows)
+        self._fit_contrast(rows)
         self.calibration_: dict[str, np.ndarray] = {}
         return self
 
@@ -159,7 +161,24 @@ class ToxicProximity:
         self.probe_coef_ = model.coef_.ravel().astype(np.float64)
         self.probe_intercept_ = float(model.intercept_[0])
 
+    def _fit_contrast(self, rows: FitRows) -> None:
+        """Difference-of-means directions (toxic minus comparison rows) and the midpoints of the
+        two means, over the pooled hidden states and over the pooled SAE codes."""
+        toxic, other = rows.sets == "toxic", rows.sets == self.comparison_
+        self.contrast_dense_mid_, self.contrast_dense_unit_ = _mean_difference(np.asarray(rows.dense, dtype=np.float64), toxic, other)
+        codes = sp.csr_matrix(rows.codes, dtype=np.float64)
+        self.contrast_latent_mid_, self.contrast_latent_unit_ = _mean_difference(codes, toxic, other)
+
     # ------------------------------------------------------------------ score
+    def contrast_scores(self, codes: sp.csr_matrix, dense: np.ndarray) -> dict[str, np.ndarray]:
+        """The two difference-of-means families: (x - m) . d / |d| on hidden states and on SAE codes."""
+        dense = np.asarray(dense, dtype=np.float64)
+        latent_offset = float(self.contrast_latent_mid_ @ self.contrast_latent_unit_)
+        return {
+            "score_contrast_direction": (dense - self.contrast_dense_mid_) @ self.contrast_dense_unit_,
+            "score_contrast_latents": codes @ self.contrast_latent_unit_ - latent_offset,
+        }
+
     def latent_scores(self, codes: sp.csr_matrix) -> dict[str, np.ndarray]:
         """The families that are sums over a row's latents, for csr float32 `codes`."""
         mass = np.asarray(codes.sum(axis=1)).ravel()
@@ -208,6 +227,7 @@ class ToxicProximity:
             scores["score_probe"] = unit @ self.probe_coef_ + self.probe_intercept_
         else:
             scores["score_probe"] = np.full(codes.shape[0], np.nan)
+        scores.update(self.contrast_scores(codes, dense))
         return pl.DataFrame(
             {
                 **{name: np.asarray(scores[name], dtype=np.float64) for name in FAMILIES},
@@ -248,6 +268,9 @@ class ToxicProximity:
         The parts add up to the score for the activation, decoder and paper families and the
         probe (up to its intercept); for kNN and the cluster they add up to the cosine to the
         mean of the nearest references / the centroid; for the z-score they approximate it.
+        For `score_contrast_latents` a latent's part is (value - m) * d / |d| (m the midpoint
+        of the toxic and comparison means, d their difference): they add up to the score minus
+        `contrast_latents_rest(features)`, the -m * d / |d| of the latents the row lacks.
         """
         features = np.asarray(features, dtype=np.int64)
         values = np.asarray(values, dtype=np.float64)
@@ -280,13 +303,23 @@ class ToxicProximity:
             return unit * centroid[features]
         if family == "score_probe":
             return unit * (self.probe_coef_[features] if self.probe_coef_ is not None else 0.0)
+        if family == "score_contrast_latents":
+            return (values - self.contrast_latent_mid_[features]) * self.contrast_latent_unit_[features]
         return np.zeros(len(features))
+
+    def contrast_latents_rest(self, features: np.ndarray) -> float:
+        """The part of `score_contrast_latents` no active latent carries: -m_j * d_j / |d| summed
+        over the latents not in `features` (a row lacking latents typical of the toxic reference
+        scores lower). With the latents' own parts it adds up to the score."""
+        inactive = ~self._mask(np.unique(np.asarray(features, dtype=np.int64)))
+        return -float(self.contrast_latent_mid_[inactive] @ self.contrast_latent_unit_[inactive])
 
     # ------------------------------------------------------------------ save / load
     ARRAYS = (
         "toxic_latents_", "paper_latents_", "active_", "nearest_toxic_", "latent_cosine_",
         "weights_including_", "weights_excluding_", "weights_paper_", "null_weights_",
         "dense_toxic_unit_", "dense_benign_unit_", "toxic_clusters_", "centroids_", "probe_coef_", "idf_",
+        "contrast_dense_mid_", "contrast_dense_unit_", "contrast_latent_mid_", "contrast_latent_unit_",
     )
     SPARSE = ("toxic_unit_", "benign_unit_", "lexical_toxic_", "lexical_benign_")
 
@@ -341,3 +374,16 @@ class ToxicProximity:
                 setattr(scorer, name, None)
         scorer.calibration_ = {key.split(":", 1)[1]: value for key, value in tensors.items() if key.startswith("calibration:")}
         return scorer
+
+
+def _mean_difference(matrix: np.ndarray | sp.csr_matrix, toxic: np.ndarray, other: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The midpoint of the mean of the `toxic` rows and the mean of the `other` rows, and the unit
+    direction from the second mean to the first (zero when the means coincide or `other` is empty)."""
+    toxic_mean = np.asarray(matrix[toxic].mean(axis=0), dtype=np.float64).ravel()
+    if not other.any():
+        return toxic_mean, np.zeros_like(toxic_mean)
+    other_mean = np.asarray(matrix[other].mean(axis=0), dtype=np.float64).ravel()
+    difference = toxic_mean - other_mean
+    norm = float(np.linalg.norm(difference))
+    unit = difference / norm if norm > 1e-12 else np.zeros_like(difference)
+    return (toxic_mean + other_mean) / 2.0, unit

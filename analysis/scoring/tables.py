@@ -123,7 +123,10 @@ def _notes(scorer: ToxicProximity) -> list[str]:
     if len(scorer.toxic_latents_) == 0:
         notes.append("no latent passed the toxic test: toxic-latent scores are 0")
     if scorer.comparison_ == "train":
-        notes.append("no benign reference: kNN scores use the toxic neighbours alone, score_probe is empty")
+        notes.append(
+            "no benign reference: kNN scores use the toxic neighbours alone, score_probe is empty, "
+            "the contrast directions are toxic minus training rows"
+        )
     if len(scorer.toxic_clusters_) == 0:
         notes.append("no toxic cluster: score_cluster_distance uses the centroid of the whole toxic reference")
     notes.append("reference rows are scored out of fold (a scorer fitted without them); training rows by the scorer fitted on every reference row")

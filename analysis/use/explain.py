@@ -3,7 +3,9 @@
 The contributions come from the analysis' fitted scorer (`analysis.scoring.scorer.ToxicProximity`):
 the part of the score that one latent accounts for, so for the activation, decoder and
 paper families they add up to the score (see `ToxicProximity.latent_contributions` for the
-others). `score_dense_knn` is not made of latents: its explanation is its nearest toxic
+others; for `score_contrast_latents` they add up to the score less a constant part,
+`ToxicProximity.contrast_latents_rest`). `score_dense_knn`, `score_lexical_knn` and
+`score_contrast_direction` are not made of latents: their explanation is the nearest toxic
 references. A rank average is explained by its components, each row naming its family.
 """
 
