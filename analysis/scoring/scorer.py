@@ -165,18 +165,19 @@ class ToxicProximity:
         """Difference-of-means directions (toxic minus comparison rows) and the midpoints of the
         two means, over the pooled hidden states and over the pooled SAE codes."""
         toxic, other = rows.sets == "toxic", rows.sets == self.comparison_
-        self.contrast_dense_mid_, self.contrast_dense_unit_ = _mean_difference(np.asarray(rows.dense, dtype=np.float64), toxic, other)
-        codes = sp.csr_matrix(rows.codes, dtype=np.float64)
-        self.contrast_latent_mid_, self.contrast_latent_unit_ = _mean_difference(codes, toxic, other)
+        self.contrast_dense_mid_, self.contrast_dense_unit_ = _mean_difference(np.asarray(rows.dense), toxic, other)
+        self.contrast_latent_mid_, self.contrast_latent_unit_ = _mean_difference(sp.csr_matrix(rows.codes), toxic, other)
 
     # ------------------------------------------------------------------ score
     def contrast_scores(self, codes: sp.csr_matrix, dense: np.ndarray) -> dict[str, np.ndarray]:
-        """The two difference-of-means families: (x - m) . d / |d| on hidden states and on SAE codes."""
-        dense = np.asarray(dense, dtype=np.float64)
+        """The two difference-of-means families: (x - m) . d / |d| on hidden states and on csr
+        float32 SAE codes, as x . d / |d| in float32 (no float64 copy of the rows) less m . d / |d|."""
+        dense_offset = float(self.contrast_dense_mid_ @ self.contrast_dense_unit_)
         latent_offset = float(self.contrast_latent_mid_ @ self.contrast_latent_unit_)
+        projected = np.asarray(dense, dtype=np.float32) @ self.contrast_dense_unit_
         return {
-            "score_contrast_direction": (dense - self.contrast_dense_mid_) @ self.contrast_dense_unit_,
-            "score_contrast_latents": codes @ self.contrast_latent_unit_ - latent_offset,
+            "score_contrast_direction": projected.astype(np.float64) - dense_offset,
+            "score_contrast_latents": np.asarray(codes @ self.contrast_latent_unit_, dtype=np.float64) - latent_offset,
         }
 
     def latent_scores(self, codes: sp.csr_matrix) -> dict[str, np.ndarray]:
@@ -377,13 +378,14 @@ class ToxicProximity:
 
 
 def _mean_difference(matrix: np.ndarray | sp.csr_matrix, toxic: np.ndarray, other: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The midpoint of the mean of the `toxic` rows and the mean of the `other` rows, and the unit
-    direction from the second mean to the first (zero when the means coincide or `other` is empty)."""
-    toxic_mean = np.asarray(matrix[toxic].mean(axis=0), dtype=np.float64).ravel()
+    """The midpoint of the mean of the `toxic` rows and the mean of the `other` rows (float64),
+    and the unit direction from the second mean to the first (float32, like the rows it is applied
+    to; zero when the means coincide or `other` is empty). Means are summed in float64."""
+    toxic_mean = np.asarray(matrix[toxic].mean(axis=0, dtype=np.float64)).ravel()
     if not other.any():
-        return toxic_mean, np.zeros_like(toxic_mean)
-    other_mean = np.asarray(matrix[other].mean(axis=0), dtype=np.float64).ravel()
+        return toxic_mean, np.zeros(toxic_mean.shape, dtype=np.float32)
+    other_mean = np.asarray(matrix[other].mean(axis=0, dtype=np.float64)).ravel()
     difference = toxic_mean - other_mean
     norm = float(np.linalg.norm(difference))
     unit = difference / norm if norm > 1e-12 else np.zeros_like(difference)
-    return (toxic_mean + other_mean) / 2.0, unit
+    return (toxic_mean + other_mean) / 2.0, unit.astype(np.float32)
