@@ -172,3 +172,47 @@ def test_real_model_converts_once_and_reads_the_residual_stream(tmp_path, monkey
     assert time.perf_counter() - started < 20
     (low,) = again.forward([tok.ids])
     assert np.corrcoef(low.ravel(), acts.ravel())[0, 1] > 0.99
+
+
+@pytest.mark.slow
+def test_cli_build_with_the_chat_model(tmp_path, monkeypatch):
+    """`build --model smollm2-135m-instruct --layer 3` on the small pipeline inputs: the
+    tokens table maps back to the stored text, markup carries no text, and the analysis'
+    own extractor (used by monitor) reads new rows as the build did."""
+    import subprocess
+    import sys
+
+    from pipeline_fixtures import write_inputs
+
+    from analysis.artifacts.folder import Analysis
+    from analysis.extraction.stream import AnalysisExtractor
+
+    pytest.importorskip("gguf")
+    root = Path(__file__).resolve().parent.parent
+    paths = write_inputs(tmp_path / "inputs")
+    cache = tmp_path / "cache"
+    command = [
+        sys.executable, "-m", "analysis", "build", "--train", str(paths["train"]), "--toxic", str(paths["toxic"]),
+        "--benign", str(paths["benign"]), "--out", str(cache), "--quiet", "--model", SMOLLM2, "--layer", "3",
+        "--d-sae", "256", "--k", "8", "--training-tokens", "8192", "--min-cluster-size", "5",
+    ]
+    result = subprocess.run(command, cwd=root, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+    analysis = Analysis.open(result.stdout.strip().splitlines()[-1])
+    assert analysis.manifest["model"]["name"] == SMOLLM2 and analysis.manifest["model"]["d_in"] == 576
+    assert analysis.manifest["model"]["hook"] == "model.layers.2" and analysis.manifest["model"]["causal"]
+    samples = analysis.samples.filter(analysis.samples["id"] == "t001")
+    text = samples["text"][0]
+    tokens = analysis.tokens_for("t001")
+    assert tokens["position"].to_list() == list(range(tokens.height))
+    for token, start, end in tokens.select("token", "start", "end").iter_rows():
+        assert token == text[start:end]
+    assert "".join(t for t, s in zip(tokens["token"], tokens["start"], strict=True) if s >= text.index(samples["response"][0])) == samples["response"][0]
+
+    monkeypatch.setenv("ANALYSIS_CACHE_DIR", str(cache))  # the extractor finds the converted model there
+    extractor = AnalysisExtractor.for_analysis(analysis.path, analysis.manifest, device="cpu")
+    assert extractor.source.name == SMOLLM2 and extractor.source.hook == "model.layers.2"
+    rows = load_table(paths["train"], "train").frame.head(3).select("id", "text", "response_start")
+    again = extractor.extract(rows, progress=False)
+    built = analysis.samples.filter(analysis.samples["id"].is_in(rows["id"].to_list()))
+    assert again.n_tokens.tolist() == built["n_tokens"].to_list()
