@@ -216,3 +216,14 @@ def test_cli_build_with_the_chat_model(tmp_path, monkeypatch):
     again = extractor.extract(rows, progress=False)
     built = analysis.samples.filter(analysis.samples["id"].is_in(rows["id"].to_list()))
     assert again.n_tokens.tolist() == built["n_tokens"].to_list()
+
+
+def test_markup_tokens_are_not_shaded_in_the_app():
+    import polars as pl
+
+    from appkit.text import highlighted_html
+
+    text = "user: Hi\n\nassistant: Hello"
+    tokens = pl.DataFrame({"start": [0, 6, 8, 21, 26], "end": [0, 8, 8, 26, 26], "activation": [5.0, 1.0, 5.0, 2.0, 5.0]})
+    html = highlighted_html(text, tokens)
+    assert html.count("<span") == 2 and "Hello</span>" in html and "Hi</span>" in html
