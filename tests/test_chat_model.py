@@ -165,6 +165,11 @@ def test_real_model_converts_once_and_reads_the_residual_stream(tmp_path, monkey
     (tok,) = source.tokenize(["user: Hi\n\nassistant: Hello there!"], [len("user: Hi\n\nassistant: ")])
     (acts,) = source.forward([tok.ids])
     assert acts.shape == (len(tok.ids), 576) and np.isfinite(acts).all()
+    # a window starting inside a row is read after a BOS, as the row's own start is
+    assert tok.ids[0] == source.bos and source.content_capacity == source.window - 1
+    (inside,) = source.forward([tok.ids[3:]])
+    (with_bos,) = source.forward([np.concatenate([[source.bos], tok.ids[3:]])])
+    assert inside.shape == (len(tok.ids) - 3, 576) and np.allclose(inside, with_bos[1:], atol=1e-4)
 
     started = time.perf_counter()
     again = llm.ChatModelSource(3, 256, cache_root=tmp_path, dtype="bfloat16")

@@ -221,7 +221,9 @@ class ChatModelSource:
 
     causal = True
 
-    def __init__(self, layer: int, window: int, device: str = "cpu", dtype: str = "float32", cache_root: Path | None = None):
+    def __init__(
+        self, layer: int, window: int, device: str = "cpu", dtype: str = "float32", cache_root: Path | None = None
+    ) -> None:
         import torch
         from transformers import AutoModelForCausalLM, AutoTokenizer
 
@@ -246,7 +248,9 @@ class ChatModelSource:
         self.hook = f"{HOOK_PREFIX}{layer - 1}"
         self.d_in = int(full.config.hidden_size)
         self.window = min(window, int(full.config.max_position_embeddings))
-        self.content_capacity = self.window
+        self.bos = self.tokenizer.bos_token_id
+        # a window that starts inside a long row gets a BOS first, as the row's start has one
+        self.content_capacity = self.window - (1 if self.bos is not None else 0)
         self.pad = self.tokenizer.pad_token_id if self.tokenizer.pad_token_id is not None else 0
 
     def tokenize(self, texts: list[str], response_starts: list[int | None] | None = None) -> list[TokenizedText]:
@@ -254,9 +258,11 @@ class ChatModelSource:
 
     def forward(self, windows: list[np.ndarray]) -> list[np.ndarray]:
         torch = self.torch
+        skip = [int(self.bos is not None and len(ids) > 0 and int(ids[0]) != self.bos) for ids in windows]
+        rows = [np.concatenate([[self.bos] * s, ids]).astype(np.int64) for s, ids in zip(skip, windows, strict=True)]
         # right padding needs no attention mask in a causal model: real tokens never see it
-        tokens, _ = padded_batch([np.asarray(w, dtype=np.int64) for w in windows], self.pad)
+        tokens, _ = padded_batch(rows, self.pad)
         with torch.inference_mode():
             hidden = self.model(input_ids=torch.from_numpy(tokens).to(self.device), use_cache=False).last_hidden_state
         hidden = hidden.float().cpu().numpy()
-        return [hidden[i, : len(ids)] for i, ids in enumerate(windows)]
+        return [hidden[i, s : s + len(ids)] for i, (s, ids) in enumerate(zip(skip, windows, strict=True))]
