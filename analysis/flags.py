@@ -45,7 +45,7 @@ class Flag:
 
 
 BUILD_FLAGS: tuple[Flag, ...] = (
-    Flag("--model", "extract.model", help="HF model (default: the packaged all-MiniLM-L6-v2)"),
+    Flag("--model", "extract.model", help="HF model, or smollm2-135m-instruct (the packaged chat LLM) (default: the packaged all-MiniLM-L6-v2)"),
     Flag(
         "--sae",
         "extract.sae",
@@ -56,7 +56,8 @@ BUILD_FLAGS: tuple[Flag, ...] = (
         "--layer",
         "extract.layer",
         int,
-        "hidden-state index read by the default encoder (default {default}, the last layer)",
+        "hidden-state index read by the default encoder (default {default}, the last layer) or by "
+        "smollm2-135m-instruct (the residual stream after block N, 1-30)",
     ),
     Flag("--pooling", "extract.pooling", choices=("mean", "max")),
     Flag(

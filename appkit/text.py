@@ -87,7 +87,8 @@ def highlighted_html(text: str, token_activations: pl.DataFrame, scale: float | 
     rows = token_activations.select("start", "end", "activation").rows()
     peak = scale if scale and scale > 0 else max((row[2] for row in rows), default=0.0)
     for start, end, activation in rows:
-        if start is None or end is None or start < cursor or end > len(text):
+        # an empty span is a chat template's markup token: nothing of the text to shade
+        if start is None or end is None or start < cursor or end > len(text) or end <= start:
             continue
         if start > cursor:
             pieces.append(html.escape(text[cursor:start]))

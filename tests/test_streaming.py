@@ -40,7 +40,7 @@ class WordSource:
         self.table = np.random.default_rng(0).normal(size=(4096, d_in)).astype(np.float32)
         self.forward_calls = 0
 
-    def tokenize(self, texts: list[str]) -> list[TokenizedText]:
+    def tokenize(self, texts: list[str], response_starts: list[int | None] | None = None) -> list[TokenizedText]:
         out = []
         for text in texts:
             spans = [m.span() for m in re.finditer(r"\S+", text)]

@@ -91,14 +91,17 @@ def read_token_activations(
 def pool_masks(
     tokenized: list[TokenizedText], response_starts: list[int | None], pool_tokens: str
 ) -> list[np.ndarray]:
-    """Which tokens of each sample are pooled: the response's when there is one, else all."""
+    """Which tokens of each sample are pooled: the response's when there is one, else all;
+    never a chat template's markup (`TokenizedText.markup`)."""
     masks = []
     for tok, response_start in zip(tokenized, response_starts, strict=True):
         everything = np.ones(len(tok.ids), dtype=bool)
+        if tok.markup is not None and not np.all(tok.markup):
+            everything = ~np.asarray(tok.markup, dtype=bool)
         if pool_tokens == "all" or response_start is None:
             masks.append(everything)
             continue
-        mask = np.asarray(tok.spans)[:, 0] >= response_start
+        mask = (np.asarray(tok.spans)[:, 0] >= response_start) & everything
         masks.append(mask if mask.any() else everything)
     return masks
 

