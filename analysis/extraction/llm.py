@@ -14,7 +14,6 @@ empty span and are flagged `markup`: they give context, they are never pooled.
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 import re
 from pathlib import Path
@@ -22,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from analysis.artifacts.inputs import file_sha256
 from analysis.extraction.windows import TokenizedText, padded_batch
 
 SMOLLM2 = "smollm2-135m-instruct"
@@ -57,18 +57,10 @@ def _require_gguf() -> None:
         raise ModuleNotFoundError(f"converting model {SMOLLM2} needs the PyPI package gguf: {INSTALL_HINT}")
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 22), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def converted_dir(cache_root: Path, gguf: Path | None = None) -> Path:
     """Where the packaged GGUF's transformers folder lives in the cache."""
     gguf = gguf or packaged_gguf()
-    return Path(cache_root) / MODELS_FOLDER / f"{SMOLLM2}-{_sha256(gguf)[:12]}"
+    return Path(cache_root) / MODELS_FOLDER / f"{SMOLLM2}-{file_sha256(gguf)[:12]}"
 
 
 def is_converted(folder: Path) -> bool:
