@@ -80,10 +80,11 @@ def build_command(task_folder: Path, cache: Path, name: str) -> list[str]:
 
 SELECT_OUT = OUT / "select"
 INDEX = SELECT_OUT / "analyses.json"
+BUILD_SECONDS = SELECT_OUT / "build_seconds.json"
 RESULTS = REPOSITORY_ROOT / "bench" / "RESULTS.md"
 SECTION = "select"
 DEFAULT_SEEDS = (0, 1, 2)
-DEFAULT_LAYERS = (3, 6)
+DEFAULT_LAYERS = ("3", "6")
 BOOTSTRAP = 1000
 RANK_MEAN = "rank_mean:"
 BASELINES = ("random", "length", "keyword", "tfidf_knn", "embedding_knn")
@@ -94,8 +95,36 @@ POSITIVE = task_builder.HARMFUL
 MISSING: list[str] = []  # analyses asked for but not found by the last evaluate_runs
 
 
-def analysis_name(task: str, seed: int, layer: int) -> str:
-    return f"{task}-s{seed}-l{layer}"
+# A read point: "6" (the default model's layer 6) or "<alias>:<layer>" for another model.
+MODELS = {"smollm2": ("smollm2-135m-instruct", "bfloat16")}  # alias: (--model, --model-dtype)
+
+
+def read_parts(read: str) -> tuple[str | None, int]:
+    """(model alias or None for the default model, layer) of a read point."""
+    alias, _, layer = read.rpartition(":")
+    if alias and alias not in MODELS:
+        raise ValueError(f"unknown model alias {alias!r} in read point {read!r} (known: {', '.join(MODELS)})")
+    return alias or None, int(layer)
+
+
+def read_flags(read: str) -> list[str]:
+    """The build flags of a read point: its layer, and its model and precision when not the default."""
+    alias, layer = read_parts(read)
+    flags = ["--layer", str(layer)]
+    if alias is not None:
+        model, dtype = MODELS[alias]
+        flags += ["--model", model, "--model-dtype", dtype]
+    return flags
+
+
+def read_label(read: str) -> str:
+    alias, layer = read_parts(read)
+    return f"layer {layer}" if alias is None else f"{alias} layer {layer}"
+
+
+def analysis_name(task: str, seed: int, read: str) -> str:
+    alias, layer = read_parts(read)
+    return f"{task}-s{seed}-l{layer}" if alias is None else f"{task}-s{seed}-{alias}-l{layer}"
 
 
 # ---------------------------------------------------------------- building
@@ -105,22 +134,35 @@ def read_index() -> dict[str, str]:
     return json.loads(INDEX.read_text()) if INDEX.exists() else {}
 
 
-def record(name: str, folder: Path) -> None:
-    """Remember which analysis folder a build produced (repository-relative)."""
+def record(name: str, folder: Path, seconds: float | None = None) -> None:
+    """Remember which analysis folder a build produced (repository-relative) and, for a
+    build that ran, its wall seconds (in ``build_seconds.json``)."""
     index = read_index()
     index[name] = relative(folder)
+    _write_json_atomic(INDEX, index)
+    if seconds is not None:
+        timings = read_build_seconds()
+        timings[name] = round(seconds, 1)
+        _write_json_atomic(BUILD_SECONDS, timings)
+
+
+def read_build_seconds() -> dict[str, float]:
+    return json.loads(BUILD_SECONDS.read_text()) if BUILD_SECONDS.exists() else {}
+
+
+def _write_json_atomic(path: Path, payload: dict) -> None:
     SELECT_OUT.mkdir(parents=True, exist_ok=True)
-    tmp = INDEX.with_name(f".{INDEX.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(index, indent=1, sort_keys=True) + "\n")
-    os.replace(tmp, INDEX)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(payload, indent=1, sort_keys=True) + "\n")
+    os.replace(tmp, path)
 
 
-def layer_build_command(task_folder: Path, cache: Path, name: str, layer: int) -> list[str]:
-    """``nice -n 10 python -m analysis build ... --layer L``."""
-    return ["nice", "-n", "10", *build_command(task_folder, cache, name), "--layer", str(layer)]
+def layer_build_command(task_folder: Path, cache: Path, name: str, layer: str) -> list[str]:
+    """``nice -n 10 python -m analysis build ... --layer L [--model M --model-dtype D]``."""
+    return ["nice", "-n", "10", *build_command(task_folder, cache, name), *read_flags(layer)]
 
 
-def build(task_folder: Path, cache: Path, name: str, layer: int) -> tuple[Path | None, float, str]:
+def build(task_folder: Path, cache: Path, name: str, layer: str) -> tuple[Path | None, float, str]:
     """Run one build; return the analysis folder (None on failure), wall seconds, stderr tail."""
     started = time.perf_counter()
     completed = subprocess.run(
@@ -150,7 +192,7 @@ def build_all(
     folders: dict[tuple[str, int], Path],
     names: list[str],
     seeds: list[int],
-    layers: list[int],
+    layers: list[str],
     cache: Path,
 ) -> list[str]:
     """Every build, seed by seed and layer by layer (the first seed's tasks finish first)."""
@@ -165,7 +207,7 @@ def build_all(
                     failures.append(name)
                     print(f"[{name}] FAILED after {seconds:.0f} s:\n{error}", file=sys.stderr)
                     continue
-                record(name, folder)
+                record(name, folder, seconds)
                 print(f"[{name}] {relative(folder)} ({seconds:.0f} s)", file=sys.stderr, flush=True)
     return failures
 
@@ -276,12 +318,12 @@ def embedding_baseline(
     )
 
 
-def layer_unit(method: str, layer: int | None) -> str:
+def layer_unit(method: str, layer: str | None) -> str:
     return method if layer is None else f"{method} @ layer {layer}"
 
 
 def evaluate_runs(
-    names: list[str], seeds: list[int], layers: list[int], cache: Path, n_bootstrap: int
+    names: list[str], seeds: list[int], layers: list[str], cache: Path, n_bootstrap: int
 ) -> dict:
     """AUROC (point and bootstrap) of every candidate and baseline in every existing analysis.
 
@@ -349,7 +391,7 @@ def _interval(boot: np.ndarray) -> tuple[float, float]:
     return float(low), float(high)
 
 
-def aggregate(runs: dict, layers: list[int]) -> dict:
+def aggregate(runs: dict, layers: list[str]) -> dict:
     """Per task: mean AUROC over its seeds and the bootstrap of that mean, for every
     eligible (candidate, layer) unit and every baseline unit."""
     tasks = sorted({task for task, _ in runs}, key=task_builder.TASK_NAMES.index)
@@ -392,10 +434,11 @@ def _mean_metric(metrics: list[tuple[float, np.ndarray]]) -> tuple[float, np.nda
     return float(np.mean([p for p, _ in metrics])), np.mean([b for _, b in metrics], axis=0)
 
 
-def unit_layer(unit: str) -> tuple[str, int | None]:
+def unit_layer(unit: str) -> tuple[str, str | None]:
+    """(method, read point) of a unit; None for a unit that reads no model layer."""
     if " @ layer " in unit:
         method, layer = unit.rsplit(" @ layer ", 1)
-        return method, int(layer)
+        return method, layer
     return unit, None
 
 
@@ -404,6 +447,16 @@ def best_unit(units: list[str], per_task: dict, tasks: list[str]) -> tuple[str, 
     means = [float(np.mean([per_task[t][u][0] for t in tasks])) for u in units]
     index = int(np.argmax(means))
     return units[index], means[index]
+
+
+def task_bootstrap(values: list[float], n_bootstrap: int = BOOTSTRAP, seed: int = 0) -> dict:
+    """Mean over tasks with a 95% interval from resampling the tasks themselves: the spread
+    a new task's expected AUROC has, which a bootstrap of rows within fixed tasks leaves out."""
+    values_array = np.asarray(values, dtype=np.float64)
+    rng = np.random.default_rng(seed)
+    draws = rng.integers(0, values_array.size, (n_bootstrap, values_array.size))
+    low, high = np.percentile(values_array[draws].mean(axis=1), [2.5, 97.5])
+    return {"auroc": float(values_array.mean()), "lo": float(low), "hi": float(high)}
 
 
 def _entry(metric: tuple[float, np.ndarray]) -> dict:
@@ -495,6 +548,8 @@ def select(aggregated: dict) -> dict:
         },
         "loto": loto,
         "loto_mean": _mean_entry([per_task[t][loto[t]["pick"]] for t in tasks]),
+        "loto_mean_over_tasks": task_bootstrap([loto[t]["auroc"] for t in tasks]),
+        "in_sample_mean_over_tasks": task_bootstrap([per_task[t][in_sample][0] for t in tasks]),
         "best_baseline": best_baseline,
         "baseline_means": baseline_means,
         "sae_vs_dense": comparison,
@@ -516,7 +571,7 @@ def _cell(entry: dict) -> str:
 
 def _unit_md(unit: str) -> str:
     method, layer = unit_layer(unit)
-    return f"`{method}`" + ("" if layer is None else f" (layer {layer})")
+    return f"`{method}`" + ("" if layer is None else f" ({read_label(layer)})")
 
 
 def _json_ready(value):
@@ -692,7 +747,11 @@ def section_markdown(args, aggregated: dict, selection: dict) -> str:
         f"{_cell(in_sample['mean'])}. The left-out-task picks: "
         + ", ".join(f"{_unit_md(p)} ({sum(loto[t]['pick'] == p for t in tasks)})" for p in picks)
         + f"; their mean AUROC on the left-out tasks, {_cell(selection['loto_mean'])}, is the "
-        "estimate of what the procedure gives on a new task.",
+        "estimate of what the procedure gives on a new task. Every choice (model, layer, family "
+        "or rank average) is made inside each fold. The interval in brackets resamples rows "
+        "within the fixed tasks; resampling the tasks themselves (a new task drawn like these) "
+        f"gives {_cell(selection['loto_mean_over_tasks'])} for the left-out mean and "
+        f"{_cell(selection['in_sample_mean_over_tasks'])} for the in-sample pick.",
         "",
     ]
     comparison = selection.get("sae_vs_dense") or {}
@@ -834,7 +893,12 @@ def main(argv: list[str] | None = None) -> int:
         "--tasks", nargs="+", choices=task_builder.TASK_NAMES, default=list(task_builder.TASK_NAMES)
     )
     parser.add_argument("--seeds", type=int, nargs="+", default=list(DEFAULT_SEEDS))
-    parser.add_argument("--layers", type=int, nargs="+", default=list(DEFAULT_LAYERS))
+    parser.add_argument(
+        "--layers",
+        nargs="+",
+        default=list(DEFAULT_LAYERS),
+        help="read points: N (the default model's layer N) or ALIAS:N (" + ", ".join(f"{a}: {m} in {d}" for a, (m, d) in MODELS.items()) + ")",
+    )
     parser.add_argument("--cache", type=Path, default=OUT / "cache")
     parser.add_argument("--bootstrap", type=int, default=BOOTSTRAP)
     mode = parser.add_mutually_exclusive_group()
@@ -843,6 +907,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--results", type=Path, default=RESULTS)
     parser.add_argument("--section", default=SECTION, help="marker name of the RESULTS.md section (and the summary file) to write")
     args = parser.parse_args(argv)
+    for read in args.layers:
+        try:
+            read_parts(read)
+        except ValueError as error:
+            parser.error(str(error))
     cache = args.cache if args.cache.is_absolute() else REPOSITORY_ROOT / args.cache
     if not args.evaluate_only:
         if not task_builder.datasets_available(args.datasets):
@@ -883,7 +952,7 @@ def main(argv: list[str] | None = None) -> int:
         print("default: none (no analysis evaluated)")
         return 1
     method, layer = unit_layer(selection["in_sample"]["pick"])
-    print(f"default: {method} layer {layer}")
+    print(f"default: {method} {read_label(layer) if layer is not None else ''}".rstrip())
     return 0
 
 

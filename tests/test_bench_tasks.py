@@ -162,3 +162,65 @@ def test_candidates_are_families_and_pairwise_rank_means():
     candidates = select_default.candidate_scores(train)
     assert sorted(candidates) == ["rank_mean:score_a+score_b", "score_a", "score_b"]
     assert candidates["rank_mean:score_a+score_b"].tolist() == [2.0, 1.5, 2.5]
+
+
+def _aggregated(rng: np.random.Generator, tasks: list[str], units: list[str]) -> dict:
+    """A selection input: per task and unit a point AUROC and 50 bootstrap values."""
+    per_task = {
+        task: {unit: (float(v), v + rng.normal(0, 0.01, 50)) for unit, v in zip(units, rng.uniform(0.4, 1.0, len(units)), strict=True)}
+        for task in tasks
+    }
+    baselines = {task: {"tfidf_knn": (0.7, np.full(50, 0.7))} for task in tasks}
+    return {"tasks": tasks, "units": units, "per_task": per_task, "baselines": baselines, "seeds": {t: [0] for t in tasks}}
+
+
+def test_a_left_out_tasks_own_numbers_never_change_its_pick():
+    rng = np.random.default_rng(3)
+    tasks = [f"task{i}" for i in range(6)]
+    units = [
+        "score_a @ layer 3",
+        "score_a @ layer smollm2:10",
+        "score_b @ layer smollm2:4",
+        "rank_mean:score_a+score_b @ layer smollm2:10",
+    ]
+    aggregated = _aggregated(rng, tasks, units)
+    picks = {t: entry["pick"] for t, entry in select_default.select(aggregated)["loto"].items()}
+    for task in tasks:
+        for _ in range(5):
+            changed = {**aggregated["per_task"]}
+            changed[task] = {u: (float(v), np.full(50, v)) for u, v in zip(units, rng.uniform(0, 1, len(units)), strict=True)}
+            reselected = select_default.select({**aggregated, "per_task": changed})
+            assert reselected["loto"][task]["pick"] == picks[task]
+            assert reselected["loto"][task]["auroc"] == changed[task][picks[task]][0]
+
+
+def test_the_left_out_pick_is_the_best_on_the_other_tasks():
+    tasks = ["t1", "t2", "t3"]
+    units = ["score_a @ layer 6", "score_b @ layer smollm2:10"]
+    values = {"t1": (0.9, 0.6), "t2": (0.9, 0.6), "t3": (0.1, 0.99)}
+    aggregated = {
+        "tasks": tasks,
+        "units": units,
+        "per_task": {t: {u: (v, np.full(10, v)) for u, v in zip(units, values[t], strict=True)} for t in tasks},
+        "baselines": {t: {"random": (0.5, np.full(10, 0.5))} for t in tasks},
+        "seeds": {t: [0] for t in tasks},
+    }
+    selection = select_default.select(aggregated)
+    assert selection["loto"]["t3"]["pick"] == "score_a @ layer 6"  # the other tasks' best, though t3 prefers b
+    assert selection["loto"]["t3"]["auroc"] == 0.1
+    assert selection["loto"]["t1"]["pick"] == "score_b @ layer smollm2:10"  # 0.795 mean against 0.5
+    over_tasks = selection["loto_mean_over_tasks"]
+    assert over_tasks["lo"] <= over_tasks["auroc"] <= over_tasks["hi"]
+    assert over_tasks["auroc"] == pytest.approx(np.mean([0.6, 0.6, 0.1]))
+
+
+def test_read_points_name_the_model_and_layer():
+    assert select_default.read_flags("6") == ["--layer", "6"]
+    assert select_default.read_flags("smollm2:10") == [
+        "--layer", "10", "--model", "smollm2-135m-instruct", "--model-dtype", "bfloat16",
+    ]
+    assert select_default.analysis_name("toxigen", 0, "smollm2:10") == "toxigen-s0-smollm2-l10"
+    assert select_default.analysis_name("toxigen", 0, "3") == "toxigen-s0-l3"
+    assert select_default.unit_layer("score_a @ layer smollm2:10") == ("score_a", "smollm2:10")
+    with pytest.raises(ValueError, match="unknown model alias 'gpt'"):
+        select_default.read_parts("gpt:3")
