@@ -46,6 +46,10 @@ class ExtractConfig:
     # the model's forward pass: "float32" or "bfloat16" (about 2x faster on CPUs with bf16
     # instructions, hidden states within about 1% of float32: bench/RESULTS.md, "Forward pass")
     model_dtype: str = "float32"
+    # score_self_contrast*: the chat model also answers each row's prompt itself (greedy, at
+    # most `self_contrast_tokens` new tokens), and its own answer is read like the row
+    self_contrast: bool = False
+    self_contrast_tokens: int = 48
     sae_training: SaeTrainingConfig = field(default_factory=SaeTrainingConfig)
 
 

@@ -16,8 +16,10 @@ from typing import Any
 from analysis.config import BuildConfig
 
 # How a flag appears in the rebuild command: always, only when the setting is set (ahead of
-# the others, where the command has always put them), or never (it does not change the result).
-ALWAYS, WHEN_SET, NEVER = "always", "when_set", "never"
+# the others, where the command has always put them), only when it differs from its default
+# (after the others: a setting added later leaves the commands of earlier builds unchanged),
+# or never (it does not change the result). A bool flag is a switch: its name alone.
+ALWAYS, WHEN_SET, WHEN_CHANGED, NEVER = "always", "when_set", "when_changed", "never"
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,21 @@ BUILD_FLAGS: tuple[Flag, ...] = (
         "toxic features of score_paper: the top N by association (default {default})",
     ),
     Flag("--device", "extract.device", help="cpu, cuda, ... (default: cuda when available)", rendered=NEVER),
+    Flag(
+        "--self-contrast",
+        "extract.self_contrast",
+        bool,
+        "also score each row against the model's own answer to its prompt (score_self_contrast, "
+        "score_self_contrast_latents; needs --model smollm2-135m-instruct, which generates it)",
+        rendered=WHEN_CHANGED,
+    ),
+    Flag(
+        "--self-contrast-tokens",
+        "extract.self_contrast_tokens",
+        int,
+        "most new tokens of the model's own answer with --self-contrast (default {default})",
+        rendered=WHEN_CHANGED,
+    ),
 )
 
 
@@ -137,4 +154,8 @@ def render_flags(config: BuildConfig) -> list[str]:
         if flag.rendered == ALWAYS:
             value = setting(config, flag.path)
             parts += [flag.name, str(flag.none_as if value is None else value)]
+    for flag in BUILD_FLAGS:
+        value = setting(config, flag.path)
+        if flag.rendered == WHEN_CHANGED and value != flag.default():
+            parts += [flag.name] if flag.type is bool else [flag.name, str(value)]
     return parts

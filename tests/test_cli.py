@@ -93,6 +93,8 @@ def test_the_rebuild_command_parses_back_to_its_config(sae: str | None) -> None:
             pooling="max",
             pool_tokens="all",
             model_dtype="bfloat16",
+            self_contrast=True,
+            self_contrast_tokens=32,
             sae_training=SaeTrainingConfig(architecture="jumprelu", d_sae=4096, k=16, training_tokens=12345),
         ),
         geometry=GeometryConfig(n_neighbors=30),

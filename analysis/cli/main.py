@@ -102,7 +102,10 @@ def _input_errors_exit_2(run: Command) -> Command:
 
 def _add_build_options(parser: argparse.ArgumentParser) -> None:
     for flag in BUILD_FLAGS:  # the settings: analysis.flags
-        parser.add_argument(flag.name, type=flag.type, choices=flag.choices, help=flag.help_text())
+        if flag.type is bool:  # a switch; None when absent, so the config keeps its default
+            parser.add_argument(flag.name, action="store_true", default=None, help=flag.help_text())
+        else:
+            parser.add_argument(flag.name, type=flag.type, choices=flag.choices, help=flag.help_text())
     parser.add_argument("--name", default=None, help="readable name of the analysis folder")
     parser.add_argument("--out", type=Path, default=None, help="cache folder (default: cache/ or $ANALYSIS_CACHE_DIR)")
     parser.add_argument("--quiet", action="store_true", help="no progress bars")

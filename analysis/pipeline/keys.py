@@ -17,6 +17,9 @@ from analysis.config import STEP_VERSIONS, BuildConfig, ExtractConfig
 SPEED_ONLY_SETTINGS = ("device", "batch_tokens")
 # Settings a pretrained SAE decides itself: the layer is its hook, and nothing is trained.
 PRETRAINED_DECIDES = ("layer", "sae_training")
+# Settings that are read only with `--self-contrast`: out of the key when it is off, so an
+# analysis built without it keeps the id it had before the option existed.
+SELF_CONTRAST_SETTINGS = ("self_contrast", "self_contrast_tokens")
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,8 @@ def extract_identity(ex: ExtractConfig) -> dict[str, Any]:
     settings = {k: v for k, v in asdict(ex).items() if k not in SPEED_ONLY_SETTINGS}
     if ex.sae is not None:
         settings = {k: v for k, v in settings.items() if k not in PRETRAINED_DECIDES}
+    if not ex.self_contrast:
+        settings = {k: v for k, v in settings.items() if k not in SELF_CONTRAST_SETTINGS}
     return settings
 
 
