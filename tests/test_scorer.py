@@ -12,7 +12,13 @@ import scipy.sparse as sp
 from analysis.config import ProximityConfig
 from analysis.scoring.crossfit import cross_fit
 from analysis.scoring.diagnostics import superposition_test
-from analysis.scoring.families import FAMILIES, LABELS, score_components, score_label
+from analysis.scoring.families import (
+    FAMILIES,
+    LABELS,
+    SELF_CONTRAST_FAMILIES,
+    score_components,
+    score_label,
+)
 from analysis.scoring.scorer import FitRows, ToxicProximity
 from analysis.scoring.similarity import (
     knn_contrast,
@@ -24,6 +30,9 @@ from analysis.scoring.statistics import comparison_set
 from analysis.scoring.superposition import frequency_matched_sets
 
 D_SAE, D_IN, D_DENSE = 160, 24, 16
+# What a scorer gives rows without the model's own answers (no --self-contrast): every family
+# but the self-contrast ones (tests/test_self_contrast.py has those).
+WITHOUT_OWN_ANSWERS = [name for name in FAMILIES if name not in SELF_CONTRAST_FAMILIES]
 
 
 def _unit(matrix: np.ndarray) -> np.ndarray:
@@ -73,7 +82,7 @@ def test_saved_scorer_reloads_to_identical_scores(tmp_path):
     loaded = ToxicProximity.load(tmp_path / "scorer")
     assert not list(tmp_path.glob("scorer/*.pkl"))
     first, second = result.scorer.score(rows.codes, rows.dense, rows.texts), loaded.score(rows.codes, rows.dense, rows.texts)
-    for name in FAMILIES:
+    for name in WITHOUT_OWN_ANSWERS:
         np.testing.assert_array_equal(first[name].to_numpy(), second[name].to_numpy(), err_msg=name)
     assert first["nearest_toxic_ids"].to_list() == second["nearest_toxic_ids"].to_list()
     np.testing.assert_array_equal(result.scorer.combine(first, CONFIG.default_score), loaded.combine(second, CONFIG.default_score))
@@ -84,7 +93,7 @@ def test_training_rows_get_the_full_scorer_and_score_is_the_default():
     result = cross_fit(rows, CONFIG)
     train = rows.sets == "train"
     direct = result.scorer.score(rows.codes[train], rows.dense[train], rows.texts[train])
-    for name in FAMILIES:
+    for name in WITHOUT_OWN_ANSWERS:
         np.testing.assert_allclose(result.scores.filter(pl.Series(train))[name].to_numpy(), direct[name].to_numpy(), err_msg=name)
     expected = result.scorer.combine(direct, CONFIG.default_score)
     np.testing.assert_allclose(result.scores.filter(pl.Series(train))["score"].to_numpy(), expected)
@@ -98,7 +107,7 @@ def test_a_reference_rows_score_does_not_depend_on_its_own_label(row):
     flipped = FitRows(rows.codes, rows.dense, rows.texts, flipped_sets, rows.ids, rows.clusters, rows.decoder_features, rows.decoder_directions)
     original = cross_fit(rows, CONFIG).scores.row(row, named=True)
     relabelled = cross_fit(flipped, CONFIG).scores.row(row, named=True)
-    for name in FAMILIES:
+    for name in WITHOUT_OWN_ANSWERS:
         assert original[name] == pytest.approx(relabelled[name], nan_ok=True), name
 
 
@@ -335,5 +344,5 @@ def test_contrast_families_reload_to_identical_scores(tmp_path):
 def test_contrast_families_are_appended_and_only_the_sae_one_is_a_latent_family():
     from analysis.scoring.families import LATENT_FAMILIES
 
-    assert FAMILIES[-2:] == CONTRAST
+    assert FAMILIES[-4:-2] == CONTRAST and FAMILIES[-2:] == SELF_CONTRAST_FAMILIES  # appended: saved scorers keep their order
     assert "score_contrast_latents" in LATENT_FAMILIES and "score_contrast_direction" not in LATENT_FAMILIES

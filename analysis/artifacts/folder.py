@@ -29,6 +29,7 @@ from analysis.artifacts.layout import (
     FEATURES,
     MANIFEST,
     SAMPLES,
+    SELF_RESPONSES,
     TOKENS,
 )
 
@@ -144,6 +145,13 @@ class Analysis:
     @cached_property
     def activations(self) -> pl.DataFrame:
         return pl.read_parquet(self.path / ACTIVATIONS)
+
+    @cached_property
+    def self_responses(self) -> pl.DataFrame | None:
+        """The model's own answer to each row's prompt and its pooled codes (`id`, `response`,
+        `features`, `values`); None for an analysis built without --self-contrast."""
+        path = self.path / SELF_RESPONSES
+        return pl.read_parquet(path) if path.is_file() else None
 
     @cached_property
     def activations_long(self) -> pl.DataFrame:

@@ -39,7 +39,15 @@ ACTIVE_DECODER = "decoder.safetensors"
 SCORER = "scorer"  # the fitted scorer's folder, holding the two files below
 SCORER_STATE = "scorer.json"
 SCORER_TENSORS = "scorer.safetensors"
-# Every data file of a finished analysis besides manifest.json (the SAE's own folder aside).
+# With --self-contrast only: the model's own answer to each row's prompt, read like the rows.
+# `id`, `response` (null for a row without a prompt), `features`, `values` (its pooled SAE
+# codes, the layout of activations.parquet), rows in samples.parquet order.
+SELF_RESPONSES = "self_responses.parquet"
+# `raw` [n_samples, d_in]: the own answers' pooled hidden states (NaN rows where none).
+SELF_EMBEDDINGS = "self_embeddings.safetensors"
+SELF_CONTRAST_FILES: tuple[str, ...] = (SELF_RESPONSES, SELF_EMBEDDINGS)
+# Every data file of a finished analysis besides manifest.json (the SAE's own folder aside,
+# and the SELF_CONTRAST_FILES of an analysis built with --self-contrast).
 ANALYSIS_FILES: tuple[str, ...] = (
     SAMPLES,
     FEATURES,
@@ -70,3 +78,5 @@ MONITOR_SCORES = "scores.parquet"
 MONITOR_LATENTS = "latents.parquet"
 # The batch rows' pooled codes, in the layout of the analysis' own activations.parquet.
 MONITOR_ACTIVATIONS = ACTIVATIONS
+# The model's own answers to the batch rows' prompts (an analysis built with --self-contrast).
+MONITOR_SELF_RESPONSES = SELF_RESPONSES

@@ -37,7 +37,7 @@ class CrossFitResult:
 def cross_fit(rows: FitRows, config: ProximityConfig) -> CrossFitResult:
     """Fit on all rows, score the training rows with it and each reference row out of fold."""
     scorer = ToxicProximity(config).fit(rows)
-    in_sample = scorer.score(rows.codes, rows.dense, rows.texts).with_row_index("_row")
+    in_sample = scorer.score(rows.codes, rows.dense, rows.texts, rows.own).with_row_index("_row")
     replaced = np.zeros(len(rows.sets), dtype=bool)
     pieces = []
     for fold in reference_folds(rows.sets, config.cross_fit_folds, config.seed):
@@ -46,7 +46,8 @@ def cross_fit(rows: FitRows, config: ProximityConfig) -> CrossFitResult:
         if not (rows.sets[keep] == "toxic").any():
             continue
         held_out = ToxicProximity(config).fit(rows.subset(keep))
-        fold_scores = held_out.score(rows.codes[fold], rows.dense[fold], rows.texts[fold])
+        own = rows.own.subset(fold) if rows.own is not None else None
+        fold_scores = held_out.score(rows.codes[fold], rows.dense[fold], rows.texts[fold], own)
         pieces.append(fold_scores.with_columns(_row=pl.Series(fold, dtype=pl.UInt32)).select(in_sample.columns))
         replaced[fold] = True
     frame = pl.concat([in_sample.filter(~pl.Series(replaced)), *pieces]).sort("_row").drop("_row")

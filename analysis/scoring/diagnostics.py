@@ -18,7 +18,7 @@ import numpy as np
 import polars as pl
 import scipy.sparse as sp
 
-from analysis.scoring.families import FAMILIES
+from analysis.scoring.families import scored_families
 from analysis.scoring.scorer import FitRows, ToxicProximity
 from analysis.scoring.similarity import top_k_similarity, unit_rows
 
@@ -65,7 +65,7 @@ def reference_diagnostics(rows: FitRows, scores: pl.DataFrame) -> dict[str, Any]
     separation: dict[str, float | None] = {}
     is_reference = (sets == "toxic") | (sets == "benign")
     y = sets[is_reference] == "toxic"
-    for name in FAMILIES:
+    for name in scored_families(scores.columns):
         values = scores[name].to_numpy()[is_reference]
         usable = np.isfinite(values)
         ok = usable.sum() > 1 and 0 < y[usable].sum() < usable.sum()

@@ -7,6 +7,8 @@ the scorer was calibrated on.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 FAMILIES: tuple[str, ...] = (
     "score_toxic_activation",
     "score_decoder_proximity",
@@ -20,9 +22,14 @@ FAMILIES: tuple[str, ...] = (
     "score_probe",
     "score_contrast_direction",
     "score_contrast_latents",
+    "score_self_contrast",
+    "score_self_contrast_latents",
 )
+# Families that need the model's own answer to each row's prompt (`--self-contrast`): an
+# analysis built without it has no such columns.
+SELF_CONTRAST_FAMILIES: tuple[str, ...] = ("score_self_contrast", "score_self_contrast_latents")
 # Families whose value is a sum over the sample's latents (explained exactly by them).
-LATENT_FAMILIES = frozenset(FAMILIES) - {"score_dense_knn", "score_lexical_knn", "score_contrast_direction"}
+LATENT_FAMILIES = frozenset(FAMILIES) - {"score_dense_knn", "score_lexical_knn", "score_contrast_direction", "score_self_contrast"}
 RANK_PREFIX = "rank_mean:"
 
 # What the app and the HTML report call each score column (`score` is the default spec).
@@ -40,12 +47,20 @@ LABELS: dict[str, str] = {
     "score_probe": "toxic-vs-benign probe",
     "score_contrast_direction": "toxic-minus-benign mean direction in the model's hidden states (no SAE)",
     "score_contrast_latents": "toxic-minus-benign mean direction in SAE space",
+    "score_self_contrast": "row minus the model's own answer, along the toxic-minus-benign direction (hidden states, no SAE)",
+    "score_self_contrast_latents": "row minus the model's own answer, along the toxic-minus-benign direction in SAE space",
 }
 
 
 def score_label(column: str) -> str:
     """The human label of a score column; a column this version does not know reads as its name."""
     return LABELS.get(column, column.removeprefix("score_").replace("_", " "))
+
+
+def scored_families(columns: Iterable[str]) -> list[str]:
+    """The families among `columns`, in FAMILIES order (the self-contrast ones only where built)."""
+    present = set(columns)
+    return [name for name in FAMILIES if name in present]
 
 
 def score_components(spec: str) -> tuple[str, ...]:

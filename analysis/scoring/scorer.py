@@ -5,7 +5,8 @@ sets (toxic latents, their decoder geometry and its permutation null, the refere
 neighbours in SAE, dense and word space, toxic clusters, the probe, the toxic-minus-comparison
 mean directions); `.score(codes, dense,
 texts)` then applies it to any rows (the build's training rows, a new batch) without
-refitting, and `.latent_contributions(...)` gives the latents behind a score. `save`/`load`
+refitting (with `own`, the model's own answers to the rows' prompts, the self-contrast families
+too), and `.latent_contributions(...)` gives the latents behind a score. `save`/`load`
 write it as JSON plus safetensors (no pickle) and read it back to identical scores.
 
 The families and score specs are in `analysis.scoring.families`; `analysis.scoring.crossfit`
@@ -25,7 +26,12 @@ import scipy.sparse as sp
 
 from analysis.artifacts.layout import SCORER_FORMAT_VERSION, SCORER_STATE, SCORER_TENSORS
 from analysis.config import ProximityConfig
-from analysis.scoring.families import FAMILIES, score_components
+from analysis.scoring.families import (
+    FAMILIES,
+    SELF_CONTRAST_FAMILIES,
+    score_components,
+    scored_families,
+)
 from analysis.scoring.latents import latent_proximity, paper_latents
 from analysis.scoring.similarity import (
     knn_contrast,
@@ -35,6 +41,20 @@ from analysis.scoring.similarity import (
 )
 from analysis.scoring.statistics import comparison_set, enrichment_table, feature_statistics
 from analysis.scoring.superposition import frequency_matched_sets, matched_set_weights
+
+
+@dataclass
+class OwnResponses:
+    """The model's own answers to the rows' prompts, read like the rows (`--self-contrast`):
+    one row per scored row; a row without a prompt has none (`present` False, NaN hidden
+    state, no active latent)."""
+
+    codes: sp.csr_matrix  # [n, d_sae] pooled SAE codes of the own answer
+    dense: np.ndarray  # [n, d_in] its pooled hidden states
+    present: np.ndarray  # [n] bool
+
+    def subset(self, keep: np.ndarray) -> OwnResponses:
+        return OwnResponses(self.codes[keep], self.dense[keep], self.present[keep])
 
 
 @dataclass
@@ -50,11 +70,12 @@ class FitRows:
     clusters: np.ndarray  # HDBSCAN label of each row (-1 noise)
     decoder_features: np.ndarray  # latents with a decoder direction (the active ones)
     decoder_directions: np.ndarray  # [len(decoder_features), d_in], unit rows
+    own: OwnResponses | None = None  # scored, never fitted on; None: built without --self-contrast
 
     def subset(self, keep: np.ndarray) -> FitRows:
         return FitRows(
             self.codes[keep], self.dense[keep], self.texts[keep], self.sets[keep], self.ids[keep], self.clusters[keep],
-            self.decoder_features, self.decoder_directions,
+            self.decoder_features, self.decoder_directions, self.own.subset(keep) if self.own is not None else None,
         )
 
 
@@ -180,6 +201,20 @@ class ToxicProximity:
             "score_contrast_latents": np.asarray(codes @ self.contrast_latent_unit_, dtype=np.float64) - latent_offset,
         }
 
+    def self_contrast_scores(self, codes: sp.csr_matrix, dense: np.ndarray, own: OwnResponses) -> dict[str, np.ndarray]:
+        """Persona vectors' projection difference: (x - o) . d / |d|, x a row, o the model's own
+        answer to the row's prompt read the same way, d the fitted toxic-minus-comparison
+        direction, on hidden states and on SAE codes (the midpoint cancels). NaN without an own
+        answer; exactly 0 for a row that is the model's own answer."""
+        own_dense = np.nan_to_num(np.asarray(own.dense, dtype=np.float32))
+        dense_gap = np.asarray(dense, dtype=np.float32) - own_dense
+        latent_gap = sp.csr_matrix(codes, dtype=np.float32) - sp.csr_matrix(own.codes, dtype=np.float32)
+        present = np.asarray(own.present, dtype=bool)
+        return {
+            "score_self_contrast": np.where(present, (dense_gap @ self.contrast_dense_unit_).astype(np.float64), np.nan),
+            "score_self_contrast_latents": np.where(present, np.asarray(latent_gap @ self.contrast_latent_unit_, dtype=np.float64), np.nan),
+        }
+
     def latent_scores(self, codes: sp.csr_matrix) -> dict[str, np.ndarray]:
         """The families that are sums over a row's latents, for csr float32 `codes`."""
         mass = np.asarray(codes.sum(axis=1)).ravel()
@@ -209,8 +244,9 @@ class ToxicProximity:
         spread = null.std(axis=1)
         return np.where(spread > 1e-9, (observed - null.mean(axis=1)) / np.maximum(spread, 1e-9), 0.0)
 
-    def score(self, codes: sp.csr_matrix, dense: np.ndarray, texts: Any) -> pl.DataFrame:
-        """Every family for every row, the nearest toxic cluster and the nearest toxic references."""
+    def score(self, codes: sp.csr_matrix, dense: np.ndarray, texts: Any, own: OwnResponses | None = None) -> pl.DataFrame:
+        """Every family for every row, the nearest toxic cluster and the nearest toxic references;
+        the self-contrast families only with `own` (the model's own answers to these rows' prompts)."""
         codes = sp.csr_matrix(codes, dtype=np.float32)
         unit = unit_rows(codes).tocsr()
         k = self.config.k_neighbors
@@ -229,9 +265,12 @@ class ToxicProximity:
         else:
             scores["score_probe"] = np.full(codes.shape[0], np.nan)
         scores.update(self.contrast_scores(codes, dense))
+        if own is not None:
+            scores.update(self.self_contrast_scores(codes, dense, own))
+        families = FAMILIES if own is not None else [name for name in FAMILIES if name not in SELF_CONTRAST_FAMILIES]
         return pl.DataFrame(
             {
-                **{name: np.asarray(scores[name], dtype=np.float64) for name in FAMILIES},
+                **{name: np.asarray(scores[name], dtype=np.float64) for name in families},
                 "nearest_toxic_cluster": nearest_cluster.astype(np.int32),
                 "nearest_toxic_ids": pl.Series([list(r) for r in self.toxic_ids_[nearest_rows]], dtype=pl.List(pl.String)),
                 "nearest_toxic_sims": pl.Series(nearest_sims.tolist(), dtype=pl.List(pl.Float32)),
@@ -242,7 +281,7 @@ class ToxicProximity:
     def calibrate(self, family_scores: pl.DataFrame) -> ToxicProximity:
         """Keep each family's values on these rows (the training rows) as the scale of rank averages."""
         self.calibration_ = {}
-        for name in FAMILIES:
+        for name in scored_families(family_scores.columns):
             values = family_scores[name].to_numpy().astype(np.float64)
             self.calibration_[name] = np.sort(values[np.isfinite(values)])
         return self
@@ -254,6 +293,9 @@ class ToxicProximity:
     def combine(self, family_scores: pl.DataFrame, spec: str) -> np.ndarray:
         """The value of a score spec: a family's own value, or the mean percentile of several."""
         components = score_components(spec)
+        missing = [name for name in components if name not in family_scores.columns]
+        if missing:
+            raise ValueError(f"{', '.join(missing)} not scored here: the self-contrast families need a build with --self-contrast")
         if len(components) == 1:
             return family_scores[components[0]].to_numpy().astype(np.float64)
         percentiles = np.vstack([self.percentile(name, family_scores[name].to_numpy().astype(np.float64)) for name in components])
@@ -263,15 +305,22 @@ class ToxicProximity:
         return np.nanmean(percentiles[usable], axis=0)
 
     # ------------------------------------------------------------------ explain
-    def latent_contributions(self, features: np.ndarray, values: np.ndarray, family: str) -> np.ndarray:
-        """Each latent's part of `family` for one row given by its active latents and values.
+    def latent_contributions(
+        self, features: np.ndarray, values: np.ndarray, family: str, own: tuple[np.ndarray, np.ndarray] | None = None
+    ) -> np.ndarray:
+        """Each latent's part of `family` for one row given by its active latents and values
+        (and, for `score_self_contrast_latents`, `own`: the latents and values of the model's
+        own answer to the row's prompt).
 
         The parts add up to the score for the activation, decoder and paper families and the
         probe (up to its intercept); for kNN and the cluster they add up to the cosine to the
         mean of the nearest references / the centroid; for the z-score they approximate it.
         For `score_contrast_latents` a latent's part is (value - m) * d / |d| (m the midpoint
         of the toxic and comparison means, d their difference): they add up to the score minus
-        `contrast_latents_rest(features)`, the -m * d / |d| of the latents the row lacks.
+        `contrast_latents_rest(features)`, the -m * d / |d| of the latents the row lacks. For
+        `score_self_contrast_latents` it is (value - own value) * d / |d|: they add up to the
+        score minus `self_contrast_rest(features, *own)`, the part of the own answer's latents
+        the row lacks.
         """
         features = np.asarray(features, dtype=np.int64)
         values = np.asarray(values, dtype=np.float64)
@@ -306,7 +355,21 @@ class ToxicProximity:
             return unit * (self.probe_coef_[features] if self.probe_coef_ is not None else 0.0)
         if family == "score_contrast_latents":
             return (values - self.contrast_latent_mid_[features]) * self.contrast_latent_unit_[features]
+        if family == "score_self_contrast_latents":
+            if own is None:
+                raise ValueError("score_self_contrast_latents is explained against the model's own answer: pass `own`")
+            own_values = np.zeros(self.d_sae_)
+            own_values[np.asarray(own[0], dtype=np.int64)] = np.asarray(own[1], dtype=np.float64)
+            return (values - own_values[features]) * self.contrast_latent_unit_[features]
         return np.zeros(len(features))
+
+    def self_contrast_rest(self, features: np.ndarray, own_features: np.ndarray, own_values: np.ndarray) -> float:
+        """The part of `score_self_contrast_latents` no latent of the row carries: -o_j * d_j / |d|
+        summed over the own answer's latents the row lacks. With the row's latents' parts it
+        adds up to the score."""
+        own_features = np.asarray(own_features, dtype=np.int64)
+        lacking = ~np.isin(own_features, np.asarray(features, dtype=np.int64))
+        return -float(np.asarray(own_values, dtype=np.float64)[lacking] @ self.contrast_latent_unit_[own_features[lacking]])
 
     def contrast_latents_rest(self, features: np.ndarray) -> float:
         """The part of `score_contrast_latents` no active latent carries: -m_j * d_j / |d| summed

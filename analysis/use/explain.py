@@ -4,9 +4,10 @@ The contributions come from the analysis' fitted scorer (`analysis.scoring.score
 the part of the score that one latent accounts for, so for the activation, decoder and
 paper families they add up to the score (see `ToxicProximity.latent_contributions` for the
 others; for `score_contrast_latents` they add up to the score less a constant part,
-`ToxicProximity.contrast_latents_rest`). `score_dense_knn`, `score_lexical_knn` and
-`score_contrast_direction` are not made of latents: their explanation is the nearest toxic
-references. A rank average is explained by its components, each row naming its family.
+`ToxicProximity.contrast_latents_rest`; for `score_self_contrast_latents`, taken against the
+model's own answer to the row's prompt, less `ToxicProximity.self_contrast_rest`).
+`score_dense_knn`, `score_lexical_knn`, `score_contrast_direction` and `score_self_contrast`
+are not made of latents: their explanation is the nearest toxic references. A rank average is explained by its components, each row naming its family.
 """
 
 from __future__ import annotations
@@ -19,7 +20,12 @@ import polars as pl
 
 from analysis.artifacts.folder import Analysis, AnalysisNotFound
 from analysis.artifacts.layout import SCORER, SCORER_STATE
-from analysis.scoring.families import FAMILIES, LATENT_FAMILIES, score_components
+from analysis.scoring.families import (
+    FAMILIES,
+    LATENT_FAMILIES,
+    SELF_CONTRAST_FAMILIES,
+    score_components,
+)
 from analysis.scoring.scorer import ToxicProximity
 
 
@@ -48,6 +54,18 @@ def _sparse_row(analysis: Any, sample_id: str) -> tuple[np.ndarray, np.ndarray]:
     return np.asarray(row["features"][0], dtype=np.int64), np.asarray(row["values"][0], dtype=np.float64)
 
 
+def own_answer_codes(self_responses: pl.DataFrame | None, sample_id: str) -> tuple[np.ndarray, np.ndarray] | None:
+    """(latents, values) of the model's own answer to the row's prompt; None when the row has
+    none (no prompt). Raises ValueError when there are no own answers at all (a build without
+    --self-contrast)."""
+    if self_responses is None:
+        raise ValueError("the self-contrast families need an analysis built with --self-contrast")
+    row = self_responses.filter(pl.col("id") == sample_id)
+    if row.height == 0 or row["response"][0] is None:
+        return None
+    return np.asarray(row["features"][0], dtype=np.int64), np.asarray(row["values"][0], dtype=np.float64)
+
+
 def explain_sample(
     analysis: Any, sample_id: str, score_name: str = "score", top: int = 15, scorer: ToxicProximity | None = None
 ) -> pl.DataFrame:
@@ -63,7 +81,10 @@ def explain_sample(
     info = analysis.features.select("feature", "is_toxic", "top_tokens", "toxic_proximity", "nearest_toxic_feature")
     parts = []
     for family in families:
-        contribution = scorer.latent_contributions(features, values, family)
+        own = own_answer_codes(analysis.self_responses, sample_id) if family in SELF_CONTRAST_FAMILIES else None
+        if family in SELF_CONTRAST_FAMILIES and own is None:
+            continue  # no own answer, no score: nothing to explain
+        contribution = scorer.latent_contributions(features, values, family, own)
         parts.append(
             pl.DataFrame(
                 {
