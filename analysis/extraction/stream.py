@@ -6,6 +6,8 @@ bounded chunk at a time (`extract_chunk`, a pure function of a chunk of rows), s
 is set by the model, the SAE and the chunk, never by the number of rows. `AnalysisExtractor` loads the model
 and SAE an existing analysis was built with (its own `sae/` folder when the SAE was trained
 there, else the SAE its manifest names) and extracts any new rows exactly as the build did.
+`extract_own_answers` reads the chat model's own answers to the rows' prompts the same way
+(`--self-contrast`, `analysis.extraction.self_responses`).
 """
 
 from __future__ import annotations
@@ -259,6 +261,7 @@ def stream_extract(
     progress: bool = True,
     kept: KeptActivations | None = None,
     counts: np.ndarray | None = None,
+    desc: str = "Reading and encoding",
 ) -> Iterator[ExtractedChunk]:
     """`extract_chunk` over consecutive chunks of rows, in row order; each chunk's token
     activations are dropped once it is encoded."""
@@ -266,9 +269,71 @@ def stream_extract(
 
     if counts is None:
         counts = token_counts(samples["text"].to_list(), source, samples["response_start"].to_list())
-    with tqdm(total=int(counts.sum()), desc="Reading and encoding", unit="tok", disable=not progress) as bar:
+    with tqdm(total=int(counts.sum()), desc=desc, unit="tok", disable=not progress) as bar:
         for start, stop in text_chunks(counts, chunk_tokens(ex, source.d_in)):
             yield extract_chunk(samples.slice(start, stop - start), source, sae, ex, bar, kept, start)
+
+
+@dataclass
+class OwnAnswerCodes:
+    """The chat model's own answers to the rows' prompts, read like the rows: one row per input
+    row, in its order (`--self-contrast`)."""
+
+    table: pl.DataFrame  # id, response (null: no answer), features, values (self_responses.parquet)
+    dense: np.ndarray  # [n, d_in] pooled hidden states, NaN rows without an answer
+    counts: dict[str, int]  # rows with a prompt, answers generated now (the others were cached)
+
+    @property
+    def present(self) -> np.ndarray:
+        return self.table["response"].is_not_null().to_numpy()
+
+
+def extract_own_answers(
+    samples: pl.DataFrame,
+    source: ActivationSource,
+    sae: Any,
+    ex: ExtractConfig,
+    cache_root: Path,
+    progress: bool = True,
+    generator: Any | None = None,
+) -> OwnAnswerCodes:
+    """The chat model answers each row's prompt (`samples`: id, text, response_start; cached
+    answers are not generated again), and each "prompt + own answer" is read, pooled over its
+    response tokens and encoded like the rows. `generator` (default: the chat model behind
+    `source`) is anything `self_responses.own_answers` takes."""
+    from analysis.extraction.self_responses import (
+        chat_generator,
+        own_answer_rows,
+        own_answers,
+        require_chat_model,
+    )
+
+    require_chat_model(source.name)
+    generator = generator if generator is not None else chat_generator(source, ex.model_dtype, getattr(source, "device", "cpu"))
+    ids, texts, starts = samples["id"].to_list(), samples["text"].to_list(), samples["response_start"].to_list()
+    answers, counts = own_answers(texts, starts, generator, cache_root, ex.self_contrast_tokens, progress)
+    rows_frame, rows = own_answer_rows(ids, texts, starts, answers)
+    dense = np.full((len(ids), source.d_in), np.nan, dtype=np.float32)
+    features: list[list[int]] = [[] for _ in ids]
+    values: list[list[float]] = [[] for _ in ids]
+    if rows.size:
+        chunks = stream_extract(rows_frame, source, sae, ex, progress, desc="Reading the model's own responses")
+        encoded = EncodedBatch.concat([c.encoded for c in chunks])
+        read = activations_table(rows_frame["id"].to_list(), encoded)
+        dense[rows] = encoded.raw_embeddings
+        for i, row_features, row_values in zip(rows.tolist(), read["features"].to_list(), read["values"].to_list(), strict=True):
+            features[i], values[i] = row_features, row_values
+    present = np.zeros(len(ids), dtype=bool)
+    present[rows] = True
+    table = pl.DataFrame(
+        {
+            "id": pl.Series(ids, dtype=pl.String),
+            "response": pl.Series([answers[i] if present[i] else None for i in range(len(ids))], dtype=pl.String),
+            "features": pl.Series(features, dtype=pl.List(pl.Int32)),
+            "values": pl.Series(values, dtype=pl.List(pl.Float32)),
+        }
+    )
+    return OwnAnswerCodes(table, dense, counts)
 
 
 @dataclass
@@ -280,6 +345,7 @@ class ExtractedRows:
     activations: pl.DataFrame  # id, features, values (the layout of activations.parquet)
     n_tokens: np.ndarray  # [n] int32
     n_windows: np.ndarray  # [n] int32
+    own: OwnAnswerCodes | None = None  # the model's own answers (an analysis built with --self-contrast)
 
 
 @dataclass
@@ -316,6 +382,7 @@ class AnalysisExtractor:
 
     def extract(self, samples: pl.DataFrame, progress: bool = True) -> ExtractedRows:
         """Pooled codes and hidden states of `samples` (id, text, response_start), as in the build."""
+        from analysis.artifacts.cache import default_cache_root
         from analysis.artifacts.codes import activation_matrix
 
         chunks = list(stream_extract(samples, self.source, self.sae, self.config, progress))
@@ -323,10 +390,14 @@ class AnalysisExtractor:
         ids = samples["id"].to_list()
         # through the same table the build writes, so the codes are the ones a build would read
         table = activations_table(ids, encoded)
+        own = None
+        if self.config.self_contrast:  # the analysis scores rows against the model's own answers
+            own = extract_own_answers(samples, self.source, self.sae, self.config, default_cache_root(), progress)
         return ExtractedRows(
             codes=activation_matrix(table, ids, self.d_sae),
             dense=encoded.raw_embeddings,
             activations=table,
             n_tokens=np.concatenate([c.n_tokens for c in chunks]),
             n_windows=np.concatenate([c.n_windows for c in chunks]),
+            own=own,
         )

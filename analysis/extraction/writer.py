@@ -6,6 +6,7 @@ that runs `featurize.extract_chunk` over shards) in row order: token rows go str
 pooled hidden states, lengths) are kept, being a few hundred bytes a row; `close` writes
 `activations.parquet`, `embeddings.safetensors`, `decoder.safetensors` and
 `lengths.parquet`. Every engine writes the same files through this one writer.
+`write_own_answers` adds the model's own answers of a `--self-contrast` build.
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from analysis.artifacts.layout import SELF_EMBEDDINGS, SELF_RESPONSES
 from analysis.extraction.encode import EncodedBatch, activations_table
-from analysis.extraction.stream import ExtractedChunk
+from analysis.extraction.stream import ExtractedChunk, OwnAnswerCodes
 
 
 def save_safetensors(path: Path, tensors: dict[str, np.ndarray]) -> None:
@@ -91,3 +93,10 @@ class ExtractionWriter:
             "windowed_samples": int((n_windows > 1).sum()),
             "dead_fraction_data": round(float(1 - encoded.fired.mean()), 4),
         }
+
+
+def write_own_answers(folder: Path, own: OwnAnswerCodes) -> dict[str, int]:
+    """`self_responses.parquet` and `self_embeddings.safetensors`; what step.json records of them."""
+    own.table.write_parquet(Path(folder) / SELF_RESPONSES)
+    save_safetensors(Path(folder) / SELF_EMBEDDINGS, {"raw": own.dense})
+    return {**own.counts, "answered": int(own.present.sum())}

@@ -33,10 +33,11 @@ from analysis.artifacts.layout import (
     ANALYSES,
     EMBEDDINGS,
     MANIFEST,
+    SELF_CONTRAST_FILES,
     TOKENS,
 )
 from analysis.config import BuildConfig
-from analysis.pipeline.extract_step import run_extract
+from analysis.pipeline.extract_step import check_self_contrast, run_extract
 from analysis.pipeline.geometry_step import run_clusters, run_geometry
 from analysis.pipeline.inputs import (
     BuildInputs,
@@ -50,8 +51,9 @@ from analysis.pipeline.manifest import analysis_manifest
 from analysis.pipeline.proximity_step import write_proximity
 from analysis.progress import Reporter, stderr_reporter
 
-# What the analysis folder takes from the extract step, as hard links ("sae": a locally trained SAE).
-EXTRACT_ARTIFACTS = (ACTIVATIONS, TOKENS, EMBEDDINGS, ACTIVE_DECODER, "sae")
+# What the analysis folder takes from the extract step, as hard links ("sae": a locally trained
+# SAE; the self-contrast files: a build with --self-contrast).
+EXTRACT_ARTIFACTS = (ACTIVATIONS, TOKENS, EMBEDDINGS, ACTIVE_DECODER, "sae", *SELF_CONTRAST_FILES)
 
 
 def slugify(name: str) -> str:
@@ -88,6 +90,7 @@ def build(
 
     check_engine(engine)  # a missing Ray stops the build here, before any work
     config = config or BuildConfig()
+    check_self_contrast(config)
     cache_root = Path(cache_root) if cache_root else default_cache_root()
     total = 6
     report(1, total, "Reading inputs")

@@ -18,7 +18,9 @@ import polars as pl
 from analysis.artifacts.cache import atomic_dir, link_or_copy, read_json, step_dir, write_json
 from analysis.artifacts.layout import ACTIVATIONS, ACTIVE_DECODER
 from analysis.config import BuildConfig, ExtractConfig
+from analysis.extraction.self_responses import require_chat_model
 from analysis.pipeline.keys import StepKeys, once
+from analysis.scoring.families import SELF_CONTRAST_FAMILIES, score_components
 
 if TYPE_CHECKING:
     import scipy.sparse as sp
@@ -37,6 +39,20 @@ def run_extract(
     or "ray") says where the rows are read, never what is written, so it is not in the key."""
     folder = step_dir(cache_root, "extract", keys.extract)
     return once(folder, lambda: _extract(samples, config, keys, cache_root, progress, folder, trust_remote_code, engine))
+
+
+def check_self_contrast(config: BuildConfig) -> None:
+    """Refuse, before any work, settings that cannot give what they ask for: `--self-contrast`
+    with a model that does not generate, or a default score made of self-contrast families
+    without `--self-contrast`."""
+    ex = config.extract
+    if ex.self_contrast:
+        require_chat_model(ex.model)
+        if ex.self_contrast_tokens < 1:
+            raise ValueError(f"--self-contrast-tokens must be at least 1, got {ex.self_contrast_tokens}")
+    needed = [name for name in score_components(config.proximity.default_score) if name in SELF_CONTRAST_FAMILIES]
+    if needed and not ex.self_contrast:
+        raise ValueError(f"the default score {config.proximity.default_score} uses {', '.join(needed)}, which needs --self-contrast")
 
 
 def read_codes(extract_folder: Path, d_sae: int) -> sp.csr_matrix:
@@ -80,6 +96,8 @@ def _extract(
     started = time.perf_counter()
     pretrained = load_sae(ex.sae, device) if ex.sae is not None else None
     source = activation_source(ex, pretrained, device, trust_remote_code, cache_root)
+    if ex.self_contrast:  # a pretrained SAE's metadata may name another model than --model
+        require_chat_model(source.name)
     timings["load_model"] = time.perf_counter() - started
     texts = samples["text"].to_list()
     response_starts = samples["response_start"].to_list()
@@ -98,6 +116,8 @@ def _extract(
         del kept  # the SAE sample's activations are no longer needed while the tables are written
         written = writer.close(sae)
         timings["read_and_encode"] = time.perf_counter() - started
+        if ex.self_contrast:
+            engine_info["self_contrast"] = _own_answers(samples, source, sae, ex, cache_root, progress, tmp, timings)
         record = {
             "model": {"name": source.name, "hook": source.hook, "layer": ex.layer if pretrained is None else None, "d_in": source.d_in, "window": source.window, "stride": ex.stride, "causal": source.causal, "device": device},
             "sae": {**sae_stats, "d_sae": int(sae.cfg.d_sae), "architecture": sae.cfg.architecture(), "dead_fraction_data": written["dead_fraction_data"]},
@@ -154,6 +174,20 @@ def _train_here(
     sae_stats = {"source": "trained locally", **read_json(sae_folder / "step.json")}
     timings["sae"] = time.perf_counter() - started
     return sae, sae_stats, kept
+
+
+def _own_answers(
+    samples: pl.DataFrame, source: Any, sae: Any, ex: ExtractConfig, cache_root: Path, progress: bool, tmp: Path, timings: dict[str, float]
+) -> dict[str, int]:
+    """The model's own answers to the rows' prompts, generated (or taken from the generation
+    cache) and read in this process whatever the engine; written into `tmp`."""
+    from analysis.extraction.stream import extract_own_answers
+    from analysis.extraction.writer import write_own_answers
+
+    started = time.perf_counter()
+    own = extract_own_answers(samples.select("id", "text", "response_start"), source, sae, ex, cache_root, progress)
+    timings["self_contrast"] = time.perf_counter() - started
+    return write_own_answers(tmp, own)
 
 
 def _read_and_encode(

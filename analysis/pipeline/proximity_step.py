@@ -18,6 +18,8 @@ from analysis.artifacts.layout import (
     FEATURES,
     SAMPLES,
     SCORER,
+    SELF_EMBEDDINGS,
+    SELF_RESPONSES,
     TOKENS,
 )
 from analysis.config import BuildConfig
@@ -25,7 +27,7 @@ from analysis.pipeline.extract_step import read_codes, read_decoder
 from analysis.pipeline.inputs import LoadedInputs
 
 if TYPE_CHECKING:
-    from analysis.scoring.scorer import FitRows
+    from analysis.scoring.scorer import FitRows, OwnResponses
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,26 @@ def _feature_top_tokens(tokens_path: Path, per_feature: int = 5) -> pl.DataFrame
     )
 
 
+def read_own_answers(extract_folder: Path, ids: list[str], d_sae: int) -> OwnResponses | None:
+    """The model's own answers the extract step read (`--self-contrast`), rows in `ids` order;
+    None when it read none."""
+    from safetensors.numpy import load_file
+
+    from analysis.artifacts.codes import activation_matrix
+    from analysis.scoring.scorer import OwnResponses
+
+    if not (extract_folder / SELF_RESPONSES).is_file():
+        return None
+    table = pl.read_parquet(extract_folder / SELF_RESPONSES)
+    if table["id"].to_list() != ids:
+        raise ValueError(f"{extract_folder / SELF_RESPONSES}: its rows are not the samples' rows")
+    return OwnResponses(
+        codes=activation_matrix(table, ids, d_sae),
+        dense=load_file(str(extract_folder / SELF_EMBEDDINGS))["raw"],
+        present=table["response"].is_not_null().to_numpy(),
+    )
+
+
 def _fit_rows(loaded: LoadedInputs, extract_folder: Path, clusters_folder: Path, d_sae: int) -> FitRows:
     from safetensors.numpy import load_file
 
@@ -72,6 +94,7 @@ def _fit_rows(loaded: LoadedInputs, extract_folder: Path, clusters_folder: Path,
         clusters=np.load(clusters_folder / "sample_labels.npy"),
         decoder_features=features,
         decoder_directions=directions,
+        own=read_own_answers(extract_folder, samples["id"].to_list(), d_sae),
     )
 
 
@@ -85,7 +108,7 @@ def write_proximity(
     d_sae: int,
 ) -> ProximitySummary:
     """Fit the scorer, score every row, and write the analysis tables and the scorer into `out`."""
-    from analysis.scoring.families import FAMILIES
+    from analysis.scoring.families import scored_families
     from analysis.scoring.tables import proximity_tables
 
     rows = _fit_rows(loaded, extract_folder, clusters_folder, d_sae)
@@ -109,7 +132,7 @@ def write_proximity(
     )
     front = ["id", "set", "text", "prompt", "response"]
     carried = [c for c in samples.columns if c not in front and c != "response_start"]
-    layout = front + carried + ["n_tokens", "n_windows", "x", "y", "cluster", *FAMILIES, "score", "nearest_toxic_cluster", "nearest_toxic_ids", "nearest_toxic_sims"]
+    layout = front + carried + ["n_tokens", "n_windows", "x", "y", "cluster", *scored_families(tables.scores.columns), "score", "nearest_toxic_cluster", "nearest_toxic_ids", "nearest_toxic_sims"]
     table.select(layout).write_parquet(out / SAMPLES)
     tables.features.write_parquet(out / FEATURES)
     tables.clusters.select(

@@ -58,6 +58,9 @@ def proximity_tables(
     feature_clusters = _feature_cluster_table(scorer, active, feature_labels, features, cfg)
 
     notes = _notes(scorer)
+    if rows.own is not None and not rows.own.present.all():
+        missing = int((~rows.own.present).sum())
+        notes.append(f"{missing} of {len(sets)} rows have no prompt (or the model's own answer was empty): their self-contrast scores are NaN")
     diagnostics = reference_diagnostics(rows, fitted.scores)
     diagnostics["superposition_test"] = superposition_test(scorer, codes[sets == "train"])
     notes.extend(diagnostics["warnings"])

@@ -12,6 +12,7 @@ Output folder (written whole or not at all, through `atomic_dir`; never into a n
 | `scores.parquet` | one row per batch row: id, text, prompt, response, carried input columns, n_tokens, n_windows, x, y, every score family, `score`, `train_percentile`, `above_cut`, nearest_toxic_cluster / _ids / _sims, `map_neighbor_ids` |
 | `latents.parquet` | per latent active in the batch or the training rows: counts, frequencies, log-odds, Fisher p, BH q, `drifting` (see `analysis.scoring.drift.latent_shift`) |
 | `activations.parquet` | the batch rows' pooled sparse SAE codes (id, features, values: the layout of the analysis' own file), so any row's score can be explained later |
+| `self_responses.parquet` | only for an analysis built with `--self-contrast`: the model's own answer to each batch row's prompt and its pooled codes (the layout of the analysis' own file) |
 | `report.json` | analysis, batch (path, sha256, rows), thresholds, every statistic, `flagged` with its reasons, the drifting latents, the driver rows |
 
 Without an explicit folder the output goes to `<cache>/monitors/<analysis folder>-<batch
@@ -50,6 +51,7 @@ from analysis.artifacts.layout import (
     MONITOR_LATENTS,
     MONITOR_REPORT,
     MONITOR_SCORES,
+    MONITOR_SELF_RESPONSES,
     MONITORS,
 )
 from analysis.artifacts.provenance import MONITOR_PACKAGES, package_versions
@@ -62,10 +64,15 @@ from analysis.scoring.drift import (
     score_shift,
     toxic_row_shift,
 )
-from analysis.scoring.families import FAMILIES, LATENT_FAMILIES, score_components
-from analysis.scoring.scorer import ToxicProximity
+from analysis.scoring.families import (
+    LATENT_FAMILIES,
+    SELF_CONTRAST_FAMILIES,
+    score_components,
+    scored_families,
+)
+from analysis.scoring.scorer import OwnResponses, ToxicProximity
 from analysis.scoring.similarity import mid_rank_percentile, top_k_similarity, unit_rows
-from analysis.use.explain import load_scorer
+from analysis.use.explain import load_scorer, own_answer_codes
 
 REPORTED_LATENTS = 50
 DRIVER_TEXT_CHARS = 240
@@ -149,7 +156,7 @@ def monitor(
     report(5, total, "Writing the monitor folder")
     command = monitor_command(analysis.path, Path(batch.path), out if explicit else None, thresholds)
     payload = _json_safe(_report_payload(analysis, batch, thresholds, found, out, command, timings))
-    _write(out, found.table, found.latents, rows.activations, payload)
+    _write(out, found.table, found.latents, rows.activations, payload, _own_table(rows))
     return MonitorReport(out, payload, reused=False, scores=found.table)
 
 
@@ -187,9 +194,23 @@ class _Comparison:
     drivers: list[dict[str, Any]]
 
 
+def _own_table(rows: Any) -> pl.DataFrame | None:
+    """The model's own answers to the batch rows' prompts, when the extractor read them."""
+    own = getattr(rows, "own", None)
+    return own.table if own is not None else None
+
+
+def _own_responses(rows: Any, d_sae: int) -> OwnResponses | None:
+    own = getattr(rows, "own", None)
+    if own is None:
+        return None
+    codes = activation_matrix(own.table, own.table["id"].to_list(), d_sae)
+    return OwnResponses(codes, own.dense, own.table["response"].is_not_null().to_numpy())
+
+
 def _score(analysis: Analysis, scorer: ToxicProximity, samples: pl.DataFrame, rows: Any, d_sae: int, thresholds: Thresholds) -> _Scored:
     spec = analysis.manifest["default_score"]
-    families = scorer.score(rows.codes, rows.dense, samples["text"].to_numpy())
+    families = scorer.score(rows.codes, rows.dense, samples["text"].to_numpy(), _own_responses(rows, d_sae))
     score = scorer.combine(families, spec)
     analysis_codes = _analysis_codes(analysis, d_sae)
     xy, neighbor_ids = place_on_map(rows.codes, analysis_codes, analysis.samples, thresholds.map_neighbors)
@@ -207,7 +228,7 @@ def _compare(analysis: Analysis, scorer: ToxicProximity, samples: pl.DataFrame, 
     latents = latents.join(analysis.features.select("feature", "top_tokens"), on="feature", how="left", maintain_order="left")
     toxic_rows = toxic_row_shift(rows.codes, train_codes, scorer.toxic_latents_)
     table = _scores_table(samples, rows, scored.xy, scored.neighbor_ids, scored.families, scored.score, train_scores, cut["cut"])
-    drivers = driver_rows(table, rows.activations, scorer, scored.spec, analysis.features, thresholds)
+    drivers = driver_rows(table, rows.activations, scorer, scored.spec, analysis.features, thresholds, _own_table(rows))
     return _Comparison(int(is_train.sum()), shift, cut, flagged, reasons, latents, toxic_rows, table, drivers)
 
 
@@ -307,23 +328,33 @@ def _scores_table(samples, rows, xy, neighbor_ids, families, score, train_scores
     )
     table = pl.concat([samples.select(front + carried).rename(renames), added, families, extra], how="horizontal")
     layout = [
-        *front, *renames.values(), "n_tokens", "n_windows", "x", "y", *FAMILIES, "score", "train_percentile", "above_cut",
+        *front, *renames.values(), "n_tokens", "n_windows", "x", "y", *scored_families(families.columns), "score", "train_percentile", "above_cut",
         "nearest_toxic_cluster", "nearest_toxic_ids", "nearest_toxic_sims", "map_neighbor_ids",
     ]
     return table.select(layout)
 
 
 def row_latents(
-    scorer: ToxicProximity, spec: str, features: pl.DataFrame, latent_features: Any, values: Any, top: int
+    scorer: ToxicProximity,
+    spec: str,
+    features: pl.DataFrame,
+    latent_features: Any,
+    values: Any,
+    top: int,
+    own: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> pl.DataFrame:
     """The latents behind score `spec` for one row's pooled code: family, feature, activation,
-    contribution, is_toxic, top_tokens; the `top` largest positive contributions per latent family."""
+    contribution, is_toxic, top_tokens; the `top` largest positive contributions per latent family.
+    `own`: (latents, values) of the model's own answer to the row's prompt, which
+    `score_self_contrast_latents` is taken against (None: that family has nothing to explain)."""
     latent_features = np.asarray(latent_features if latent_features is not None else [], dtype=np.int64)
     values = np.asarray(values if values is not None else [], dtype=np.float64)
     schema = {"family": pl.String, "feature": pl.Int32, "activation": pl.Float64, "contribution": pl.Float64}
     parts = []
     for family in (name for name in score_components(spec) if name in LATENT_FAMILIES):
-        contribution = scorer.latent_contributions(latent_features, values, family) if len(latent_features) else np.zeros(0)
+        if family in SELF_CONTRAST_FAMILIES and own is None:
+            continue
+        contribution = scorer.latent_contributions(latent_features, values, family, own) if len(latent_features) else np.zeros(0)
         parts.append(
             pl.DataFrame(
                 {"family": [family] * len(latent_features), "feature": latent_features.astype(np.int32), "activation": values, "contribution": np.asarray(contribution, dtype=np.float64)},
@@ -338,9 +369,16 @@ def row_latents(
 
 
 def driver_rows(
-    table: pl.DataFrame, activations: pl.DataFrame, scorer: Any, spec: str, features: pl.DataFrame, thresholds: Thresholds
+    table: pl.DataFrame,
+    activations: pl.DataFrame,
+    scorer: Any,
+    spec: str,
+    features: pl.DataFrame,
+    thresholds: Thresholds,
+    own_table: pl.DataFrame | None = None,
 ) -> list[dict[str, Any]]:
-    """The highest-scoring batch rows, each with the latents behind its score and its nearest toxic rows."""
+    """The highest-scoring batch rows, each with the latents behind its score and its nearest
+    toxic rows (`own_table`: the model's own answers, for the self-contrast families)."""
     top = (
         table.filter(pl.col("score").is_not_nan() & pl.col("score").is_not_null())
         .sort(["score", "id"], descending=[True, False])
@@ -349,7 +387,8 @@ def driver_rows(
     )
     drivers = []
     for row in top.iter_rows(named=True):
-        latents = row_latents(scorer, spec, features, row["_features"], row["_values"], thresholds.driver_latents)
+        own = own_answer_codes(own_table, row["id"]) if own_table is not None else None
+        latents = row_latents(scorer, spec, features, row["_features"], row["_values"], thresholds.driver_latents, own)
         drivers.append(
             {
                 "id": row["id"],
@@ -386,8 +425,12 @@ def _previous_run(out: Path, analysis_id: str, batch_sha: str, thresholds: Thres
     raise FileExistsError(f"{out} already exists and is not empty; monitor never overwrites: choose a new folder")
 
 
-def _write(out: Path, table: pl.DataFrame, latents: pl.DataFrame, activations: pl.DataFrame, payload: dict[str, Any]) -> None:
+def _write(
+    out: Path, table: pl.DataFrame, latents: pl.DataFrame, activations: pl.DataFrame, payload: dict[str, Any], own: pl.DataFrame | None = None
+) -> None:
     with atomic_dir(out, exclusive=True) as tmp:
+        if own is not None:
+            own.write_parquet(tmp / MONITOR_SELF_RESPONSES)
         table.write_parquet(tmp / MONITOR_SCORES)
         latents.write_parquet(tmp / MONITOR_LATENTS)
         activations.select("id", "features", "values").write_parquet(tmp / MONITOR_ACTIVATIONS)

@@ -18,10 +18,11 @@ from analysis.artifacts.layout import (
     MONITOR_LATENTS,
     MONITOR_REPORT,
     MONITOR_SCORES,
+    MONITOR_SELF_RESPONSES,
     MONITORS,
 )
 from analysis.scoring.scorer import ToxicProximity
-from analysis.use.explain import load_scorer
+from analysis.use.explain import load_scorer, own_answer_codes
 from analysis.use.formatting import number
 from analysis.use.monitor import row_latents
 
@@ -65,6 +66,13 @@ class MonitorRun:
         path = self.path / MONITOR_ACTIVATIONS
         return pl.read_parquet(path) if path.is_file() else None
 
+    @cached_property
+    def self_responses(self) -> pl.DataFrame | None:
+        """The model's own answers to the batch rows' prompts; None unless the analysis was
+        built with --self-contrast."""
+        path = self.path / MONITOR_SELF_RESPONSES
+        return pl.read_parquet(path) if path.is_file() else None
+
     def belongs_to(self, analysis: Analysis) -> bool:
         return self.report.get("analysis", {}).get("id") == analysis.manifest.get("analysis_id")
 
@@ -83,7 +91,8 @@ class MonitorRun:
             row = self.activations.filter(pl.col("id") == row_id)
             if row.height:
                 scorer = scorer if scorer is not None else load_scorer(analysis)
-                return row_latents(scorer, spec, analysis.features, row["features"][0], row["values"][0], top)
+                own = own_answer_codes(self.self_responses, row_id) if self.self_responses is not None else None
+                return row_latents(scorer, spec, analysis.features, row["features"][0], row["values"][0], top, own)
         driver = self.driver(row_id)
         if driver is None:
             return None
