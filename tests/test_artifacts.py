@@ -14,7 +14,7 @@ from synthetic import write_synthetic_analysis
 
 from analysis.artifacts.catalog import list_analyses
 from analysis.artifacts.folder import Analysis, AnalysisNotFound
-from analysis.scoring.families import FAMILIES
+from analysis.scoring.families import FAMILIES, SELF_CONTRAST_FAMILIES
 
 SAMPLE_COLUMNS = {
     "id": pl.String,
@@ -27,7 +27,8 @@ SAMPLE_COLUMNS = {
     "x": pl.Float32,
     "y": pl.Float32,
     "cluster": pl.Int32,
-    **dict.fromkeys(FAMILIES, pl.Float64),
+    # every family a build without --self-contrast scores
+    **dict.fromkeys((name for name in FAMILIES if name not in SELF_CONTRAST_FAMILIES), pl.Float64),
     "score": pl.Float64,
     "nearest_toxic_cluster": pl.Int32,
     "nearest_toxic_ids": pl.List(pl.String),

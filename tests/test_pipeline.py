@@ -21,10 +21,12 @@ from analysis.pipeline import build as pipeline
 from analysis.pipeline.build import build
 from analysis.pipeline.inputs import BuildInputs, inputs_fingerprint, load_inputs
 from analysis.pipeline.keys import step_keys
-from analysis.scoring.families import FAMILIES as SCORE_COLUMNS
+from analysis.scoring.families import FAMILIES, SELF_CONTRAST_FAMILIES
 from analysis.use.explain import explain_sample, nearest_toxic_samples
 
 ROOT = Path(__file__).resolve().parent.parent
+# The score columns of an analysis built without --self-contrast (the default).
+SCORE_COLUMNS = [name for name in FAMILIES if name not in SELF_CONTRAST_FAMILIES]
 
 
 @pytest.fixture(scope="module")

@@ -396,7 +396,8 @@ def test_a_tiny_analysis_with_the_real_chat_model_and_self_contrast(tmp_path):
     manifest = analysis.manifest
     assert manifest["config"]["extract"]["self_contrast"] is True and manifest["command"].endswith("--self-contrast-tokens 16")
     record = json.loads((analysis.path.parent.parent / "steps" / "extract" / manifest["steps"]["extract"] / "step.json").read_text())
-    assert record["self_contrast"]["generated"] == n_train
+    distinct_prompts = samples.filter(pl.Series(with_prompt))["prompt"].n_unique()  # a repeated prompt is asked once
+    assert record["self_contrast"] == {"rows_with_prompt": n_train, "generated": distinct_prompts, "answered": n_train}
     again = build(4)  # another layer: the answers come from the generation cache
     record = json.loads((again.path.parent.parent / "steps" / "extract" / again.manifest["steps"]["extract"] / "step.json").read_text())
     assert record["self_contrast"] == {"rows_with_prompt": n_train, "generated": 0, "answered": n_train}
