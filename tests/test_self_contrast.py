@@ -315,6 +315,79 @@ def test_own_answers_are_read_like_the_rows(tmp_path):
         extract_own_answers(samples, WordSource(), sae, ex, tmp_path, progress=False, generator=Echo())
 
 
+def test_monitor_scores_a_batch_against_its_own_answers(tmp_path):
+    """An analysis built with --self-contrast monitors a batch with the model's own answers to
+    the batch's prompts: the columns, the answers' file, and drivers explained against them."""
+    from monitor_fixtures import LookupExtractor, write_batch
+    from synthetic import write_synthetic_analysis
+
+    from analysis.artifacts.folder import Analysis
+    from analysis.extraction.stream import OwnAnswerCodes
+    from analysis.use.explain import load_scorer
+    from analysis.use.monitor import monitor
+    from analysis.use.monitor_runs import MonitorRun
+
+    analysis_dir = write_synthetic_analysis(tmp_path / "cache" / "analyses" / "synthetic", 300, n_features=512, seed=2)
+    manifest = json.loads((analysis_dir / "manifest.json").read_text())
+    manifest["default_score"] = "score_self_contrast_latents"  # as a build with --self-contrast could choose
+    (analysis_dir / "manifest.json").write_text(json.dumps(manifest))
+    batch = write_batch(analysis_dir, tmp_path / "batch.jsonl", n_top=10, n_random=10)
+
+    class WithOwnAnswers(LookupExtractor):
+        """The batch rows' own answers: the codes of the analysis' first benign rows; the
+        last row has no prompt."""
+
+        def extract(self, samples, progress=True):
+            rows = super().extract(samples, progress)
+            benign = self.analysis.samples.filter(pl.col("set") == "benign")["id"].head(samples.height)
+            codes = self.analysis.activations.filter(pl.col("id").is_in(benign.implode()))
+            n = samples.height
+            table = pl.DataFrame(
+                {
+                    "id": samples["id"],
+                    "response": ["an answer"] * (n - 1) + [None],
+                    "features": codes["features"].to_list()[: n - 1] + [[]],
+                    "values": codes["values"].to_list()[: n - 1] + [[]],
+                },
+                schema={"id": pl.String, "response": pl.String, "features": pl.List(pl.Int32), "values": pl.List(pl.Float32)},
+            )
+            dense = rows.dense[::-1].copy()
+            dense[-1] = np.nan
+            rows.own = OwnAnswerCodes(table, dense, {})
+            return rows
+
+    report = monitor(analysis_dir, batch, tmp_path / "out", progress=False, report=lambda *_: None, extractor=WithOwnAnswers(analysis_dir))
+    scores = report.scores
+    for family in SELF_CONTRAST_FAMILIES:
+        assert np.isfinite(scores[family].to_numpy()[:-1]).all() and np.isnan(scores[family][-1]), family
+    assert (tmp_path / "out" / "self_responses.parquet").is_file()
+    run, analysis = MonitorRun.open(tmp_path / "out"), Analysis.open(analysis_dir)
+    driver = report.report["drivers"][0]
+    assert driver["top_latents"] and {row["family"] for row in driver["top_latents"]} == {"score_self_contrast_latents"}
+    listed = run.row_latents(analysis, driver["id"])
+    assert listed["feature"].to_list()[: len(driver["top_latents"])] == [row["feature"] for row in driver["top_latents"]]
+    # every latent's part, from the files the monitor kept, adds up to the row's score
+    row = run.activations.filter(pl.col("id") == driver["id"])
+    own = run.self_responses.filter(pl.col("id") == driver["id"])
+    features, values = row["features"][0].to_numpy(), row["values"][0].to_numpy()
+    own_codes = (own["features"][0].to_numpy(), own["values"][0].to_numpy())
+    scorer = load_scorer(analysis)
+    parts = scorer.latent_contributions(features, values, "score_self_contrast_latents", own_codes)
+    assert parts.sum() + scorer.self_contrast_rest(features, *own_codes) == pytest.approx(driver["score"], abs=1e-5)
+
+    # the analysis' own rows are explained against their own answers (self_responses.parquet)
+    from analysis.use.explain import explain_sample
+
+    ids = analysis.samples["id"].to_list()
+    with pytest.raises(ValueError, match="--self-contrast"):  # no own answers in the folder yet
+        explain_sample(analysis, ids[0], "score_self_contrast_latents", scorer=scorer)
+    answers = analysis.activations.with_columns(response=pl.lit("an answer")).select("id", "response", "features", "values")
+    answers.with_columns(pl.when(pl.col("id") == ids[1]).then(None).otherwise(pl.col("response")).alias("response")).write_parquet(analysis_dir / "self_responses.parquet")
+    reopened = Analysis.open(analysis_dir)
+    assert explain_sample(reopened, ids[0], "score_self_contrast_latents", scorer=scorer)["contribution"].abs().max() == 0.0  # its own answer
+    assert explain_sample(reopened, ids[1], "score_self_contrast_latents", scorer=scorer).is_empty()  # no answer
+
+
 def test_batched_generation_answers_as_one_prompt_at_a_time(tmp_path):
     """Left padding: a tiny random Llama with the chat model's own tokenizer gives each prompt
     the same greedy answer in a batch of prompts of other lengths as alone."""
