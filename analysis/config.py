@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
 
 DEFAULT_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
+SMOLLM2 = "smollm2-135m-instruct"  # the packaged chat LLM (analysis.extraction.llm)
+
+# Latents of a locally trained SAE when none is asked for: the widest whose held-out explained
+# variance is at least 0.75 with at most 5% dead latents (bench/sae_budget.py, bench/RESULTS.md).
+DEFAULT_SAE_WIDTH = 2048
+SAE_WIDTHS = {SMOLLM2: 1024}
 
 # Bump when a step's code changes what it writes, so old cache folders are not reused.
 STEP_VERSIONS = {"extract": 4, "geometry": 1, "clusters": 1, "proximity": 4}
@@ -16,7 +22,7 @@ class SaeTrainingConfig:
     """How the local SAE is trained with sae-lens (used only without a pretrained SAE)."""
 
     architecture: str = "topk"  # "topk" or "jumprelu"
-    d_sae: int = 2048
+    d_sae: int | None = None  # None: the model's width (SAE_WIDTHS, else DEFAULT_SAE_WIDTH)
     k: int = 32
     lr: float = 5e-3
     lr_end: float = 5e-4
@@ -47,6 +53,12 @@ class ExtractConfig:
     # instructions, hidden states within about 1% of float32: bench/RESULTS.md, "Forward pass")
     model_dtype: str = "float32"
     sae_training: SaeTrainingConfig = field(default_factory=SaeTrainingConfig)
+
+    def resolved_sae_training(self) -> SaeTrainingConfig:
+        """The SAE training settings with the width filled in for this model."""
+        if self.sae_training.d_sae is not None:
+            return self.sae_training
+        return replace(self.sae_training, d_sae=SAE_WIDTHS.get(self.model, DEFAULT_SAE_WIDTH))
 
 
 @dataclass(frozen=True)

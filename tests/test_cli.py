@@ -51,7 +51,7 @@ MANY = BuildConfig(
 BEFORE = {
     "default": "python -m analysis build --train data/train.jsonl --toxic 'my toxic.jsonl' --model "
     "sentence-transformers/all-MiniLM-L6-v2 --layer 6 --pooling mean --model-dtype float32 "
-    "--pool-tokens response --d-sae 2048 --k 32 --sae-architecture topk --training-tokens 300000 "
+    "--pool-tokens response --d-sae 0 --k 32 --sae-architecture topk --training-tokens 300000 "
     "--min-cluster-size 0 --min-samples 5 --neighbors 15 --default-score "
     "rank_mean:score_dense_knn+score_lexical_knn --paper-top-n 100",
     "many": "python -m analysis build --train /abs/train.csv --toxic t.parquet --benign "

@@ -50,7 +50,8 @@ def activation_source(
     `trust_remote_code` lets a pretrained SAE's metadata load a model with its repository's
     own code; off unless the user said so. `cache_root` holds the embedded chat model's
     converted folder (`analysis.extraction.llm`; the default cache when None)."""
-    from analysis.extraction.llm import SMOLLM2, ChatModelSource, layer_from_hook
+    from analysis.config import SMOLLM2
+    from analysis.extraction.llm import ChatModelSource, layer_from_hook
     from analysis.extraction.sources import EncoderSource, SaeLensModelSource
 
     if sae is None:

@@ -144,9 +144,10 @@ def _train_here(
         with atomic_dir(sae_folder) as sae_tmp:
             meta = {"model_name": ex.model, "hook_name": source.hook, "model_class_name": "AutoModel", "context_size": ex.window, "prepend_bos": False}
             values, offsets = kept.training_tokens()
-            stats = train_sae(values, offsets, ex.sae_training, sae_tmp / "sae", meta, device)
+            training = ex.resolved_sae_training()
+            stats = train_sae(values, offsets, training, sae_tmp / "sae", meta, device)
             stats["sample_texts"] = len(kept.rows)
-            write_json(sae_tmp / "step.json", {"training": stats, "config": asdict(ex.sae_training)})
+            write_json(sae_tmp / "step.json", {"training": stats, "config": asdict(training)})
 
     once(sae_folder, train)
     sae = load_sae_from_disk(sae_folder / "sae", device)
