@@ -12,6 +12,9 @@ SMOLLM2 = "smollm2-135m-instruct"  # the packaged chat LLM (analysis.extraction.
 # variance is at least 0.75 with at most 5% dead latents (bench/sae_budget.py, bench/RESULTS.md).
 DEFAULT_SAE_WIDTH = 2048
 SAE_WIDTHS = {SMOLLM2: 1024}
+# The layer read when none is asked for, per model: chosen by leave-one-task-out (bench/RESULTS.md).
+DEFAULT_LAYER = 6  # the sentence encoder's last hidden state
+MODEL_LAYERS: dict[str, int] = {}
 
 # Bump when a step's code changes what it writes, so old cache folders are not reused.
 STEP_VERSIONS = {"extract": 4, "geometry": 1, "clusters": 1, "proximity": 4}
@@ -40,7 +43,7 @@ class ExtractConfig:
 
     model: str = DEFAULT_MODEL
     sae: str | None = None  # None: train one locally; "release/sae_id" or a local sae-lens folder
-    layer: int = 6  # hidden-state index of the default encoder: chosen by leave-one-task-out (bench/RESULTS.md)
+    layer: int | None = None  # hidden-state index; None: the model's default (`read_layer`)
     pooling: str = "mean"  # "mean" or "max" over the pooled tokens
     pool_tokens: str = "response"  # "response" (when there is one) or "all"
     pooled_top_k: int = 64
@@ -53,6 +56,11 @@ class ExtractConfig:
     # instructions, hidden states within about 1% of float32: bench/RESULTS.md, "Forward pass")
     model_dtype: str = "float32"
     sae_training: SaeTrainingConfig = field(default_factory=SaeTrainingConfig)
+
+    @property
+    def read_layer(self) -> int:
+        """The hidden-state index read: the one asked for, else the model's default."""
+        return self.layer if self.layer is not None else MODEL_LAYERS.get(self.model, DEFAULT_LAYER)
 
     def resolved_sae_training(self) -> SaeTrainingConfig:
         """The SAE training settings with the width filled in for this model."""
@@ -106,6 +114,11 @@ class BuildConfig:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+    def resolved(self) -> BuildConfig:
+        """This config with the model's defaults (layer, SAE width) written in where unset."""
+        extract = replace(self.extract, layer=self.extract.read_layer, sae_training=self.extract.resolved_sae_training())
+        return replace(self, extract=extract)
 
     @classmethod
     def from_dict(cls, payload: dict[str, Any]) -> BuildConfig:

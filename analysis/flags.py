@@ -56,8 +56,8 @@ BUILD_FLAGS: tuple[Flag, ...] = (
         "--layer",
         "extract.layer",
         int,
-        "hidden-state index read by the default encoder (default {default}, the last layer) or by "
-        "smollm2-135m-instruct (the residual stream after block N, 1-30)",
+        "hidden-state index read: the sentence encoder's 0-6 (default 6, the last layer) or "
+        "smollm2-135m-instruct's residual stream after block N, 1-30 (default: the benchmark's pick)",
     ),
     Flag("--pooling", "extract.pooling", choices=("mean", "max")),
     Flag(
@@ -133,7 +133,10 @@ def config_from_flags(values: Mapping[str, Any], base: BuildConfig | None = None
 
 
 def render_flags(config: BuildConfig) -> list[str]:
-    """The flags that set `config` again, in the order the rebuild command has always used."""
+    """The flags that set `config` again, in the order the rebuild command has always used;
+    the model's defaults (layer, SAE width) are written out, so the command does not depend
+    on this version's defaults."""
+    config = config.resolved()
     parts: list[str] = []
     for flag in BUILD_FLAGS:
         value = setting(config, flag.path)

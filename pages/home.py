@@ -84,7 +84,8 @@ if table.is_empty():
             start(["demo"], kind="demo", label="Embedded demo analysis")
             st.rerun()
 else:
-    shown = table.select("name", "created", "counts", "inputs", "model", "sae")
+    # model and layer first: the same data read by two models are two different maps
+    shown = table.select("name", "model", "counts", "sae", "created", "inputs")
     event = st.dataframe(
         shown,
         hide_index=True,
@@ -94,11 +95,11 @@ else:
         key="analyses_table",
         column_config={
             "name": st.column_config.TextColumn("Analysis"),
-            "created": st.column_config.TextColumn("Created"),
+            "model": st.column_config.TextColumn("Model, layer"),
             "counts": st.column_config.TextColumn("Samples"),
-            "inputs": st.column_config.TextColumn("Inputs"),
-            "model": st.column_config.TextColumn("Model"),
             "sae": st.column_config.TextColumn("SAE"),
+            "created": st.column_config.TextColumn("Created"),
+            "inputs": st.column_config.TextColumn("Inputs"),
         },
     )
     rows = event.selection.rows if event is not None else []
@@ -145,7 +146,7 @@ with st.form("build_form"):
             path_text = st.text_input(f"…or a local path ({role})", key=f"path_{role}", placeholder="data/train.jsonl")
             sources[role] = (upload, path_text)
     model_column, sae_column, layer_column, pooling_column = st.columns([3, 3, 1, 1])
-    model = model_column.text_input("Model", value=DEFAULT_MODEL, help="A Hugging Face model name.")
+    model = model_column.text_input("Model", value=DEFAULT_MODEL, help="A Hugging Face model name, or smollm2-135m-instruct (the packaged chat LLM, read at the residual stream after block N).")
     sae = sae_column.text_input(
         "SAE",
         value="",

@@ -41,3 +41,12 @@ def test_the_sae_width_defaults_per_model_and_an_explicit_width_wins():
     assert ExtractConfig(model=SMOLLM2).resolved_sae_training().d_sae == 1024
     chosen = ExtractConfig(model=SMOLLM2, sae_training=SaeTrainingConfig(d_sae=512))
     assert chosen.resolved_sae_training().d_sae == 512
+
+
+def test_a_build_config_resolves_the_models_layer_and_width():
+    from analysis.config import SMOLLM2, BuildConfig, ExtractConfig
+
+    resolved = BuildConfig(extract=ExtractConfig(model=SMOLLM2)).resolved().extract
+    assert resolved.layer == resolved.read_layer and resolved.sae_training.d_sae == 1024
+    assert BuildConfig().resolved().extract.layer == 6
+    assert ExtractConfig(layer=3).read_layer == 3

@@ -51,7 +51,7 @@ MANY = BuildConfig(
 BEFORE = {
     "default": "python -m analysis build --train data/train.jsonl --toxic 'my toxic.jsonl' --model "
     "sentence-transformers/all-MiniLM-L6-v2 --layer 6 --pooling mean --model-dtype float32 "
-    "--pool-tokens response --d-sae 0 --k 32 --sae-architecture topk --training-tokens 300000 "
+    "--pool-tokens response --d-sae 2048 --k 32 --sae-architecture topk --training-tokens 300000 "
     "--min-cluster-size 0 --min-samples 5 --neighbors 15 --default-score "
     "rank_mean:score_dense_knn+score_lexical_knn --paper-top-n 100",
     "many": "python -m analysis build --train /abs/train.csv --toxic t.parquet --benign "
@@ -104,7 +104,7 @@ def test_the_rebuild_command_parses_back_to_its_config(sae: str | None) -> None:
     assert changed == [name for name in rendered if sae or name != "--sae"]  # every flag is tested
     argv = shlex.split(build_command(INPUTS_BENIGN, config))[3:]
     assert config_from_args(parse(argv)) == config
-    assert config_from_args(parse(shlex.split(build_command(INPUTS, BuildConfig()))[3:])) == BuildConfig()
+    assert config_from_args(parse(shlex.split(build_command(INPUTS, BuildConfig()))[3:])) == BuildConfig().resolved()
 
 
 def test_flags_map_to_the_config_as_they_always_have() -> None:

@@ -56,8 +56,8 @@ def activation_source(
 
     if sae is None:
         if ex.model == SMOLLM2:
-            return ChatModelSource(ex.layer, ex.window, device, ex.model_dtype, cache_root)
-        return EncoderSource(ex.model, ex.layer, ex.window, device, ex.model_dtype)
+            return ChatModelSource(ex.read_layer, ex.window, device, ex.model_dtype, cache_root)
+        return EncoderSource(ex.model, ex.read_layer, ex.window, device, ex.model_dtype)
     meta = sae.cfg.metadata
     if meta.model_class_name == "AutoModel" and meta.model_name == SMOLLM2:
         # an SAE this tool trained on the embedded chat model: read it the same way again

@@ -99,7 +99,7 @@ def _extract(
         written = writer.close(sae)
         timings["read_and_encode"] = time.perf_counter() - started
         record = {
-            "model": {"name": source.name, "hook": source.hook, "layer": ex.layer if pretrained is None else None, "d_in": source.d_in, "window": source.window, "stride": ex.stride, "causal": source.causal, "device": device},
+            "model": {"name": source.name, "hook": source.hook, "layer": ex.read_layer if pretrained is None else None, "d_in": source.d_in, "window": source.window, "stride": ex.stride, "causal": source.causal, "device": device},
             "sae": {**sae_stats, "d_sae": int(sae.cfg.d_sae), "architecture": sae.cfg.architecture(), "dead_fraction_data": written["dead_fraction_data"]},
             "tokens": written["tokens"],
             "windowed_samples": written["windowed_samples"],
