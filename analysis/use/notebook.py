@@ -17,14 +17,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
 from analysis.artifacts import folder
-from analysis.use.export import EXPORT_FORMATS, export
-from analysis.use.query import QueryEngine
-from analysis.use.rules import FilterRule
+
+if TYPE_CHECKING:  # imported where used: opening an analysis stays as light as the folder reader
+    from analysis.use.query import QueryEngine
+    from analysis.use.rules import FilterRule
 
 
 @dataclass(eq=False)
@@ -51,6 +52,8 @@ class Analysis(folder.Analysis):
     def engine(self) -> QueryEngine:
         """The loaded model, SAE and scorer of this analysis, loaded on first use and kept."""
         if self._engine is None:
+            from analysis.use.query import QueryEngine
+
             self._engine = QueryEngine.load(self, self.device)
         return self._engine
 
@@ -60,7 +63,9 @@ class Analysis(folder.Analysis):
         as `{"prompt": ..., "response": ...}` read as the build reads such a row."""
         return self.engine.query(texts)
 
-    def export(self, rule: FilterRule, out: str | Path, extra_formats: tuple[str, ...] = EXPORT_FORMATS) -> Path:
+    def export(self, rule: FilterRule, out: str | Path, extra_formats: tuple[str, ...] | None = None) -> Path:
         """The kept and removed training rows under `rule`, written into the new folder `out`
-        (`analysis.use.export.export`); returns the folder."""
-        return export(self.path, rule, out, extra_formats)
+        (`analysis.use.export.export`; `extra_formats` default: its `EXPORT_FORMATS`); returns the folder."""
+        from analysis.use.export import EXPORT_FORMATS, export
+
+        return export(self.path, rule, out, EXPORT_FORMATS if extra_formats is None else extra_formats)
