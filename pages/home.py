@@ -8,7 +8,7 @@ from pathlib import Path
 import polars as pl
 import streamlit as st
 
-from analysis.config import DEFAULT_MODEL
+from analysis.config import DEFAULT_MODEL, SMOLLM2
 from appkit import jobs, jobview, nav, state
 from appkit.reportview import report_download
 from appkit.sidebar import analyses_table
@@ -117,10 +117,18 @@ else:
             st.json(current.manifest, expanded=1)
         nav.link("map", label="Explore its sample map", icon=":material/scatter_plot:")
         report_download(str(current.path), key="home_report")
-    with st.expander("Build the embedded demo again"):
-        st.caption("Runs `python -m analysis demo` in the background; cached steps are reused.")
-        if st.button("Build the demo", icon=":material/rocket_launch:"):
+    with st.expander("Build the embedded demo again, or on the chat LLM"):
+        st.caption(
+            "Runs `python -m analysis demo` in the background; cached steps are reused. On the chat LLM "
+            f"(`--model {SMOLLM2}`, SmolLM2-135M-Instruct, packaged) the demo reads the residual stream "
+            "of an instruction-tuned chat model, the kind of model the method is about (a few minutes on a CPU)."
+        )
+        plain, on_llm = st.columns(2)
+        if plain.button("Build the demo", icon=":material/rocket_launch:"):
             start(["demo"], kind="demo", label="Embedded demo analysis")
+            st.rerun()
+        if on_llm.button("Build the demo on the chat LLM", icon=":material/smart_toy:"):
+            start(["demo", "--model", SMOLLM2], kind="demo", label="Embedded demo analysis on the chat LLM")
             st.rerun()
 
 # --- new analysis ------------------------------------------------------------------------
