@@ -5,10 +5,14 @@ notebook through the names below). Heavy libraries (torch, transformers, umap) a
 only by the steps that need them, so that reading a cached analysis stays fast: every public
 name is resolved on first use.
 
-    from analysis import Analysis, BuildConfig, BuildInputs, FilterRule, build, export
+    from analysis import Analysis, BuildConfig, BuildInputs, FilterRule, build
     folder = build(BuildInputs(train, toxic, benign), BuildConfig())
-    analysis = Analysis.open(folder)
-    export(folder, FilterRule(score="score", top_percent=10), "out/")
+    analysis = Analysis.open(folder)                   # `samples`, `select`, `query`, `export`
+    analysis.query(["a new text"])                     # scored by the fitted analysis, nothing refitted
+    analysis.export(FilterRule(score="score", top_percent=10), "out/")
+
+`Analysis` is `analysis.use.notebook.Analysis`: the folder reader of `analysis.artifacts.folder`
+with the verbs of `use` added (see docs/notebook_example.py).
 
 The rooms (see each subpackage's docstring for its rule), bottom to top: `config`, `progress`
 and `flags`; `artifacts`; `geometry`, `scoring`, `extraction`; `pipeline`; `use`; `cli`.
@@ -23,7 +27,7 @@ __version__ = "0.1.0"
 
 # Public name -> the module that defines it.
 _PUBLIC: dict[str, str] = {
-    "Analysis": "analysis.artifacts.folder",
+    "Analysis": "analysis.use.notebook",
     "AnalysisNotFound": "analysis.artifacts.folder",
     "InputError": "analysis.artifacts.inputs",
     "load_table": "analysis.artifacts.inputs",
@@ -42,6 +46,7 @@ _PUBLIC: dict[str, str] = {
     "write_report": "analysis.use.report",
     "explain_sample": "analysis.use.explain",
     "load_scorer": "analysis.use.explain",
+    "QueryEngine": "analysis.use.query",
 }
 __all__ = ["__version__", *sorted(_PUBLIC)]
 

@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
 
 DEFAULT_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
+SMOLLM2 = "smollm2-135m-instruct"  # the packaged chat LLM (analysis.extraction.llm)
+
+# Latents of a locally trained SAE when none is asked for: the widest whose held-out explained
+# variance is at least 0.75 with at most 5% dead latents (bench/sae_budget.py, bench/RESULTS.md).
+DEFAULT_SAE_WIDTH = 2048
+SAE_WIDTHS = {SMOLLM2: 1024}
+# The layer read when none is asked for, per model: chosen by leave-one-task-out (bench/RESULTS.md).
+DEFAULT_LAYER = 6  # the sentence encoder's last hidden state
+MODEL_LAYERS: dict[str, int] = {}
 
 # Bump when a step's code changes what it writes, so old cache folders are not reused.
 STEP_VERSIONS = {"extract": 4, "geometry": 1, "clusters": 1, "proximity": 4}
@@ -16,7 +25,7 @@ class SaeTrainingConfig:
     """How the local SAE is trained with sae-lens (used only without a pretrained SAE)."""
 
     architecture: str = "topk"  # "topk" or "jumprelu"
-    d_sae: int = 2048
+    d_sae: int | None = None  # None: the model's width (SAE_WIDTHS, else DEFAULT_SAE_WIDTH)
     k: int = 32
     lr: float = 5e-3
     lr_end: float = 5e-4
@@ -34,7 +43,7 @@ class ExtractConfig:
 
     model: str = DEFAULT_MODEL
     sae: str | None = None  # None: train one locally; "release/sae_id" or a local sae-lens folder
-    layer: int = 6  # hidden-state index of the default encoder: chosen by leave-one-task-out (bench/RESULTS.md)
+    layer: int | None = None  # hidden-state index; None: the model's default (`read_layer`)
     pooling: str = "mean"  # "mean" or "max" over the pooled tokens
     pool_tokens: str = "response"  # "response" (when there is one) or "all"
     pooled_top_k: int = 64
@@ -51,6 +60,17 @@ class ExtractConfig:
     self_contrast: bool = False
     self_contrast_tokens: int = 48
     sae_training: SaeTrainingConfig = field(default_factory=SaeTrainingConfig)
+
+    @property
+    def read_layer(self) -> int:
+        """The hidden-state index read: the one asked for, else the model's default."""
+        return self.layer if self.layer is not None else MODEL_LAYERS.get(self.model, DEFAULT_LAYER)
+
+    def resolved_sae_training(self) -> SaeTrainingConfig:
+        """The SAE training settings with the width filled in for this model."""
+        if self.sae_training.d_sae is not None:
+            return self.sae_training
+        return replace(self.sae_training, d_sae=SAE_WIDTHS.get(self.model, DEFAULT_SAE_WIDTH))
 
 
 @dataclass(frozen=True)
@@ -98,6 +118,11 @@ class BuildConfig:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+    def resolved(self) -> BuildConfig:
+        """This config with the model's defaults (layer, SAE width) written in where unset."""
+        extract = replace(self.extract, layer=self.extract.read_layer, sae_training=self.extract.resolved_sae_training())
+        return replace(self, extract=extract)
 
     @classmethod
     def from_dict(cls, payload: dict[str, Any]) -> BuildConfig:

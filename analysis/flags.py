@@ -58,8 +58,8 @@ BUILD_FLAGS: tuple[Flag, ...] = (
         "--layer",
         "extract.layer",
         int,
-        "hidden-state index read by the default encoder (default {default}, the last layer) or by "
-        "smollm2-135m-instruct (the residual stream after block N, 1-30)",
+        "hidden-state index read: the sentence encoder's 0-6 (default 6, the last layer) or "
+        "smollm2-135m-instruct's residual stream after block N, 1-30 (default: the benchmark's pick)",
     ),
     Flag("--pooling", "extract.pooling", choices=("mean", "max")),
     Flag(
@@ -70,7 +70,13 @@ BUILD_FLAGS: tuple[Flag, ...] = (
         choices=("float32", "bfloat16"),
     ),
     Flag("--pool-tokens", "extract.pool_tokens", choices=("response", "all")),
-    Flag("--d-sae", "extract.sae_training.d_sae", int, "latents of the locally trained SAE"),
+    Flag(
+        "--d-sae",
+        "extract.sae_training.d_sae",
+        int,
+        "latents of the locally trained SAE (default 0: the model's own, 2048; 1024 for smollm2-135m-instruct)",
+        none_as=0,
+    ),
     Flag("--k", "extract.sae_training.k", int, "k of the locally trained TopK SAE"),
     Flag("--sae-architecture", "extract.sae_training.architecture", choices=("topk", "jumprelu")),
     Flag("--training-tokens", "extract.sae_training.training_tokens", int),
@@ -144,7 +150,10 @@ def config_from_flags(values: Mapping[str, Any], base: BuildConfig | None = None
 
 
 def render_flags(config: BuildConfig) -> list[str]:
-    """The flags that set `config` again, in the order the rebuild command has always used."""
+    """The flags that set `config` again, in the order the rebuild command has always used;
+    the model's defaults (layer, SAE width) are written out, so the command does not depend
+    on this version's defaults."""
+    config = config.resolved()
     parts: list[str] = []
     for flag in BUILD_FLAGS:
         value = setting(config, flag.path)

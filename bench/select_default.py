@@ -88,9 +88,9 @@ DEFAULT_LAYERS = ("3", "6")
 BOOTSTRAP = 1000
 RANK_MEAN = "rank_mean:"
 BASELINES = ("random", "length", "keyword", "tfidf_knn", "embedding_knn")
-DENSE_MARKER = "dense"
 # Families that use no SAE: the model's hidden states, the words of the text.
-NON_SAE_FAMILIES = ("score_dense_knn", "score_lexical_knn", "score_contrast_direction")
+DENSE_FAMILIES = ("score_dense_knn", "score_contrast_direction", "score_self_contrast")
+NON_SAE_FAMILIES = (*DENSE_FAMILIES, "score_lexical_knn")
 POSITIVE = task_builder.HARMFUL
 MISSING: list[str] = []  # analyses asked for but not found by the last evaluate_runs
 
@@ -359,6 +359,7 @@ def evaluate_runs(
                 elif ids != reference_ids:
                     raise RuntimeError(f"{task} s{seed}: layer {layer} has other training rows")
                 run["folders"][layer] = relative(folder)
+                run.setdefault("read_facts", {})[layer] = read_facts(folder, analysis_name(task, seed, layer))
                 run.setdefault("families", {})[layer] = sorted(
                     c for c in train.columns if c.startswith("score_")
                 )
@@ -374,6 +375,56 @@ def evaluate_runs(
             runs[(task, seed)] = run
             print(f"[{task} s{seed}] evaluated", file=sys.stderr, flush=True)
     return runs
+
+
+def read_facts(folder: Path, name: str) -> dict:
+    """What one analysis says about its read point beside the AUROCs: the permutation test of
+    decoder proximity (z, p), the SAE's held-out explained variance and dead share, the rows
+    and tokens read, and the build's wall seconds when this script timed it."""
+    manifest = json.loads((folder / "manifest.json").read_text())
+    test = (manifest.get("diagnostics") or {}).get("superposition_test") or {}
+    training = (manifest.get("sae") or {}).get("training") or {}
+    counts = manifest.get("counts") or {}
+    return {
+        "z": test.get("z"),
+        "p": test.get("p"),
+        "explained_variance": training.get("explained_variance"),
+        "dead_fraction_data": (manifest.get("sae") or {}).get("dead_fraction_data"),
+        "rows": sum(int(counts.get(key, 0)) for key in ("train", "toxic", "benign")),
+        "build_seconds": read_build_seconds().get(name),
+    }
+
+
+def read_point_table(runs: dict, layers: list[str]) -> tuple[list[dict], list[dict]]:
+    """Per task, the permutation z at each read point; per read point, its mean z, the tasks
+    with z > 0, the SAE's quality and the build cost per 1,000 rows (first seed of each task)."""
+    per_task, facts_by_read = [], {layer: [] for layer in layers}
+    for (task, seed), run in sorted(runs.items()):
+        if seed != min(s for t, s in runs if t == task):
+            continue
+        row = {"task": task}
+        for layer in layers:
+            facts = run.get("read_facts", {}).get(layer, {})
+            facts_by_read[layer].append(facts)
+            row[read_label(layer)] = "" if facts.get("z") is None else f"{facts['z']:+.1f}"
+        per_task.append(row)
+    summary = []
+    for layer, facts in facts_by_read.items():
+        zs = [f["z"] for f in facts if f.get("z") is not None]
+        timed = [(f["build_seconds"], f["rows"]) for f in facts if f.get("build_seconds") and f.get("rows")]
+        ev = [f["explained_variance"] for f in facts if f.get("explained_variance") is not None]
+        dead = [f["dead_fraction_data"] for f in facts if f.get("dead_fraction_data") is not None]
+        summary.append(
+            {
+                "read point": read_label(layer),
+                "mean z": f"{np.mean(zs):+.2f}" if zs else "",
+                "tasks with z > 0": f"{sum(z > 0 for z in zs)} of {len(zs)}",
+                "SAE explained variance (held out, mean)": f"{np.mean(ev):.3f}" if ev else "",
+                "dead latents on the data (mean)": f"{np.mean(dead):.1%}" if dead else "",
+                "build seconds per 1,000 rows": f"{1000 * sum(t for t, _ in timed) / sum(r for _, r in timed):.0f}" if timed else "",
+            }
+        )
+    return per_task, summary
 
 
 def _metric(
@@ -471,32 +522,12 @@ def _mean_entry(metrics: list[tuple[float, np.ndarray]]) -> dict:
     )
 
 
-def select(aggregated: dict) -> dict:
-    tasks, units, per_task = aggregated["tasks"], aggregated["units"], aggregated["per_task"]
-    if not tasks or not units:
-        return {}
-    in_sample, in_sample_mean = best_unit(units, per_task, tasks)
-    loto = {}
-    for task in tasks:
-        others = [t for t in tasks if t != task]
-        pick, train_mean = (
-            best_unit(units, per_task, others) if others else (in_sample, float("nan"))
-        )
-        loto[task] = {
-            "pick": pick,
-            "mean_on_other_tasks": train_mean,
-            **_entry(per_task[task][pick]),
-        }
-    baselines = aggregated["baselines"]
-    best_baseline = {}
-    for task in tasks:
-        name = max(sorted(baselines[task]), key=lambda u: baselines[task][u][0])
-        best_baseline[task] = {"method": name, **_entry(baselines[task][name])}
-    common_baselines = sorted(set.intersection(*(set(baselines[t]) for t in tasks)))
-    baseline_means = {u: _mean_entry([baselines[t][u] for t in tasks]) for u in common_baselines}
+def sae_versus_dense(units: list[str], per_task: dict, tasks: list[str]) -> dict:
+    """The best single SAE-based family against the best dense family among `units`, per
+    task and on the mean, paired, each side also picked by leave-one-task-out."""
     singles = [u for u in units if not u.startswith(RANK_MEAN)]
     sae = [u for u in singles if unit_layer(u)[0] not in NON_SAE_FAMILIES]
-    dense = [u for u in singles if DENSE_MARKER in unit_layer(u)[0]]
+    dense = [u for u in singles if unit_layer(u)[0] in DENSE_FAMILIES]
     comparison = {}
     if sae:
         best_sae, _ = best_unit(sae, per_task, tasks)
@@ -539,6 +570,45 @@ def select(aggregated: dict) -> dict:
                     [per_task[t][comparison["per_task"][t][f"{side}_loto"]["pick"]] for t in tasks]
                 )
         comparison["n_families"] = {"sae": len(sae), "dense": len(dense)}
+    return comparison
+
+
+def model_of(unit: str) -> str:
+    """The model a unit reads: an alias of MODELS, or "default" for the default model."""
+    _, read = unit_layer(unit)
+    alias = read_parts(read)[0] if read is not None else None
+    return alias or "default"
+
+
+def select(aggregated: dict) -> dict:
+    tasks, units, per_task = aggregated["tasks"], aggregated["units"], aggregated["per_task"]
+    if not tasks or not units:
+        return {}
+    in_sample, in_sample_mean = best_unit(units, per_task, tasks)
+    loto = {}
+    for task in tasks:
+        others = [t for t in tasks if t != task]
+        pick, train_mean = (
+            best_unit(units, per_task, others) if others else (in_sample, float("nan"))
+        )
+        loto[task] = {
+            "pick": pick,
+            "mean_on_other_tasks": train_mean,
+            **_entry(per_task[task][pick]),
+        }
+    baselines = aggregated["baselines"]
+    best_baseline = {}
+    for task in tasks:
+        name = max(sorted(baselines[task]), key=lambda u: baselines[task][u][0])
+        best_baseline[task] = {"method": name, **_entry(baselines[task][name])}
+    common_baselines = sorted(set.intersection(*(set(baselines[t]) for t in tasks)))
+    baseline_means = {u: _mean_entry([baselines[t][u] for t in tasks]) for u in common_baselines}
+    comparison = sae_versus_dense(units, per_task, tasks)
+    by_model = {}
+    for model in sorted({model_of(u) for u in units}):
+        chosen = sae_versus_dense([u for u in units if model_of(u) == model], per_task, tasks)
+        if chosen:
+            by_model[model] = chosen
     ranking = sorted(units, key=lambda u: -float(np.mean([per_task[t][u][0] for t in tasks])))
     return {
         "in_sample": {
@@ -553,6 +623,7 @@ def select(aggregated: dict) -> dict:
         "best_baseline": best_baseline,
         "baseline_means": baseline_means,
         "sae_vs_dense": comparison,
+        "sae_vs_dense_by_model": by_model,
         "top_units": [
             {"unit": u, "mean_auroc": float(np.mean([per_task[t][u][0] for t in tasks]))}
             for u in ranking[:15]
@@ -642,11 +713,51 @@ def summary_payload(args, runs: dict, aggregated: dict, selection: dict) -> dict
             "per_task": per_task,
             "baselines_per_task": baselines,
             "per_run": per_run,
+            "read_facts": {
+                f"{task}-s{seed}": run.get("read_facts", {}) for (task, seed), run in sorted(runs.items())
+            },
         }
     )
 
 
-def section_markdown(args, aggregated: dict, selection: dict) -> str:
+def comparison_markdown(comparison: dict, tasks: list[str], scope: str) -> list[str]:
+    """The SAE-versus-dense table of `sae_versus_dense`, headed by what it compares."""
+    if not comparison:
+        return []
+    header = f"{scope}: best single SAE-based family on all tasks: {_unit_md(comparison['sae'])}"
+    if "dense" in comparison:
+        header += f"; best dense family: {_unit_md(comparison['dense'])}"
+    else:
+        header += "; no dense family in these analyses"
+    rows = []
+    for task in [*tasks, "mean"]:
+        entry = comparison["mean"] if task == "mean" else comparison["per_task"][task]
+        row = {
+            "task": f"**{task}**" if task == "mean" else task,
+            "SAE family": _cell(entry["sae"]),
+        }
+        if "dense" in entry:
+            row["dense family"] = _cell(entry["dense"])
+            row["SAE - dense (paired)"] = _cell(entry["sae_minus_dense"])
+        for side, label in (("sae", "SAE"), ("dense", "dense")):
+            if f"{side}_loto" in entry:
+                pick = entry[f"{side}_loto"].get("pick")
+                row[f"LOTO {label} family"] = _cell(entry[f"{side}_loto"]) + (
+                    f" {_unit_md(pick)}" if pick else ""
+                )
+        rows.append(row)
+    counts = comparison.get("n_families", {})
+    note = (
+        f" The in-sample SAE pick is the best of {counts.get('sae')} (family, layer) units, "
+        f"the dense one of {counts.get('dense')}, which favours the SAE side; the LOTO "
+        "columns pick each side on the other tasks."
+        if counts
+        else ""
+    )
+    return [header + "." + note, "", to_markdown(pl.DataFrame(rows)), ""]
+
+
+def section_markdown(args, aggregated: dict, selection: dict, runs: dict) -> str:
     tasks = aggregated["tasks"]
     seeds = " ".join(str(s) for s in args.seeds)
     layers = " ".join(str(layer) for layer in args.layers)
@@ -754,39 +865,11 @@ def section_markdown(args, aggregated: dict, selection: dict) -> str:
         f"{_cell(selection['in_sample_mean_over_tasks'])} for the in-sample pick.",
         "",
     ]
-    comparison = selection.get("sae_vs_dense") or {}
-    if comparison:
-        header = f"Best single SAE-based family on all tasks: {_unit_md(comparison['sae'])}"
-        if "dense" in comparison:
-            header += f"; best dense family: {_unit_md(comparison['dense'])}"
-        else:
-            header += "; no dense family (`score_*dense*`) in these analyses"
-        rows = []
-        for task in [*tasks, "mean"]:
-            entry = comparison["mean"] if task == "mean" else comparison["per_task"][task]
-            row = {
-                "task": f"**{task}**" if task == "mean" else task,
-                "SAE family": _cell(entry["sae"]),
-            }
-            if "dense" in entry:
-                row["dense family"] = _cell(entry["dense"])
-                row["SAE - dense (paired)"] = _cell(entry["sae_minus_dense"])
-            for side, label in (("sae", "SAE"), ("dense", "dense")):
-                if f"{side}_loto" in entry:
-                    pick = entry[f"{side}_loto"].get("pick")
-                    row[f"LOTO {label} family"] = _cell(entry[f"{side}_loto"]) + (
-                        f" {_unit_md(pick)}" if pick else ""
-                    )
-            rows.append(row)
-        counts = comparison.get("n_families", {})
-        note = (
-            f" The in-sample SAE pick is the best of {counts.get('sae')} (family, layer) units, "
-            f"the dense one of {counts.get('dense')}, which favours the SAE side; the LOTO "
-            "columns pick each side on the other tasks."
-            if counts
-            else ""
-        )
-        lines += [header + "." + note, "", to_markdown(pl.DataFrame(rows)), ""]
+    lines += comparison_markdown(selection.get("sae_vs_dense") or {}, tasks, "All read points")
+    by_model = selection.get("sae_vs_dense_by_model") or {}
+    for model, comparison in by_model.items() if len(by_model) > 1 else ():
+        label = "the default model" if model == "default" else model
+        lines += comparison_markdown(comparison, tasks, f"Within {label} (its own SAE against its own hidden states)")
     if selection.get("mixed_score_columns"):
         lines += [
             "Warning: these score columns exist in some analyses only (built by different "
@@ -800,7 +883,20 @@ def section_markdown(args, aggregated: dict, selection: dict) -> str:
             "(the same AUROC, within 0.001, on every task, seed and layer).",
             "",
         ]
+    per_task_z, per_read = read_point_table(runs, list(args.layers))
     lines += [
+        "Per read point: the permutation test of decoder geometry (z of the training rows' mean "
+        "decoder proximity to the toxic latents, toxic latents excluded, against 64 random latent "
+        "sets of the same size and frequency; z > 0 is the paper's picture), the SAE's quality, "
+        "and the build's cost (wall seconds of the whole cold build over train + toxic + benign "
+        "rows, on this machine while other work ran: indicative, not a speed figure):",
+        "",
+        to_markdown(pl.DataFrame(per_read)),
+        "",
+        "Permutation z per task (first seed):",
+        "",
+        to_markdown(pl.DataFrame(per_task_z)),
+        "",
         "Best units by mean AUROC over all tasks:",
         "",
         to_markdown(
@@ -943,7 +1039,7 @@ def main(argv: list[str] | None = None) -> int:
         json.dumps(summary_payload(args, runs, aggregated, selection), indent=1) + "\n"
     )
     ensure_markers(args.results, args.section)
-    replace_section(args.results, args.section, section_markdown(args, aggregated, selection))
+    replace_section(args.results, args.section, section_markdown(args, aggregated, selection, runs))
     print(
         f"wrote {relative(summary)} and the {args.section} section of {relative(args.results)}",
         file=sys.stderr,

@@ -8,7 +8,7 @@ from pathlib import Path
 import polars as pl
 import streamlit as st
 
-from analysis.config import DEFAULT_MODEL
+from analysis.config import DEFAULT_MODEL, SMOLLM2
 from appkit import jobs, jobview, nav, state
 from appkit.reportview import report_download
 from appkit.sidebar import analyses_table
@@ -84,7 +84,8 @@ if table.is_empty():
             start(["demo"], kind="demo", label="Embedded demo analysis")
             st.rerun()
 else:
-    shown = table.select("name", "created", "counts", "inputs", "model", "sae")
+    # model and layer first: the same data read by two models are two different maps
+    shown = table.select("name", "model", "counts", "sae", "created", "inputs")
     event = st.dataframe(
         shown,
         hide_index=True,
@@ -94,11 +95,11 @@ else:
         key="analyses_table",
         column_config={
             "name": st.column_config.TextColumn("Analysis"),
-            "created": st.column_config.TextColumn("Created"),
+            "model": st.column_config.TextColumn("Model, layer"),
             "counts": st.column_config.TextColumn("Samples"),
-            "inputs": st.column_config.TextColumn("Inputs"),
-            "model": st.column_config.TextColumn("Model"),
             "sae": st.column_config.TextColumn("SAE"),
+            "created": st.column_config.TextColumn("Created"),
+            "inputs": st.column_config.TextColumn("Inputs"),
         },
     )
     rows = event.selection.rows if event is not None else []
@@ -116,10 +117,18 @@ else:
             st.json(current.manifest, expanded=1)
         nav.link("map", label="Explore its sample map", icon=":material/scatter_plot:")
         report_download(str(current.path), key="home_report")
-    with st.expander("Build the embedded demo again"):
-        st.caption("Runs `python -m analysis demo` in the background; cached steps are reused.")
-        if st.button("Build the demo", icon=":material/rocket_launch:"):
+    with st.expander("Build the embedded demo again, or on the chat LLM"):
+        st.caption(
+            "Runs `python -m analysis demo` in the background; cached steps are reused. On the chat LLM "
+            f"(`--model {SMOLLM2}`, SmolLM2-135M-Instruct, packaged) the demo reads the residual stream "
+            "of an instruction-tuned chat model, the kind of model the method is about (a few minutes on a CPU)."
+        )
+        plain, on_llm = st.columns(2)
+        if plain.button("Build the demo", icon=":material/rocket_launch:"):
             start(["demo"], kind="demo", label="Embedded demo analysis")
+            st.rerun()
+        if on_llm.button("Build the demo on the chat LLM", icon=":material/smart_toy:"):
+            start(["demo", "--model", SMOLLM2], kind="demo", label="Embedded demo analysis on the chat LLM")
             st.rerun()
 
 # --- new analysis ------------------------------------------------------------------------
@@ -145,7 +154,7 @@ with st.form("build_form"):
             path_text = st.text_input(f"…or a local path ({role})", key=f"path_{role}", placeholder="data/train.jsonl")
             sources[role] = (upload, path_text)
     model_column, sae_column, layer_column, pooling_column = st.columns([3, 3, 1, 1])
-    model = model_column.text_input("Model", value=DEFAULT_MODEL, help="A Hugging Face model name.")
+    model = model_column.text_input("Model", value=DEFAULT_MODEL, help="A Hugging Face model name, or smollm2-135m-instruct (the packaged chat LLM, read at the residual stream after block N).")
     sae = sae_column.text_input(
         "SAE",
         value="",

@@ -32,3 +32,21 @@ def test_settings_that_change_the_result_change_the_key():
     assert keys(model_dtype="bfloat16").sae != base.sae  # an SAE trained on other activations
     config = BuildConfig()
     assert step_keys(FINGERPRINT, replace(config, clusters=replace(config.clusters, min_cluster_size=9))).extract == base.extract
+
+
+def test_the_sae_width_defaults_per_model_and_an_explicit_width_wins():
+    from analysis.config import DEFAULT_SAE_WIDTH, SMOLLM2, ExtractConfig
+
+    assert ExtractConfig().resolved_sae_training().d_sae == DEFAULT_SAE_WIDTH == 2048
+    assert ExtractConfig(model=SMOLLM2).resolved_sae_training().d_sae == 1024
+    chosen = ExtractConfig(model=SMOLLM2, sae_training=SaeTrainingConfig(d_sae=512))
+    assert chosen.resolved_sae_training().d_sae == 512
+
+
+def test_a_build_config_resolves_the_models_layer_and_width():
+    from analysis.config import SMOLLM2, BuildConfig, ExtractConfig
+
+    resolved = BuildConfig(extract=ExtractConfig(model=SMOLLM2)).resolved().extract
+    assert resolved.layer == resolved.read_layer and resolved.sae_training.d_sae == 1024
+    assert BuildConfig().resolved().extract.layer == 6
+    assert ExtractConfig(layer=3).read_layer == 3

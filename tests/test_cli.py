@@ -106,7 +106,7 @@ def test_the_rebuild_command_parses_back_to_its_config(sae: str | None) -> None:
     assert changed == [name for name in rendered if sae or name != "--sae"]  # every flag is tested
     argv = shlex.split(build_command(INPUTS_BENIGN, config))[3:]
     assert config_from_args(parse(argv)) == config
-    assert config_from_args(parse(shlex.split(build_command(INPUTS, BuildConfig()))[3:])) == BuildConfig()
+    assert config_from_args(parse(shlex.split(build_command(INPUTS, BuildConfig()))[3:])) == BuildConfig().resolved()
 
 
 def test_flags_map_to_the_config_as_they_always_have() -> None:

@@ -388,6 +388,87 @@ def test_monitor_scores_a_batch_against_its_own_answers(tmp_path):
     assert explain_sample(reopened, ids[1], "score_self_contrast_latents", scorer=scorer).is_empty()  # no answer
 
 
+def test_query_scores_a_prompt_against_the_models_own_answer(tmp_path):
+    """`query` on an analysis built with --self-contrast: a text with a prompt gets the model's
+    own answer and the self-contrast families against it (its latents explained against it);
+    a plain text has no prompt, so no own answer and no self-contrast score."""
+    from safetensors.numpy import load_file
+    from synthetic import write_synthetic_analysis
+
+    from analysis.artifacts.codes import activation_matrix
+    from analysis.artifacts.folder import Analysis
+    from analysis.artifacts.layout import EMBEDDINGS
+    from analysis.extraction.stream import ExtractedRows, OwnAnswerCodes
+    from analysis.use.query import QueryEngine, format_answer
+
+    analysis_dir = write_synthetic_analysis(tmp_path / "synthetic", 300, n_features=512, seed=2)
+    manifest = json.loads((analysis_dir / "manifest.json").read_text())
+    manifest["default_score"] = "score_self_contrast_latents"  # as a build with --self-contrast could choose
+    (analysis_dir / "manifest.json").write_text(json.dumps(manifest))
+    analysis = Analysis.open(analysis_dir)
+    raw = load_file(str(analysis_dir / EMBEDDINGS))["raw"]
+    position = {sample_id: index for index, sample_id in enumerate(analysis.samples["id"].to_list())}
+    read_as = analysis.samples.filter(pl.col("set") == "train").sort("score", descending=True)["id"].head(2).to_list()
+    answer_id = analysis.samples.filter(pl.col("set") == "benign")["id"][0]
+
+    class ChatStandIn:
+        """Query row i is read as the analysis' i-th highest-scoring training row; the model's
+        own answer to a prompt as its first benign row (a row without a prompt gets none)."""
+
+        d_sae = 512
+
+        def extract(self, samples, progress=True):
+            n, ids = samples.height, samples["id"].to_list()
+            codes = analysis.activations.filter(pl.col("id").is_in(read_as[:n])).sort(pl.col("id").replace_strict(read_as, list(range(len(read_as)))))
+            table = codes.with_columns(id=pl.Series(ids)).select("id", "features", "values")
+            has_prompt = samples["response_start"].is_not_null().to_list()
+            answer = analysis.activations.filter(pl.col("id") == answer_id)
+            own = pl.DataFrame(
+                {
+                    "id": ids,
+                    "response": ["an answer of its own" if p else None for p in has_prompt],
+                    "features": [answer["features"][0].to_list() if p else [] for p in has_prompt],
+                    "values": [answer["values"][0].to_list() if p else [] for p in has_prompt],
+                },
+                schema={"id": pl.String, "response": pl.String, "features": pl.List(pl.Int32), "values": pl.List(pl.Float32)},
+            )
+            own_dense = np.where(np.array(has_prompt)[:, None], raw[position[answer_id]], np.nan).astype(np.float32)
+            return ExtractedRows(
+                codes=activation_matrix(table, ids, self.d_sae),
+                dense=raw[[position[i] for i in read_as[:n]]],
+                activations=table,
+                n_tokens=np.ones(n, dtype=np.int32),
+                n_windows=np.ones(n, dtype=np.int32),
+                own=OwnAnswerCodes(own, own_dense, {}),
+            )
+
+    engine = QueryEngine.load(analysis, extractor=ChatStandIn())
+    with_prompt, plain = engine.query([{"prompt": "How do I boil an egg?", "response": "Stop your medication now."}, "A plain text."])
+    assert set(with_prompt["scores"]) == set(plain["scores"]) == set(FAMILIES)
+    assert with_prompt["own_response"] == "an answer of its own" and plain["own_response"] is None
+
+    # the row minus its own answer, along the fitted directions, as the build scores its rows
+    scorer = engine.scorer
+    row = activation_matrix(analysis.activations.filter(pl.col("id") == read_as[0]), [read_as[0]], 512)
+    own_codes = activation_matrix(analysis.activations.filter(pl.col("id") == answer_id), [answer_id], 512)
+    own = OwnResponses(own_codes, raw[[position[answer_id]]], np.array([True]))
+    expected = scorer.self_contrast_scores(row, raw[[position[read_as[0]]]], own)
+    for family in SELF_CONTRAST_FAMILIES:
+        assert with_prompt["scores"][family] == pytest.approx(float(expected[family][0]), abs=1e-5), family
+        assert plain["scores"][family] is None, family  # no prompt: NaN, written as null
+    assert with_prompt["score"] == with_prompt["scores"]["score_self_contrast_latents"] and plain["score"] is None
+
+    # the latents behind the score are taken against the own answer
+    assert with_prompt["latents"] and {latent["family"] for latent in with_prompt["latents"]} == {"score_self_contrast_latents"}
+    features, values = row.indices, row.data
+    parts = dict(zip(features.tolist(), scorer.latent_contributions(features, values, "score_self_contrast_latents", (own_codes.indices, own_codes.data)).tolist(), strict=True))
+    for latent in with_prompt["latents"]:
+        assert latent["contribution"] == pytest.approx(parts[latent["feature"]], abs=1e-6)
+    assert plain["latents"] == []
+    assert "the model's own answer: an answer of its own" in format_answer(with_prompt, 1)
+    assert "the model's own answer: none (the text has no prompt)" in format_answer(plain, 2)
+
+
 def test_batched_generation_answers_as_one_prompt_at_a_time(tmp_path):
     """Left padding: a tiny random Llama with the chat model's own tokenizer gives each prompt
     the same greedy answer in a batch of prompts of other lengths as alone."""

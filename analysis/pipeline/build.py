@@ -89,7 +89,8 @@ def build(
     from analysis.extraction.ray_engine import check_engine
 
     check_engine(engine)  # a missing Ray stops the build here, before any work
-    config = config or BuildConfig()
+    # the model's default layer and SAE width written in, so keys and manifest name them
+    config = (config or BuildConfig()).resolved()
     check_self_contrast(config)
     cache_root = Path(cache_root) if cache_root else default_cache_root()
     total = 6

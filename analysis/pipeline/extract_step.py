@@ -119,7 +119,7 @@ def _extract(
         if ex.self_contrast:
             engine_info["self_contrast"] = _own_answers(samples, source, sae, ex, cache_root, progress, tmp, timings)
         record = {
-            "model": {"name": source.name, "hook": source.hook, "layer": ex.layer if pretrained is None else None, "d_in": source.d_in, "window": source.window, "stride": ex.stride, "causal": source.causal, "device": device},
+            "model": {"name": source.name, "hook": source.hook, "layer": ex.read_layer if pretrained is None else None, "d_in": source.d_in, "window": source.window, "stride": ex.stride, "causal": source.causal, "device": device},
             "sae": {**sae_stats, "d_sae": int(sae.cfg.d_sae), "architecture": sae.cfg.architecture(), "dead_fraction_data": written["dead_fraction_data"]},
             "tokens": written["tokens"],
             "windowed_samples": written["windowed_samples"],
@@ -164,9 +164,10 @@ def _train_here(
         with atomic_dir(sae_folder) as sae_tmp:
             meta = {"model_name": ex.model, "hook_name": source.hook, "model_class_name": "AutoModel", "context_size": ex.window, "prepend_bos": False}
             values, offsets = kept.training_tokens()
-            stats = train_sae(values, offsets, ex.sae_training, sae_tmp / "sae", meta, device)
+            training = ex.resolved_sae_training()
+            stats = train_sae(values, offsets, training, sae_tmp / "sae", meta, device)
             stats["sample_texts"] = len(kept.rows)
-            write_json(sae_tmp / "step.json", {"training": stats, "config": asdict(ex.sae_training)})
+            write_json(sae_tmp / "step.json", {"training": stats, "config": asdict(training)})
 
     once(sae_folder, train)
     sae = load_sae_from_disk(sae_folder / "sae", device)

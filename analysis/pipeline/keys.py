@@ -55,7 +55,7 @@ def step_keys(fingerprint: list[dict[str, str]], config: BuildConfig) -> StepKey
     """The key of every step of a build of these inputs (`inputs_fingerprint`) with `config`."""
     ex = config.extract
     sae_key = stable_hash(
-        {"inputs": fingerprint, "model": ex.model, "layer": ex.layer, "window": ex.window, "stride": ex.stride, "dtype": ex.model_dtype, "training": asdict(ex.sae_training), "v": STEP_VERSIONS["extract"]}
+        {"inputs": fingerprint, "model": ex.model, "layer": ex.read_layer, "window": ex.window, "stride": ex.stride, "dtype": ex.model_dtype, "training": asdict(ex.sae_training), "v": STEP_VERSIONS["extract"]}
     )
     extract_key = stable_hash(
         {"inputs": fingerprint, "extract": extract_identity(ex), "sae_files": local_files_fingerprint(ex.sae), "v": STEP_VERSIONS["extract"]}

@@ -116,3 +116,37 @@ def nearest_toxic_samples(analysis: Any, sample_id: str) -> pl.DataFrame:
         schema={"id": pl.String, "similarity": pl.Float32},
     )
     return neighbours.join(analysis.samples.select("id", "text", "cluster"), on="id", how="left")
+
+
+def row_latents(
+    scorer: ToxicProximity,
+    spec: str,
+    features: pl.DataFrame,
+    latent_features: Any,
+    values: Any,
+    top: int,
+    own: tuple[np.ndarray, np.ndarray] | None = None,
+) -> pl.DataFrame:
+    """The latents behind score `spec` for one row's pooled code: family, feature, activation,
+    contribution, is_toxic, top_tokens; the `top` largest positive contributions per latent family.
+    `own`: (latents, values) of the model's own answer to the row's prompt, which
+    `score_self_contrast_latents` is taken against (None: that family has nothing to explain)."""
+    latent_features = np.asarray(latent_features if latent_features is not None else [], dtype=np.int64)
+    values = np.asarray(values if values is not None else [], dtype=np.float64)
+    schema = {"family": pl.String, "feature": pl.Int32, "activation": pl.Float64, "contribution": pl.Float64}
+    parts = []
+    for family in (name for name in score_components(spec) if name in LATENT_FAMILIES):
+        if family in SELF_CONTRAST_FAMILIES and own is None:
+            continue
+        contribution = scorer.latent_contributions(latent_features, values, family, own) if len(latent_features) else np.zeros(0)
+        parts.append(
+            pl.DataFrame(
+                {"family": [family] * len(latent_features), "feature": latent_features.astype(np.int32), "activation": values, "contribution": np.asarray(contribution, dtype=np.float64)},
+                schema=schema,
+            )
+            .filter(pl.col("contribution") > 0)
+            .sort(["contribution", "feature"], descending=[True, False])
+            .head(top)
+        )
+    table = pl.concat(parts) if parts else pl.DataFrame(schema=schema)
+    return table.join(features.select("feature", "is_toxic", "top_tokens"), on="feature", how="left", maintain_order="left")

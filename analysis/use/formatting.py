@@ -6,6 +6,8 @@ import html
 import math
 from typing import Any
 
+import numpy as np
+
 
 def number(value: Any, pattern: str = "{:.3g}") -> str:
     """`value` formatted by `pattern`; "n/a" for a missing or non-finite number, and the plain
@@ -32,3 +34,16 @@ def flat_text(text: str | None, limit: int) -> str:
     """`text` on one line (runs of white space as one space), cut to `limit` characters with "…"."""
     flat = " ".join(str(text or "").split())
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def json_safe(value: Any) -> Any:
+    """NaN and infinities become null, numpy scalars plain numbers: what is written is strict JSON."""
+    if isinstance(value, dict):
+        return {str(k): json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_safe(v) for v in value]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value

@@ -20,8 +20,8 @@ sha12>/` beside `<cache>/analyses/`; when that folder already holds the monitor 
 batch, analysis and thresholds it is returned as it is (re-running a pipeline step is cheap
 and gives the same verdict), with other thresholds it is refused.
 
-Placement: a new row sits at the similarity-weighted mean (x, y) of its `map_neighbors`
-nearest analysis rows (every set), cosine on unit SAE codes, the space the map was made from.
+Reading, scoring and placement are those of `analysis.use.new_rows` (shared with `query`): a
+new row sits at the similarity-weighted mean (x, y) of its `map_neighbors` nearest analysis rows.
 """
 
 from __future__ import annotations
@@ -29,7 +29,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
-import math
 import shlex
 import time
 from collections.abc import Iterator
@@ -41,7 +40,6 @@ import numpy as np
 import polars as pl
 
 from analysis.artifacts.cache import atomic_dir
-from analysis.artifacts.codes import activation_matrix
 from analysis.artifacts.folder import Analysis
 from analysis.artifacts.inputs import InputTable, carried_column_name, load_table
 from analysis.artifacts.layout import (
@@ -64,15 +62,18 @@ from analysis.scoring.drift import (
     score_shift,
     toxic_row_shift,
 )
-from analysis.scoring.families import (
-    LATENT_FAMILIES,
-    SELF_CONTRAST_FAMILIES,
-    score_components,
-    scored_families,
+from analysis.scoring.families import scored_families
+from analysis.scoring.scorer import ToxicProximity
+from analysis.use.explain import load_scorer, own_answer_codes, row_latents
+from analysis.use.formatting import json_safe
+from analysis.use.new_rows import (
+    ScoredRows,
+    analysis_codes,
+    load_extractor,
+    score_new_rows,
+    train_percentile,
+    train_scores,
 )
-from analysis.scoring.scorer import OwnResponses, ToxicProximity
-from analysis.scoring.similarity import mid_rank_percentile, top_k_similarity, unit_rows
-from analysis.use.explain import load_scorer, own_answer_codes
 
 REPORTED_LATENTS = 50
 DRIVER_TEXT_CHARS = 240
@@ -139,24 +140,23 @@ def monitor(
     with _timed(timings, "load_model"):
         report(2, total, "Extracting the batch's SAE features (the analysis' model and SAE)")
         if extractor is None:
-            from analysis.extraction.stream import AnalysisExtractor
-
-            extractor = AnalysisExtractor.for_analysis(analysis.path, analysis.manifest, device)
+            extractor = load_extractor(analysis, device)
     samples = batch.frame.drop("source_row")
     with _timed(timings, "extract"):
         rows = extractor.extract(samples, progress)
 
     report(3, total, "Scoring and placing the batch on the map")
     with _timed(timings, "score"):
-        scored = _score(analysis, scorer, samples, rows, extractor.d_sae, thresholds)
+        codes = analysis_codes(analysis, extractor.d_sae)
+        scored = score_new_rows(analysis, scorer, samples["text"].to_numpy(), rows, codes, thresholds.map_neighbors)
     report(4, total, "Comparing with the training rows")
     with _timed(timings, "statistics"):
         found = _compare(analysis, scorer, samples, rows, scored, thresholds)
 
     report(5, total, "Writing the monitor folder")
     command = monitor_command(analysis.path, Path(batch.path), out if explicit else None, thresholds)
-    payload = _json_safe(_report_payload(analysis, batch, thresholds, found, out, command, timings))
-    _write(out, found.table, found.latents, rows.activations, payload, _own_table(rows))
+    payload = json_safe(_report_payload(analysis, batch, thresholds, found, out, command, timings))
+    _write(out, found.table, found.latents, rows.activations, payload, scored.own)
     return MonitorReport(out, payload, reused=False, scores=found.table)
 
 
@@ -165,18 +165,6 @@ def _timed(timings: dict[str, float], step: str) -> Iterator[None]:
     started = time.perf_counter()
     yield
     timings[step] = time.perf_counter() - started
-
-
-@dataclass
-class _Scored:
-    """The batch scored by the analysis' scorer and placed on its map."""
-
-    spec: str  # the analysis' default score
-    families: pl.DataFrame
-    score: np.ndarray
-    analysis_codes: Any  # [analysis rows, d_sae] CSR, rows in samples.parquet order
-    xy: np.ndarray
-    neighbor_ids: list[list[str]]
 
 
 @dataclass
@@ -194,41 +182,18 @@ class _Comparison:
     drivers: list[dict[str, Any]]
 
 
-def _own_table(rows: Any) -> pl.DataFrame | None:
-    """The model's own answers to the batch rows' prompts, when the extractor read them."""
-    own = getattr(rows, "own", None)
-    return own.table if own is not None else None
-
-
-def _own_responses(rows: Any, d_sae: int) -> OwnResponses | None:
-    own = getattr(rows, "own", None)
-    if own is None:
-        return None
-    codes = activation_matrix(own.table, own.table["id"].to_list(), d_sae)
-    return OwnResponses(codes, own.dense, own.table["response"].is_not_null().to_numpy())
-
-
-def _score(analysis: Analysis, scorer: ToxicProximity, samples: pl.DataFrame, rows: Any, d_sae: int, thresholds: Thresholds) -> _Scored:
-    spec = analysis.manifest["default_score"]
-    families = scorer.score(rows.codes, rows.dense, samples["text"].to_numpy(), _own_responses(rows, d_sae))
-    score = scorer.combine(families, spec)
-    analysis_codes = _analysis_codes(analysis, d_sae)
-    xy, neighbor_ids = place_on_map(rows.codes, analysis_codes, analysis.samples, thresholds.map_neighbors)
-    return _Scored(spec, families, score, analysis_codes, xy, neighbor_ids)
-
-
-def _compare(analysis: Analysis, scorer: ToxicProximity, samples: pl.DataFrame, rows: Any, scored: _Scored, thresholds: Thresholds) -> _Comparison:
+def _compare(analysis: Analysis, scorer: ToxicProximity, samples: pl.DataFrame, rows: Any, scored: ScoredRows, thresholds: Thresholds) -> _Comparison:
     is_train = (analysis.samples["set"] == "train").to_numpy()
-    train_scores = analysis.samples.filter(pl.Series(is_train))["score"].to_numpy().astype(np.float64)
-    shift = score_shift(scored.score, train_scores)
-    cut = above_cut(scored.score, train_scores, thresholds.top_percent)
+    train = train_scores(analysis)
+    shift = score_shift(scored.score, train)
+    cut = above_cut(scored.score, train, thresholds.top_percent)
     flagged, reasons = flag(shift, cut, thresholds)
     train_codes = scored.analysis_codes[is_train]
     latents = latent_shift(rows.codes, train_codes, scorer.toxic_latents_, thresholds)
     latents = latents.join(analysis.features.select("feature", "top_tokens"), on="feature", how="left", maintain_order="left")
     toxic_rows = toxic_row_shift(rows.codes, train_codes, scorer.toxic_latents_)
-    table = _scores_table(samples, rows, scored.xy, scored.neighbor_ids, scored.families, scored.score, train_scores, cut["cut"])
-    drivers = driver_rows(table, rows.activations, scorer, scored.spec, analysis.features, thresholds, _own_table(rows))
+    table = _scores_table(samples, rows, scored.xy, scored.neighbor_ids, scored.families, scored.score, train, cut["cut"])
+    drivers = driver_rows(table, rows.activations, scorer, scored.spec, analysis.features, thresholds, scored.own)
     return _Comparison(int(is_train.sum()), shift, cut, flagged, reasons, latents, toxic_rows, table, drivers)
 
 
@@ -278,29 +243,6 @@ def _report_payload(
 # ---------------------------------------------------------------- placement and tables
 
 
-def _analysis_codes(analysis: Analysis, d_sae: int):
-    return activation_matrix(analysis.activations, analysis.samples["id"].to_list(), d_sae)
-
-
-def place_on_map(codes, analysis_codes, samples: pl.DataFrame, k: int) -> tuple[np.ndarray, list[list[str]]]:
-    """(x, y) of each new row: its k nearest analysis rows' positions, weighted by cosine.
-
-    Negative or zero similarities weigh (almost) nothing; a row with no active latent has
-    every similarity 0 and lands at the plain mean of the rows it ties with.
-    """
-    _, nearest, sims = top_k_similarity(unit_rows(codes).tocsr(), unit_rows(analysis_codes).tocsr(), k)
-    weights = np.clip(sims.astype(np.float64), 1e-6, None)
-    positions = samples.select("x", "y").to_numpy().astype(np.float64)
-    xy = (weights[:, :, None] * positions[nearest]).sum(axis=1) / weights.sum(axis=1, keepdims=True)
-    ids = samples["id"].to_numpy().astype(str)
-    return xy.astype(np.float32), [list(row) for row in ids[nearest]]
-
-
-def _train_percentile(values: np.ndarray, train: np.ndarray) -> np.ndarray:
-    """Mid-rank share of training rows below each value (NaN stays NaN)."""
-    return mid_rank_percentile(np.sort(train[np.isfinite(train)]), values)
-
-
 def _scores_table(samples, rows, xy, neighbor_ids, families, score, train_scores, cut) -> pl.DataFrame:
     front = ["id", "text", "prompt", "response"]
     carried = [c for c in samples.columns if c not in front and c != "response_start"]
@@ -321,7 +263,7 @@ def _scores_table(samples, rows, xy, neighbor_ids, families, score, train_scores
     extra = pl.DataFrame(
         {
             "score": score,
-            "train_percentile": _train_percentile(score, train_scores),
+            "train_percentile": train_percentile(score, train_scores),
             "above_cut": np.isfinite(score) & (score >= cut) if cut is not None else np.zeros(len(score), dtype=bool),
             "map_neighbor_ids": pl.Series(neighbor_ids, dtype=pl.List(pl.String)),
         }
@@ -332,40 +274,6 @@ def _scores_table(samples, rows, xy, neighbor_ids, families, score, train_scores
         "nearest_toxic_cluster", "nearest_toxic_ids", "nearest_toxic_sims", "map_neighbor_ids",
     ]
     return table.select(layout)
-
-
-def row_latents(
-    scorer: ToxicProximity,
-    spec: str,
-    features: pl.DataFrame,
-    latent_features: Any,
-    values: Any,
-    top: int,
-    own: tuple[np.ndarray, np.ndarray] | None = None,
-) -> pl.DataFrame:
-    """The latents behind score `spec` for one row's pooled code: family, feature, activation,
-    contribution, is_toxic, top_tokens; the `top` largest positive contributions per latent family.
-    `own`: (latents, values) of the model's own answer to the row's prompt, which
-    `score_self_contrast_latents` is taken against (None: that family has nothing to explain)."""
-    latent_features = np.asarray(latent_features if latent_features is not None else [], dtype=np.int64)
-    values = np.asarray(values if values is not None else [], dtype=np.float64)
-    schema = {"family": pl.String, "feature": pl.Int32, "activation": pl.Float64, "contribution": pl.Float64}
-    parts = []
-    for family in (name for name in score_components(spec) if name in LATENT_FAMILIES):
-        if family in SELF_CONTRAST_FAMILIES and own is None:
-            continue
-        contribution = scorer.latent_contributions(latent_features, values, family, own) if len(latent_features) else np.zeros(0)
-        parts.append(
-            pl.DataFrame(
-                {"family": [family] * len(latent_features), "feature": latent_features.astype(np.int32), "activation": values, "contribution": np.asarray(contribution, dtype=np.float64)},
-                schema=schema,
-            )
-            .filter(pl.col("contribution") > 0)
-            .sort(["contribution", "feature"], descending=[True, False])
-            .head(top)
-        )
-    table = pl.concat(parts) if parts else pl.DataFrame(schema=schema)
-    return table.join(features.select("feature", "is_toxic", "top_tokens"), on="feature", how="left", maintain_order="left")
 
 
 def driver_rows(
@@ -417,7 +325,7 @@ def _previous_run(out: Path, analysis_id: str, batch_sha: str, thresholds: Thres
         same = (
             earlier.get("analysis", {}).get("id") == analysis_id
             and earlier.get("batch", {}).get("sha256") == batch_sha
-            and earlier.get("thresholds") == _json_safe(thresholds.to_dict())
+            and earlier.get("thresholds") == json_safe(thresholds.to_dict())
         )
         if same:
             return MonitorReport(out, earlier, reused=True)
@@ -435,19 +343,6 @@ def _write(
         latents.write_parquet(tmp / MONITOR_LATENTS)
         activations.select("id", "features", "values").write_parquet(tmp / MONITOR_ACTIVATIONS)
         (tmp / MONITOR_REPORT).write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-
-
-def _json_safe(value: Any) -> Any:
-    """NaN and infinities become null, numpy scalars plain numbers: report.json is strict JSON."""
-    if isinstance(value, dict):
-        return {str(k): _json_safe(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_json_safe(v) for v in value]
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
 
 
 def monitor_command(analysis_dir: Path, data: Path, out: Path | None, thresholds: Thresholds) -> str:

@@ -22,9 +22,8 @@ from analysis.artifacts.layout import (
     MONITORS,
 )
 from analysis.scoring.scorer import ToxicProximity
-from analysis.use.explain import load_scorer, own_answer_codes
+from analysis.use.explain import load_scorer, own_answer_codes, row_latents
 from analysis.use.formatting import number
-from analysis.use.monitor import row_latents
 
 
 class MonitorNotFound(FileNotFoundError):
