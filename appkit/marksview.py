@@ -43,7 +43,7 @@ def _mark(path: str, ids: list[str], key: str) -> None:
     st.session_state[state.MARK_WHO] = who
     try:
         count = marks_of(path).add(ids, tag, note=note, who=who)
-    except MarksError as error:
+    except (MarksError, OSError) as error:
         st.session_state[NOTICE] = ("error", f"Not marked: {error}")
         return
     st.session_state[f"{key}_note"] = ""  # a note belongs to one mark
@@ -54,7 +54,7 @@ def _undo(path: str, key: str) -> None:
     who = st.session_state.get(f"_w_{state.MARK_WHO}_{key}")
     try:
         undone = marks_of(path).undo(who=who)
-    except MarksError as error:
+    except (MarksError, OSError) as error:
         st.session_state[NOTICE] = ("error", str(error))
         return
     st.session_state[NOTICE] = ("success", f"Undone: {len(undone.ids):,} rows marked {undone.mark}.")

@@ -295,7 +295,7 @@ with st.expander(f"The {min(n_removed, 500):,} highest-scoring removed rows"):
 # --- marks --------------------------------------------------------------------------------------
 st.subheader("Mark rows as you read them")
 st.caption(
-    f"Marks are kept beside the analysis (marks/{analysis.name}.jsonl in the cache), each with its time and an "
+    f"Marks are kept beside the analysis (marks/{escape_markdown(marks.path.name)} in the cache), each with its time and an "
     "optional note and name; the rule above can then remove the rows marked harmful, or keep only those marked fine."
 )
 marksview.show_problems(marks_log)
