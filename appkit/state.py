@@ -35,6 +35,7 @@ MAP_REGION = "map_region"
 MAP_WINDOW = "map_window"
 FEATURE = "feature"
 MONITOR = "monitor_path"  # the monitor run the Compare page shows
+MARK_WHO = "mark_who"  # the name a researcher gives their marks (optional), on every page
 QUERY_LOADED = "_query_params_loaded"
 
 DEFAULT_RULE: dict[str, Any] = {"mode": "top_percent", "top_percent": 5.0, "threshold": None, "clusters": []}
@@ -59,6 +60,7 @@ def ensure_defaults() -> None:
         MAP_WINDOW: None,
         FEATURE: None,
         MONITOR: None,
+        MARK_WHO: None,
     }
     for key, value in defaults.items():
         if key not in st.session_state:
@@ -205,6 +207,8 @@ def set_analysis(path: str | Path | None) -> None:
     st.session_state[MONITOR] = None
     rule = dict(st.session_state.get(RULE) or DEFAULT_RULE)
     rule["clusters"] = []
+    rule["remove_marks"] = []  # tags belong to the old analysis' marks
+    rule["keep_marks"] = []
     st.session_state[RULE] = rule
 
 

@@ -21,13 +21,15 @@ from analysis.use.export import (
     top_count,
     usable_score_columns,
 )
-from appkit import cached, nav, state
+from appkit import cached, marksview, nav, state
 from appkit.charts import SET_COLORS, base_layout, show_chart
 from appkit.reportview import report_download
 from appkit.text import escape_markdown
 
 MODES = {"top_percent": "Top q% by score", "threshold": "Score at or above a threshold", "none": "No score cut (clusters / manual only)"}
 LAST_EXPORT = "_last_export"
+REMOVED_TABLE = "removed_rows_table"
+MARK_TARGET = "_mark_target"
 
 nav.page_setup()
 analysis = state.require_analysis()
@@ -57,6 +59,8 @@ if not score_options:
     )
     st.stop()
 rule_state: dict[str, Any] = dict(st.session_state[state.RULE])
+marks = marksview.marks_of(path)
+marks_log = marks.read()
 
 
 def bind_rule(field: str) -> dict[str, Any]:
@@ -146,6 +150,13 @@ with st.container(border=True):
     if manual[2].button("Clear keeps", disabled=not manual_keep):
         st.session_state[state.MANUAL_KEEP] = []
         st.rerun()
+    chosen_marks = [*(rule_state.get("remove_marks") or []), *(rule_state.get("keep_marks") or [])]
+    tags = marksview.tag_options(marks_log, chosen_marks)
+    if tags:
+        marked = st.columns(2)
+        for field, label in (("remove_marks", "Also remove the rows marked"), ("keep_marks", "Keep only the rows marked")):
+            rule_state[field] = [tag for tag in rule_state.get(field) or [] if tag in tags]
+            marked[0 if field == "remove_marks" else 1].multiselect(label, tags, placeholder="marks made below", **bind_rule(field))
     n_unscored = train.height - train_scores.len()
     if n_unscored and mode != "none":
         st.caption(
@@ -164,6 +175,10 @@ try:
         clusters=tuple(rule_state.get("clusters", [])),
         remove_ids=tuple(sample_id for sample_id in manual_remove if sample_id in train_ids),
         keep_ids=tuple(sample_id for sample_id in manual_keep if sample_id in train_ids),
+        remove_marks=tuple(rule_state.get("remove_marks") or ()),
+        keep_marks=tuple(rule_state.get("keep_marks") or ()),
+        # the marks as they are now: the export records them, so later marks never change it
+        marked=marks_log.snapshot([*(rule_state.get("remove_marks") or ()), *(rule_state.get("keep_marks") or ())]),
     )
     rule.check_has_criteria()
 except ValueError as error:
@@ -267,11 +282,37 @@ with right:
 
 with st.expander(f"The {min(n_removed, 500):,} highest-scoring removed rows"):
     shown = removed.sort(score, descending=True, nulls_last=True).head(500) if score in removed.columns else removed.head(500)
+    st.caption("Pick rows (the boxes on the left) to mark just those below.")
     st.dataframe(
         shown.join(samples.select("id", pl.col("text").str.slice(0, 200)), on="id", how="left", maintain_order="left"),
         hide_index=True,
         width="stretch",
+        on_select="rerun",
+        selection_mode="multi-row",
+        key=REMOVED_TABLE,
     )
+
+# --- marks --------------------------------------------------------------------------------------
+st.subheader("Mark rows as you read them")
+st.caption(
+    f"Marks are kept beside the analysis (marks/{escape_markdown(marks.path.name)} in the cache), each with its time and an "
+    "optional note and name; the rule above can then remove the rows marked harmful, or keep only those marked fine."
+)
+marksview.show_problems(marks_log)
+table_event = st.session_state.get(REMOVED_TABLE)
+picked_rows = table_event["selection"]["rows"] if table_event else []
+targets = {"removed": (f"The {n_removed:,} rows this rule removes", removed["id"].to_list())}
+if picked_rows:
+    picked = [shown["id"][row] for row in picked_rows if row < shown.height]
+    targets["picked"] = (f"The {len(picked):,} rows picked in the table above", picked)
+selected_on_map = st.session_state.get(state.SELECTED) or []
+if selected_on_map:
+    targets["map"] = (f"The {len(selected_on_map):,} rows selected on the sample map", list(selected_on_map))
+if st.session_state.get(MARK_TARGET) not in targets:
+    st.session_state[MARK_TARGET] = "removed"
+target_rows = st.radio("Rows to mark", list(targets), format_func=lambda name: targets[name][0], horizontal=True, key=MARK_TARGET)
+marksview.mark_controls(path, targets[target_rows][1], marks_log, key="export_marks")
+marksview.marks_table(samples, marks_log)
 
 # --- export -------------------------------------------------------------------------------------
 st.subheader("Export")
@@ -302,7 +343,7 @@ if st.button("Export kept and removed sets" if not already else "Exported: show 
     if not already:
         try:
             with st.spinner("Writing the export…"):
-                export(analysis.path, rule, target)
+                export(analysis.path, rule, target, marks_file=marks.path if rule.uses_marks else None)
         except FileExistsError:
             pass  # another session exported the same rule meanwhile: same content
         except (ValueError, OSError) as error:
@@ -337,6 +378,6 @@ if last and Path(last) == target and (target / "manifest.json").is_file():
     )
     report_download(path, export_path=str(target), key="export_report")
     with st.expander("Re-run this exact cut from a terminal"):
-        st.code(manifest.get("command") or export_command(analysis.path, rule, target), language="bash")
+        st.code(manifest.get("command") or export_command(analysis.path, rule, target, marks_file=marks.path), language="bash")
     with st.expander("Export manifest"):
         st.json(manifest, expanded=1)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from analysis.use.selection import MapSelection
-from appkit import cached, nav, state
+from appkit import cached, marksview, nav, state
 from appkit.charts import show_chart
 from appkit.text import escape_markdown
 from appkit.views import sample_detail
@@ -191,6 +191,11 @@ with map_column:
             added, total = state.mark_manual(analysis, selected, remove=False)
             st.toast(f"{added:,} training rows will always be kept ({total:,} in total).")
         buttons[2].page_link(nav.page_path("export"), label="Go to Filter & export", icon=":material/filter_alt:")
+        with st.expander(f"Mark the {len(selected):,} selected rows (harmful, fine or an own tag)"):
+            marks_log = marksview.marks_of(path).read()
+            marksview.show_problems(marks_log)
+            marksview.mark_controls(path, selected, marks_log, key="map_marks")
+            st.caption("Filter & export lists the marks and can remove the rows by their mark.")
 
 with detail_column:
     st.subheader("Sample")

@@ -2,8 +2,9 @@
 
 Three kinds of folder: an analysis (`<cache>/analyses/<name>-<key12>/`, see docs/ARTIFACTS.md),
 an export of a cut of its training rows (any new folder) and a monitor of a new batch
-(`<cache>/monitors/<analysis>-<batch sha12>/` by default). Writers and readers take the names
-from here, so a file cannot be renamed on one side only.
+(`<cache>/monitors/<analysis>-<batch sha12>/` by default); and one kind of file beside them, the
+marks a researcher puts on an analysis' rows (`<cache>/marks/<analysis folder>.jsonl`). Writers
+and readers take the names from here, so a file cannot be renamed on one side only.
 """
 
 from __future__ import annotations
@@ -22,6 +23,11 @@ MONITOR_FORMAT_VERSION = 1
 
 ANALYSES = "analyses"  # <cache>/analyses/: one folder per analysis
 MONITORS = "monitors"  # <cache>/monitors/: the default home of monitor folders
+# <cache>/marks/<analysis folder name><MARKS_SUFFIX>: the marks of one analysis. Beside the
+# analysis, never inside it: an analysis folder is content-addressed and never changes, marks
+# grow as a researcher reads.
+MARKS = "marks"
+MARKS_SUFFIX = ".jsonl"
 
 # ---------------------------------------------------------------- an analysis folder
 

@@ -1,10 +1,10 @@
 """Command line: build, export, reapply, demo, evaluate, monitor, query, report, recluster.
 
     python -m analysis build --train TRAIN --toxic TOXIC [--benign BENIGN] [--model ...] [--sae ...] [--out DIR]
-    python -m analysis export ANALYSIS_DIR (--top-percent Q | --threshold T) [--score NAME] --out DIR
+    python -m analysis export ANALYSIS_DIR (--top-percent Q | --threshold T) [--score NAME] [--remove-marked MARK ...] --out DIR
     python -m analysis reapply MANIFEST --out DIR
     python -m analysis demo
-    python -m analysis evaluate ANALYSIS_DIR --label-column COL --positive VALUE [--json]
+    python -m analysis evaluate ANALYSIS_DIR (--label-column COL --positive VALUE | --positive-mark M --negative-mark M) [--json]
     python -m analysis monitor ANALYSIS_DIR --data NEW_FILE [--out DIR] [--json] [--alpha A] [--min-effect E] [--top-percent Q]
     python -m analysis query ANALYSIS_DIR --text TEXT [--text TEXT ...] [--file FILE] [--json]
     python -m analysis report ANALYSIS_DIR [--export EXPORT_DIR] [--monitor MONITOR_DIR] --out report.html
@@ -205,6 +205,15 @@ def _add_export_parser(commands: Commands) -> None:
     parser.add_argument("--clusters", type=int, nargs="*", default=[], help="remove every training row of these clusters")
     parser.add_argument("--remove-ids", nargs="*", default=[])
     parser.add_argument("--keep-ids", nargs="*", default=[])
+    parser.add_argument("--remove-marked", nargs="*", default=[], metavar="MARK", help="remove every training row marked with one of these marks")
+    parser.add_argument("--keep-marked", nargs="*", default=[], metavar="MARK", help="keep only the training rows marked with one of these marks")
+    parser.add_argument(
+        "--marks",
+        type=Path,
+        default=None,
+        help="the marks file --remove-marked/--keep-marked read (default: the analysis' own, <cache>/marks/<analysis>.jsonl); "
+        "the export records the marks it read, so reapply gives the same files whatever is marked later",
+    )
     parser.add_argument("--score", default="score")
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--formats", default="csv,jsonl", help="extra annotated formats: csv,jsonl or none")
@@ -215,6 +224,7 @@ def _add_export_parser(commands: Commands) -> None:
 def _export(args: argparse.Namespace) -> int:
     from analysis.use.export import FilterRule, export
 
+    marked, marks_file = _marks_of_export(args)
     rule = FilterRule(
         score=args.score,
         top_percent=args.top_percent,
@@ -222,12 +232,39 @@ def _export(args: argparse.Namespace) -> int:
         clusters=tuple(args.clusters),
         remove_ids=tuple(args.remove_ids),
         keep_ids=tuple(args.keep_ids),
+        remove_marks=tuple(args.remove_marked),
+        keep_marks=tuple(args.keep_marked),
+        marked=marked,
     )
     formats = () if args.formats == "none" else tuple(f for f in args.formats.split(",") if f)
-    folder = export(args.analysis_dir, rule, args.out, extra_formats=formats)
+    folder = export(args.analysis_dir, rule, args.out, extra_formats=formats, marks_file=marks_file)
     _report_score_cut(folder)
     announce_result(folder)
     return 0
+
+
+def _read_marks(analysis_dir: Path, marks_file: Path | None, wanted: tuple[str, ...]) -> tuple[dict[str, str], Path]:
+    """The current marks among `wanted` (id -> mark) of `marks_file`, or of the analysis' own
+    marks file, and the file they came from; a note on standard error when none is found."""
+    from analysis.use.marks import Marks
+
+    if marks_file is not None and not marks_file.is_file():
+        raise FileNotFoundError(f"the marks file {marks_file} does not exist")
+    marks = Marks.for_analysis(analysis_dir, file=marks_file)
+    snapshot = marks.snapshot(wanted)
+    if not snapshot:
+        print(f"note: no row of {marks.path} is marked {' or '.join(wanted)}", file=sys.stderr)
+    return snapshot, marks.path
+
+
+def _marks_of_export(args: argparse.Namespace) -> tuple[dict[str, str], Path | None]:
+    """The marks an export rule reads (none without --remove-marked / --keep-marked)."""
+    wanted = (*args.remove_marked, *args.keep_marked)
+    if not wanted:
+        if args.marks is not None:
+            raise ValueError("--marks needs --remove-marked or --keep-marked")
+        return {}, None
+    return _read_marks(args.analysis_dir, args.marks, wanted)
 
 
 def _report_score_cut(folder: Path) -> None:
@@ -269,8 +306,12 @@ def _add_evaluate_parser(commands: Commands) -> None:
         description="Rank every score of an analysis and the baselines against a label column.",
     )
     parser.add_argument("analysis_dir", help="an analysis folder written by `python -m analysis build`")
-    parser.add_argument("--label-column", required=True, help="column of samples.parquet with the labels")
-    parser.add_argument("--positive", required=True, help="label value of the bad rows (compared as text)")
+    labels = parser.add_mutually_exclusive_group(required=True)
+    labels.add_argument("--label-column", help="column of samples.parquet with the labels")
+    labels.add_argument("--positive-mark", help="use marks as labels: the mark of the bad rows (with --negative-mark)")
+    parser.add_argument("--positive", help="label value of the bad rows (compared as text; with --label-column)")
+    parser.add_argument("--negative-mark", help="the mark of the good rows (with --positive-mark); rows with neither mark are left out")
+    parser.add_argument("--marks", type=Path, default=None, help="the marks file (default: the analysis' own, <cache>/marks/<analysis>.jsonl)")
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     parser.add_argument("--bootstrap", type=int, default=1000, help="bootstrap resamples (0: no intervals)")
     parser.add_argument("--seed", type=int, default=0)
@@ -282,20 +323,23 @@ def _evaluate(args: argparse.Namespace, error: Callable[[str], None]) -> int:
     """Run `evaluate`; `error` is its parser's (usage, message, exit status 2)."""
     if args.bootstrap < 0:
         error("--bootstrap must be >= 0")
+    if args.label_column is not None and (args.positive is None or args.negative_mark or args.marks):
+        error("--label-column takes --positive (and no --negative-mark or --marks)")
+    if args.positive_mark is not None and (args.negative_mark is None or args.positive is not None):
+        error("--positive-mark takes --negative-mark (and no --positive)")
     import json
 
-    from analysis.use.evaluate import EvaluationError, evaluate, format_table
+    from analysis.use.evaluate import EvaluationError, evaluate, evaluate_marks, format_table
 
+    options = {"n_bootstrap": args.bootstrap, "seed": args.seed, "baselines": not args.no_baselines}
     try:
-        report = evaluate(
-            args.analysis_dir,
-            args.label_column,
-            args.positive,
-            n_bootstrap=args.bootstrap,
-            seed=args.seed,
-            baselines=not args.no_baselines,
-        )
-    except EvaluationError as failure:
+        if args.positive_mark is not None:
+            wanted = (args.positive_mark, args.negative_mark)
+            marked, _ = _read_marks(Path(args.analysis_dir), args.marks, wanted)
+            report = evaluate_marks(args.analysis_dir, marked, *wanted, **options)
+        else:
+            report = evaluate(args.analysis_dir, args.label_column, args.positive, **options)
+    except (EvaluationError, FileNotFoundError, ValueError) as failure:
         print(f"error: {failure}", file=sys.stderr)
         return 2
     print(json.dumps(report.to_json(), indent=2) if args.json else format_table(report))

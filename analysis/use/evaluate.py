@@ -8,7 +8,9 @@ the removed-vs-retained curve. A researcher trusts a removal list only with thes
 
 Conventions (also printed by the CLI):
 - rows: training rows (``set == "train"``) whose label is not null; positive means
-  ``str(label) == positive``.
+  ``str(label) == positive``. With marks as labels (``evaluate_marks``, the marks of
+  :mod:`analysis.use.marks`): the training rows whose current mark is the positive or the
+  negative mark; every other row (unmarked, another mark) is left out.
 - top q%: the ``analysis.scoring.statistics.top_count(q, n)`` highest-scoring rows (q% of n rounded
   half up, at least one row; the one count an export's top-q% cut uses too), ties broken by
   id ascending, so on a fully scored, fully labelled training set the cut is the one an
@@ -25,6 +27,7 @@ Conventions (also printed by the CLI):
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -305,10 +308,7 @@ def evaluate(
     baselines: bool = True,
 ) -> EvaluationReport:
     """Evaluate every ``score*`` column of an analysis folder, plus the baselines, on its labels."""
-    try:
-        analysis = Analysis.open(analysis_dir)
-    except AnalysisNotFound as error:
-        raise EvaluationError(str(error)) from error
+    analysis = _open(analysis_dir)
     samples = analysis.samples.with_row_index("_sample_row")
     if label_column not in samples.columns:
         carried = [c for c in samples.columns if not c.startswith(("score", "_", "nearest_"))]
@@ -327,7 +327,64 @@ def evaluate(
         raise EvaluationError(
             f"every labelled training row has {label_column} == {positive!r}: nothing to compare"
         )
+    described = f"{labels.size} labelled training rows, {n_positive} with {label_column} == {positive!r}"
+    return _evaluate_rows(analysis, samples, train, labels, described, n_bootstrap, seed, baselines)
 
+
+def evaluate_marks(
+    analysis_dir: str | Path,
+    marked: Mapping[str, str],
+    positive_mark: str,
+    negative_mark: str,
+    n_bootstrap: int = 1000,
+    seed: int = 0,
+    baselines: bool = True,
+) -> EvaluationReport:
+    """Evaluate like ``evaluate`` with a researcher's marks as labels: ``marked`` (id -> mark,
+    e.g. ``Marks.snapshot()``) labels the training rows marked ``positive_mark`` positive and
+    those marked ``negative_mark`` negative; no other row is evaluated."""
+    if positive_mark == negative_mark:
+        raise EvaluationError(f"the positive and the negative mark are both {positive_mark!r}")
+    analysis = _open(analysis_dir)
+    samples = analysis.samples.with_row_index("_sample_row")
+    mark = pl.col("id").cast(pl.String).replace_strict(dict(marked), default=None, return_dtype=pl.String)
+    train = samples.with_columns(mark.alias("_mark")).filter(
+        (pl.col("set") == "train") & pl.col("_mark").is_in([positive_mark, negative_mark]).fill_null(False)
+    )
+    labels = (train["_mark"] == positive_mark).to_numpy()
+    n_positive = int(labels.sum())
+    n_negative = labels.size - n_positive
+    if n_positive == 0 or n_negative == 0:
+        raise EvaluationError(
+            f"need training rows with both marks: {n_positive} marked {positive_mark!r}, "
+            f"{n_negative} marked {negative_mark!r}"
+        )
+    described = (
+        f"{labels.size} marked training rows, {n_positive} marked {positive_mark!r} (positive), "
+        f"{n_negative} marked {negative_mark!r}"
+    )
+    return _evaluate_rows(analysis, samples, train, labels, described, n_bootstrap, seed, baselines)
+
+
+def _open(analysis_dir: str | Path) -> Analysis:
+    try:
+        return Analysis.open(analysis_dir)
+    except AnalysisNotFound as error:
+        raise EvaluationError(str(error)) from error
+
+
+def _evaluate_rows(
+    analysis: Analysis,
+    samples: pl.DataFrame,
+    train: pl.DataFrame,
+    labels: np.ndarray,
+    described: str,
+    n_bootstrap: int,
+    seed: int,
+    baselines: bool,
+) -> EvaluationReport:
+    """Every score and baseline on the evaluated training rows `train` (a subset of `samples`,
+    which carries `_sample_row`) against `labels`; `described` says which rows and labels."""
     score_names = score_columns(samples)
     scores = {c: train[c].cast(pl.Float64).to_numpy() for c in score_names}
     kinds = dict.fromkeys(score_names, KIND_SCORE)
@@ -340,10 +397,7 @@ def evaluate(
         kinds.update(baseline_kinds)
     report = evaluate_scores(labels, scores, kinds, n_bootstrap, seed, ids=train["id"].to_numpy())
     report.notes.extend(notes)
-    report.notes.append(
-        f"{labels.size} labelled training rows, {n_positive} with {label_column} == {positive!r}; "
-        f"{n_bootstrap} bootstrap resamples, seed {seed}"
-    )
+    report.notes.append(f"{described}; {n_bootstrap} bootstrap resamples, seed {seed}")
     return report
 
 

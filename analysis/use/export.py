@@ -14,7 +14,7 @@ Export folder (`<ext>` is the training input's extension):
 | `kept.<ext>`, `removed.<ext>` | the input's own rows, unchanged, in input order |
 | `kept.parquet`, `removed.parquet` | original columns + `id` (when the input had none), `cluster`, every `score*` column, `removed`, `reason` (named `*_annotated.parquet` when the input is Parquet) |
 | `kept.csv` / `kept.jsonl`, ... | the annotated tables again, one per `extra_formats` entry (`*_annotated.<ext>` when that is the input's format; CSV holds list/struct columns as JSON text) |
-| `manifest.json` | analysis id and manifest hash, training input, rule, counts, output hashes, versions, command |
+| `manifest.json` | analysis id and manifest hash, training input, rule, the marks file the rule's marks were read from, counts, output hashes, versions, command |
 
 `counts.removed_per_reason` counts a row under each of its reasons, so it can sum to more than
 `counts.removed`. `score_cut` (null when the rule has no score cut) says how many training rows
@@ -22,7 +22,9 @@ have a value of the rule's score (`scored`) and how many do not (`unscored`, nul
 how many rows the top-q% part selects (`top_percent_rows`).
 
 What `reapply` guarantees: every data file listed in `manifest["outputs"]` is byte-identical
-(same sha256) with the same library versions. `manifest.json` itself differs in `created`
+(same sha256) with the same library versions. A rule on marks carries the marks it read
+(`rule.marked`, id -> mark), so marks added after the export change nothing on `reapply`;
+`command` reads the marks file again, as it is then. `manifest.json` itself differs in `created`
 and in the output folder named by `command`.
 """
 
@@ -317,8 +319,10 @@ def export_command(
     rule: FilterRule,
     out_dir: str | Path,
     extra_formats: tuple[str, ...] = EXPORT_FORMATS,
+    marks_file: str | Path | None = None,
 ) -> str:
-    """The command line that runs the same export."""
+    """The command line that runs the same export (a rule on marks reads `marks_file`, or the
+    analysis' own marks file, as it is when the command runs)."""
     args = ["python", "-m", "analysis", "export", str(analysis_dir), "--score", rule.score]
     if rule.top_percent is not None:
         args += ["--top-percent", repr(rule.top_percent)]
@@ -327,6 +331,11 @@ def export_command(
     for flag, values in (("--clusters", rule.clusters), ("--remove-ids", rule.remove_ids), ("--keep-ids", rule.keep_ids)):
         if values:
             args += [flag, *[str(v) for v in values]]
+    if rule.uses_marks and marks_file is not None:
+        args += ["--marks", str(marks_file)]
+    for flag, marks in (("--remove-marked", rule.remove_marks), ("--keep-marked", rule.keep_marks)):
+        if marks:
+            args += [flag, *marks]
     args += ["--out", str(out_dir), "--formats", ",".join(extra_formats) if extra_formats else "none"]
     return shlex.join(args)
 
@@ -356,9 +365,14 @@ def _counts(plan: _Plan) -> dict[str, Any]:
 
 
 def _manifest(
-    plan: _Plan, out_dir: Path, extra_formats: tuple[str, ...], outputs: dict
+    plan: _Plan,
+    out_dir: Path,
+    extra_formats: tuple[str, ...],
+    outputs: dict,
+    marks_file: str | Path | None,
 ) -> dict[str, Any]:
     manifest_path = out_dir / EXPORT_MANIFEST
+    marks_file = str(marks_file) if marks_file is not None and plan.rule.uses_marks else None
     return {
         "kind": EXPORT_KIND,
         "analysis": {
@@ -377,12 +391,14 @@ def _manifest(
         },
         "rule": plan.rule.to_dict(),
         "rule_description": plan.rule.describe(),
+        # where the marks in rule.marked were read from (the rule holds them: reapply reads no file)
+        "marks_file": marks_file,
         "extra_formats": list(extra_formats),
         "counts": _counts(plan),
         "score_cut": plan.score_cut,
         "outputs": outputs,
         "versions": {"python": platform.python_version(), "polars": pl.__version__},
-        "command": export_command(plan.analysis_dir, plan.rule, out_dir, extra_formats),
+        "command": export_command(plan.analysis_dir, plan.rule, out_dir, extra_formats, marks_file),
         "reapply_command": shlex.join(
             ["python", "-m", "analysis", "reapply", str(manifest_path), "--out", "NEW_FOLDER"]
         ),
@@ -416,9 +432,11 @@ def export(
     rule: FilterRule,
     out_dir: str | Path,
     extra_formats: tuple[str, ...] = EXPORT_FORMATS,
+    marks_file: str | Path | None = None,
 ) -> Path:
     """Write the kept and removed training rows of the analysis in `analysis_dir` under `rule`
     into the new folder `out_dir` (see the module docstring for its files). Returns `out_dir`.
+    `marks_file`: where the marks of a rule on marks came from, recorded in the manifest.
 
     Raises FileExistsError when `out_dir` exists and is not empty; on any error nothing is
     left behind.
@@ -429,7 +447,7 @@ def export(
     plan = _plan(Analysis.open(analysis_dir), rule)
     with atomic_dir(out_dir, exclusive=True) as folder:
         outputs = _write_files(plan, folder, extra_formats)
-        _write_manifest(folder / EXPORT_MANIFEST, _manifest(plan, out_dir, extra_formats, outputs))
+        _write_manifest(folder / EXPORT_MANIFEST, _manifest(plan, out_dir, extra_formats, outputs, marks_file))
     return out_dir
 
 
@@ -512,5 +530,6 @@ def reapply(manifest_path: str | Path, out_dir: str | Path) -> Path:
     with atomic_dir(out_dir, exclusive=True) as folder:
         outputs = _write_files(plan, folder, extra_formats)
         _check_reproduced(manifest_path, recorded, outputs)
-        _write_manifest(folder / EXPORT_MANIFEST, _manifest(plan, out_dir, extra_formats, outputs))
+        manifest = _manifest(plan, out_dir, extra_formats, outputs, recorded.get("marks_file"))
+        _write_manifest(folder / EXPORT_MANIFEST, manifest)
     return out_dir

@@ -1,8 +1,9 @@
 """A cut of the training rows: which to remove, and why.
 
 A `FilterRule` is the whole selection: a score cut (top Q% or a threshold), whole sample
-clusters, and manual additions/exceptions. `decide` applies it to the training rows of an
-analysis' samples.parquet; `analysis.use.export` writes the result.
+clusters, rows by the marks a researcher put on them (`analysis.use.marks`), and manual
+additions/exceptions. `decide` applies it to the training rows of an analysis'
+samples.parquet; `analysis.use.export` writes the result.
 
 A score cut only ever removes rows that have a score: top q% takes `top_count(q, scored)` of the
 scored rows and a threshold compares scored rows only. A score with no value on any training
@@ -13,6 +14,7 @@ row (a score the build left empty, e.g. one that needs a benign reference) is re
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -55,6 +57,11 @@ class FilterRule:
 
     A score cut on a score with no value on any training row raises `EmptyScoreError`.
     - `clusters`: remove every training row in these sample clusters.
+    - `remove_marks`: remove the rows marked with one of these marks; `keep_marks`: keep only
+      the rows marked with one of these (remove every other row).
+    - `marked`: the marks these two read, id -> mark, as they were when the rule was made (a
+      snapshot, so the rule, and a `reapply` of its export, never changes when marks are
+      added later); only the ids with one of those marks are kept in it.
     - `remove_ids` / `keep_ids`: manual additions / exceptions.
     """
 
@@ -64,12 +71,16 @@ class FilterRule:
     clusters: tuple[int, ...] = ()
     remove_ids: tuple[str, ...] = ()
     keep_ids: tuple[str, ...] = ()
+    remove_marks: tuple[str, ...] = ()
+    keep_marks: tuple[str, ...] = ()
+    marked: tuple[tuple[str, str], ...] = ()
 
     def __post_init__(self) -> None:
         # Lists from JSON or a UI become tuples, so the rule stays hashable and comparable.
         object.__setattr__(self, "clusters", tuple(int(c) for c in self.clusters))
         object.__setattr__(self, "remove_ids", tuple(str(i) for i in self.remove_ids))
         object.__setattr__(self, "keep_ids", tuple(str(i) for i in self.keep_ids))
+        self._normalise_marks()
         if self.top_percent is not None:
             if not (0 < float(self.top_percent) <= 100):
                 raise ValueError(f"top_percent must be in (0, 100], got {self.top_percent}")
@@ -81,14 +92,38 @@ class FilterRule:
         if not self.score:
             raise ValueError("score must name a score column")
 
+    def _normalise_marks(self) -> None:
+        remove_marks = tuple(dict.fromkeys(str(m) for m in self.remove_marks))
+        keep_marks = tuple(dict.fromkeys(str(m) for m in self.keep_marks))
+        both = sorted(set(remove_marks) & set(keep_marks))
+        if both:
+            raise ValueError(f"marks both removed and kept: {both}")
+        pairs: Iterable = self.marked.items() if isinstance(self.marked, Mapping) else self.marked
+        snapshot: dict[str, str] = {}
+        for sample_id, mark in pairs:
+            if str(sample_id) in snapshot:
+                raise ValueError(f"marked names id {sample_id!r} twice")
+            snapshot[str(sample_id)] = str(mark)
+        wanted = set(remove_marks) | set(keep_marks)
+        # Only the marks the rule reads: a mark added later with another tag leaves it as it is.
+        kept = tuple(sorted((i, m) for i, m in snapshot.items() if m in wanted))
+        object.__setattr__(self, "remove_marks", remove_marks)
+        object.__setattr__(self, "keep_marks", keep_marks)
+        object.__setattr__(self, "marked", kept)
+
     @property
     def uses_score(self) -> bool:
         return self.top_percent is not None or self.threshold is not None
 
+    @property
+    def uses_marks(self) -> bool:
+        return bool(self.remove_marks or self.keep_marks)
+
     def check_has_criteria(self) -> None:
-        if not (self.uses_score or self.clusters or self.remove_ids):
+        if not (self.uses_score or self.clusters or self.remove_ids or self.uses_marks):
             raise ValueError(
-                "the rule removes nothing: give top_percent, threshold, clusters or remove_ids"
+                "the rule removes nothing: give top_percent, threshold, clusters, remove_ids, "
+                "remove_marks or keep_marks"
             )
 
     def to_dict(self) -> dict[str, Any]:
@@ -99,6 +134,9 @@ class FilterRule:
             "clusters": list(self.clusters),
             "remove_ids": list(self.remove_ids),
             "keep_ids": list(self.keep_ids),
+            "remove_marks": list(self.remove_marks),
+            "keep_marks": list(self.keep_marks),
+            "marked": dict(self.marked),
         }
 
     @classmethod
@@ -119,6 +157,10 @@ class FilterRule:
             parts.append(f"{label} {', '.join(str(c) for c in self.clusters)}")
         if self.remove_ids:
             parts.append(f"{len(self.remove_ids)} id(s) chosen by hand")
+        if self.remove_marks:
+            parts.append(f"rows marked {' or '.join(self.remove_marks)}")
+        if self.keep_marks:
+            parts.append(f"rows not marked {' or '.join(self.keep_marks)}")
         text = "remove " + " or ".join(parts) if parts else "remove nothing"
         if self.keep_ids:
             text += f"; always keep {len(self.keep_ids)} id(s)"
@@ -162,6 +204,8 @@ def decide(samples: pl.DataFrame, rule: FilterRule) -> pl.DataFrame:
         )
     if rule.remove_ids:
         reasons.append(pl.when(pl.col("id").is_in(list(rule.remove_ids))).then(pl.lit("manual")))
+    if rule.uses_marks:
+        reasons.extend(_mark_reasons(rule))
 
     reason = pl.concat_str(reasons, separator="; ", ignore_nulls=True) if reasons else pl.lit(None)
     reason = pl.when(pl.col("id").is_in(list(rule.keep_ids))).then(pl.lit("")).otherwise(reason)
@@ -169,6 +213,22 @@ def decide(samples: pl.DataFrame, rule: FilterRule) -> pl.DataFrame:
         pl.col("id").cast(pl.String),
         reason.fill_null("").cast(pl.String).alias("reason"),
     ).select("id", (pl.col("reason") != "").alias("removed"), "reason")
+
+
+def _mark_reasons(rule: FilterRule) -> list[pl.Expr]:
+    """A row marked with a removed mark goes ("marked harmful"); with `keep_marks`, a row
+    without one of them goes too ("not marked fine")."""
+    if rule.marked:
+        mark = pl.col("id").replace_strict(dict(rule.marked), default=None, return_dtype=pl.String)
+    else:
+        mark = pl.lit(None, dtype=pl.String)
+    reasons = []
+    if rule.remove_marks:
+        reasons.append(pl.when(mark.is_in(list(rule.remove_marks)).fill_null(False)).then(pl.lit("marked ") + mark))
+    if rule.keep_marks:
+        kept = mark.is_in(list(rule.keep_marks)).fill_null(False)
+        reasons.append(pl.when(~kept).then(pl.lit(f"not marked {' or '.join(rule.keep_marks)}")))
+    return reasons
 
 
 def _check_score(train: pl.DataFrame, available: list[str], name: str) -> int:
