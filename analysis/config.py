@@ -15,6 +15,9 @@ SAE_WIDTHS = {SMOLLM2: 1024}
 # The layer read when none is asked for, per model: chosen by leave-one-task-out (bench/RESULTS.md).
 DEFAULT_LAYER = 6  # the sentence encoder's last hidden state
 MODEL_LAYERS: dict[str, int] = {}
+# The default score per model (a family or "rank_mean:score_a+score_b"), chosen the same way.
+DEFAULT_SCORE = "rank_mean:score_dense_knn+score_lexical_knn"
+MODEL_SCORES: dict[str, str] = {}
 
 # Bump when a step's code changes what it writes, so old cache folders are not reused.
 STEP_VERSIONS = {"extract": 4, "geometry": 1, "clusters": 1, "proximity": 4}
@@ -100,8 +103,7 @@ class ProximityConfig:
     k_neighbors: int = 10
     fdr_alpha: float = 0.05
     min_toxic_count: int = 3
-    # a family or "rank_mean:score_a+score_b"; chosen by leave-one-task-out (bench/RESULTS.md)
-    default_score: str = "rank_mean:score_dense_knn+score_lexical_knn"
+    default_score: str | None = None  # None: the model's (MODEL_SCORES, else DEFAULT_SCORE)
     probe_c: float = 1.0
     paper_top_n: int = 100  # the paper's toxic features: the top N by association with the toxic reference
     null_draws: int = 64  # random latent sets for the permutation null of decoder proximity
@@ -120,9 +122,10 @@ class BuildConfig:
         return asdict(self)
 
     def resolved(self) -> BuildConfig:
-        """This config with the model's defaults (layer, SAE width) written in where unset."""
+        """This config with the model's defaults (layer, SAE width, default score) written in where unset."""
         extract = replace(self.extract, layer=self.extract.read_layer, sae_training=self.extract.resolved_sae_training())
-        return replace(self, extract=extract)
+        score = self.proximity.default_score or MODEL_SCORES.get(self.extract.model, DEFAULT_SCORE)
+        return replace(self, extract=extract, proximity=replace(self.proximity, default_score=score))
 
     @classmethod
     def from_dict(cls, payload: dict[str, Any]) -> BuildConfig:
