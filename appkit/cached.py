@@ -180,6 +180,22 @@ def feature_names(path: str) -> dict[int, str]:
     return dict(zip(names["feature"].to_list(), names["name"].to_list(), strict=True))
 
 
+@st.cache_data(max_entries=32, show_spinner=False)
+def features_firing_on(path: str, text: str, limit: int = 50) -> pl.DataFrame:
+    """The active features whose top tokens contain `text` (case-insensitive, taken literally),
+    toxic ones first, then by toxic log-odds."""
+    needle = text.strip().lower()
+    features = analysis_at(path).features
+    if not needle:
+        return features.head(0)
+    return (
+        features.filter(pl.col("top_tokens").fill_null("").str.to_lowercase().str.contains(needle, literal=True))
+        .sort(["is_toxic", "toxic_log_odds"], descending=True)
+        .head(limit)
+        .select("feature", "is_toxic", "toxic_log_odds", "top_tokens")
+    )
+
+
 @st.cache_resource(max_entries=64, show_spinner=False)
 def feature_top_samples(path: str, feature: int, per_set: int) -> tuple[pl.DataFrame, pl.DataFrame]:
     """The samples of each set where `feature` fires most (`set`, `id`, `value`, `text`) and

@@ -19,6 +19,8 @@ from appkit.charts import (
 from appkit.text import escape_expr, highlighted_html, token_activation
 
 MAP_KEY = "feature_map"
+SEARCH_KEY = "feature_search"
+HITS_KEY = "feature_search_hits"
 TOP_SAMPLES = 4
 
 nav.page_setup()
@@ -117,7 +119,37 @@ with map_column:
     toxic_count = int(features["is_toxic"].sum())
     st.caption(f"{features.height:,} active features, {toxic_count:,} toxic.")
 
+def on_hit_selected() -> None:
+    rows = st.session_state[HITS_KEY]["selection"]["rows"]
+    if rows:
+        hits = cached.features_firing_on(path, st.session_state.get(SEARCH_KEY, ""))
+        st.session_state[state.FEATURE] = int(hits["feature"][rows[0]])
+
+
 with view_column:
+    search = st.text_input(
+        "Find features by the tokens they fire on", key=SEARCH_KEY, placeholder="e.g. password, SELECT, overdose"
+    )
+    if search.strip():
+        hits = cached.features_firing_on(path, search)
+        if hits.is_empty():
+            st.caption("No feature has a top token containing that text.")
+        else:
+            st.caption(f"{hits.height} feature(s) fire most on a token containing it (toxic first); pick one to open it.")
+            st.dataframe(
+                hits,
+                hide_index=True,
+                height=min(36 * (hits.height + 1) + 2, 220),
+                on_select=on_hit_selected,
+                selection_mode="single-row",
+                key=HITS_KEY,
+                column_config={
+                    "feature": st.column_config.NumberColumn("Feature"),
+                    "is_toxic": st.column_config.CheckboxColumn("Toxic"),
+                    "toxic_log_odds": st.column_config.NumberColumn("Log-odds toxic", format="%.2f"),
+                    "top_tokens": st.column_config.TextColumn("Fires most on"),
+                },
+            )
     feature = st.selectbox("Feature", list(names), format_func=names.get, **state.bind(state.FEATURE))
     row = features.filter(pl.col("feature") == feature).row(0, named=True)
     st.subheader(f"Feature {feature}")
