@@ -406,7 +406,7 @@ def read_point_table(runs: dict, layers: list[str]) -> tuple[list[dict], list[di
         for layer in layers:
             facts = run.get("read_facts", {}).get(layer, {})
             facts_by_read[layer].append(facts)
-            row[read_label(layer)] = "" if facts.get("z") is None else f"{facts['z']:+.1f}"
+            row[read_label(layer)] = "no toxic latent" if facts.get("z") is None else f"{facts['z']:+.1f}"
         per_task.append(row)
     summary = []
     for layer, facts in facts_by_read.items():
@@ -893,7 +893,8 @@ def section_markdown(args, aggregated: dict, selection: dict, runs: dict) -> str
         "",
         to_markdown(pl.DataFrame(per_read)),
         "",
-        "Permutation z per task (first seed):",
+        "Permutation z per task (first seed; \"no toxic latent\": no latent passed the toxic "
+        "test, so there is nothing to compare):",
         "",
         to_markdown(pl.DataFrame(per_task_z)),
         "",
