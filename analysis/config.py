@@ -12,9 +12,11 @@ SMOLLM2 = "smollm2-135m-instruct"  # the packaged chat LLM (analysis.extraction.
 # variance is at least 0.75 with at most 5% dead latents (bench/sae_budget.py, bench/RESULTS.md).
 DEFAULT_SAE_WIDTH = 2048
 SAE_WIDTHS = {SMOLLM2: 1024}
-# The layer read when none is asked for, per model: chosen by leave-one-task-out (bench/RESULTS.md).
-DEFAULT_LAYER = 6  # the sentence encoder's last hidden state
-MODEL_LAYERS: dict[str, int] = {}
+# The layer read when none is asked for, per model (bench/RESULTS.md, "The chat LLM beside the
+# sentence encoder"): the encoder's last hidden state won the model x layer x score selection;
+# for the chat LLM, block 10 is where the selected score (DEFAULT_SCORE) does best of those measured.
+DEFAULT_LAYER = 6
+MODEL_LAYERS: dict[str, int] = {SMOLLM2: 10}
 # The default score per model (a family or "rank_mean:score_a+score_b"), chosen the same way.
 DEFAULT_SCORE = "rank_mean:score_dense_knn+score_lexical_knn"
 MODEL_SCORES: dict[str, str] = {}

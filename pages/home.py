@@ -120,15 +120,16 @@ else:
     with st.expander("Build the embedded demo again, or on the chat LLM"):
         st.caption(
             "Runs `python -m analysis demo` in the background; cached steps are reused. On the chat LLM "
-            f"(`--model {SMOLLM2}`, SmolLM2-135M-Instruct, packaged) the demo reads the residual stream "
-            "of an instruction-tuned chat model, the kind of model the method is about (a few minutes on a CPU)."
+            f"(`--model {SMOLLM2} --model-dtype bfloat16`, SmolLM2-135M-Instruct, packaged) the demo reads the "
+            "residual stream of an instruction-tuned chat model, the kind of model the method is about (a few "
+            "minutes on a CPU; bfloat16 is about twice as fast as float32 on CPUs with bf16 instructions)."
         )
         plain, on_llm = st.columns(2)
         if plain.button("Build the demo", icon=":material/rocket_launch:"):
             start(["demo"], kind="demo", label="Embedded demo analysis")
             st.rerun()
         if on_llm.button("Build the demo on the chat LLM", icon=":material/smart_toy:"):
-            start(["demo", "--model", SMOLLM2], kind="demo", label="Embedded demo analysis on the chat LLM")
+            start(["demo", "--model", SMOLLM2, "--model-dtype", "bfloat16"], kind="demo", label="Embedded demo analysis on the chat LLM")
             st.rerun()
 
 # --- new analysis ------------------------------------------------------------------------

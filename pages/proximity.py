@@ -28,7 +28,7 @@ st.caption(
     "candidates for removal. Reference rows are scored out of fold (by a scorer fitted without them), so "
     "their separation is not built in."
 )
-reference_diagnostics(analysis.manifest.get("diagnostics"))
+reference_diagnostics(analysis.manifest.get("diagnostics"), (analysis.manifest.get("model") or {}).get("name"))
 
 state.chosen_score(analysis)
 left, right = st.columns([2, 1])

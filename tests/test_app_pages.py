@@ -304,10 +304,12 @@ def test_proximity_page_offers_the_contrast_families(app: AppTest) -> None:
 
 
 def test_proximity_page_shows_the_reference_diagnostics_and_the_benchmark_finding(app: AppTest) -> None:
-    from appkit.views import BENCHMARK_FINDING
+    from analysis.artifacts.folder import Analysis
+    from appkit.views import benchmark_finding
 
     open_page(app, "proximity")
-    assert BENCHMARK_FINDING in [info.value for info in app.info]
+    model = Analysis.open(app.session_state["analysis_path"]).manifest["model"]["name"]
+    assert benchmark_finding(model) in [info.value for info in app.info]
     separation = next(frame.value for frame in app.dataframe if "auroc" in frame.value.columns)
     assert separation.shape[0] >= 9  # one row per family with a value
     assert ((separation["auroc"] >= 0) & (separation["auroc"] <= 1)).all()
@@ -443,3 +445,26 @@ def test_the_sidebar_follows_and_switches_the_analysis(tmp_path: Path, monkeypat
     at.sidebar.selectbox[0].set_value(opened).run()
     assert at.session_state["analysis_path"] == opened
     assert at.query_params["analysis"] == Path(opened).name
+
+
+def test_the_benchmark_finding_is_the_analysis_models_own():
+    from analysis.config import DEFAULT_MODEL, SMOLLM2
+    from appkit.views import OTHER_MODEL_FINDING, benchmark_finding
+
+    assert benchmark_finding(DEFAULT_MODEL) != benchmark_finding(SMOLLM2)
+    assert OTHER_MODEL_FINDING not in (benchmark_finding(DEFAULT_MODEL), benchmark_finding(SMOLLM2))
+    assert benchmark_finding("gpt2") == benchmark_finding(None) == OTHER_MODEL_FINDING
+
+
+def test_features_are_found_by_the_tokens_they_fire_on(app: AppTest) -> None:
+    open_page(app, "features")
+    features = pl.read_parquet(Path(app.session_state["analysis_path"]) / "features.parquet")
+    token = features["top_tokens"].drop_nulls()[0].split(" · ")[0].strip()
+    app.text_input(key="feature_search").input(token.upper()).run()
+    assert not app.exception
+    hits = next(frame.value for frame in app.dataframe if "top_tokens" in frame.value.columns and "toxic_log_odds" in frame.value.columns)
+    expected = features.filter(pl.col("top_tokens").fill_null("").str.to_lowercase().str.contains(token.lower(), literal=True))
+    assert set(hits["feature"].to_list()) == set(expected["feature"].head(50).to_list()) or hits.height == 50
+    assert hits["is_toxic"].to_list() == sorted(hits["is_toxic"].to_list(), reverse=True)  # toxic first
+    app.text_input(key="feature_search").input("no token is spelled like this").run()
+    assert any("No feature has a top token" in str(item.value) for item in app.caption)

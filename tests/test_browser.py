@@ -196,7 +196,7 @@ def go_to(page, label: str) -> None:
 
 
 def test_main_flow(page, server: str, analysis_dir: Path, tmp_path: Path, outside_requests: list[str]) -> None:
-    samples = pl.read_parquet(analysis_dir / "samples.parquet", columns=["id", "set", "score"])
+    samples = pl.read_parquet(analysis_dir / "samples.parquet")
     n_train = samples.filter(pl.col("set") == "train").height
 
     page.goto(f"{server}/map")
@@ -275,6 +275,11 @@ def test_main_flow(page, server: str, analysis_dir: Path, tmp_path: Path, outsid
         n_kept = kept.height
     assert n_kept == n_train - expected_removed
     assert len(kept_ids) == n_kept  # every kept row carries its input id (the demo and synthetic inputs have one)
+    if "label" in samples.columns:
+        go_to(page, "Evaluate")
+        page.locator(".js-plotly-plot").first.wait_for(state="visible")
+        assert page.get_by_text("Evaluate", exact=True).first.is_visible()
+        shot(page, "evaluate")
     go_to(page, "Analyses")
     shot(page, "analyses")
     top_ids = set(samples.filter(pl.col("set") == "train").sort(["score", "id"], descending=[True, False]).head(expected_removed)["id"])
