@@ -18,6 +18,8 @@ from appkit import cached, nav, state
 from appkit.charts import CATEGORY_COLORS, base_layout, show_chart
 from appkit.text import escape_markdown
 
+LEGEND_INSIDE_MAX = 5  # more curves than this: the legend goes under the plot
+
 nav.page_setup()
 analysis = state.require_analysis()
 path = str(analysis.path)
@@ -140,8 +142,15 @@ pr.update_layout(**base_layout("Precision-recall", "Recall (share of positives f
 removal.update_layout(
     **base_layout("Removed vs retained: remove the top x% by score", "Share of training rows removed", "Share of positive rows removed", height=460)
 )
+# A few curves: the legend sits in the empty corner; many: under the plot, which grows to hold
+# it, so it never hides the curves.
+legend_inside = len(data["scores"]) <= LEGEND_INSIDE_MAX
 for figure in (roc, pr, removal):
-    figure.update_layout(legend={"orientation": "v", "y": 0.02, "yanchor": "bottom", "x": 0.98, "xanchor": "right", "bgcolor": "rgba(255,255,255,0.7)"})
+    if legend_inside:
+        figure.update_layout(legend={"orientation": "v", "y": 0.02, "yanchor": "bottom", "x": 0.98, "xanchor": "right", "bgcolor": "rgba(255,255,255,0.7)"})
+    else:
+        entries = len(figure.data) + 1
+        figure.update_layout(legend={"orientation": "v", "y": -0.14, "yanchor": "top", "x": 0, "xanchor": "left"}, height=460 + 21 * entries, margin={"b": 40 + 21 * entries})
     figure.update_xaxes(range=[0, 1])
     figure.update_yaxes(range=[0, 1.02])
 removal.update_xaxes(tickformat=".0%")

@@ -324,6 +324,12 @@ def test_evaluate_page(app: AppTest) -> None:
     from analysis.scoring.families import score_label
 
     assert {score_label("score_contrast_direction"), score_label("score_contrast_latents")} <= set(summary["score"].to_list())
+    # with every score drawn, the legends sit under the plots instead of over the curves
+    import json
+
+    legends = [json.loads(chart.proto.spec)["layout"]["legend"] for chart in app.get("plotly_chart")]
+    assert len(summary) > 5 and len(legends) == 3
+    assert all(legend["y"] < 0 and legend["yanchor"] == "top" for legend in legends)
 
 
 def test_evaluate_page_is_hidden_without_labels(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
