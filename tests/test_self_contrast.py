@@ -523,7 +523,9 @@ def test_a_tiny_analysis_with_the_real_chat_model_and_self_contrast(tmp_path):
     from analysis.artifacts.folder import Analysis
 
     paths = write_inputs(tmp_path / "inputs")  # training rows with prompts, plain-text references
-    n_train = sum(1 for _ in paths["train"].open())
+    kept = paths["train"].read_text().splitlines(keepends=True)[:16]  # generation is the slow part
+    paths["train"].write_text("".join(kept))
+    n_train = len(kept)
     root = Path(__file__).resolve().parent.parent
 
     def build(layer: int) -> Analysis:
@@ -531,7 +533,7 @@ def test_a_tiny_analysis_with_the_real_chat_model_and_self_contrast(tmp_path):
             sys.executable, "-m", "analysis", "build", "--train", str(paths["train"]), "--toxic", str(paths["toxic"]),
             "--benign", str(paths["benign"]), "--out", str(tmp_path / "cache"), "--quiet", "--model", SMOLLM2,
             "--layer", str(layer), "--d-sae", "128", "--k", "8", "--training-tokens", "4096", "--min-cluster-size", "5",
-            "--self-contrast", "--self-contrast-tokens", "16",
+            "--self-contrast", "--self-contrast-tokens", "6",
         ]
         result = subprocess.run(command, cwd=root, capture_output=True, text=True, timeout=900)
         assert result.returncode == 0, result.stderr
@@ -548,7 +550,7 @@ def test_a_tiny_analysis_with_the_real_chat_model_and_self_contrast(tmp_path):
     assert answers["id"].to_list() == samples["id"].to_list()
     assert all(isinstance(a, str) and a for a in answers.filter(pl.Series(with_prompt))["response"].to_list())
     manifest = analysis.manifest
-    assert manifest["config"]["extract"]["self_contrast"] is True and manifest["command"].endswith("--self-contrast-tokens 16")
+    assert manifest["config"]["extract"]["self_contrast"] is True and manifest["command"].endswith("--self-contrast-tokens 6")
     record = json.loads((analysis.path.parent.parent / "steps" / "extract" / manifest["steps"]["extract"] / "step.json").read_text())
     distinct_prompts = samples.filter(pl.Series(with_prompt))["prompt"].n_unique()  # a repeated prompt is asked once
     assert record["self_contrast"] == {"rows_with_prompt": n_train, "generated": distinct_prompts, "answered": n_train}

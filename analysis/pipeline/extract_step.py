@@ -45,6 +45,7 @@ def check_self_contrast(config: BuildConfig) -> None:
     """Refuse, before any work, settings that cannot give what they ask for: `--self-contrast`
     with a model that does not generate, or a default score made of self-contrast families
     without `--self-contrast`."""
+    config = config.resolved()
     ex = config.extract
     if ex.self_contrast:
         require_chat_model(ex.model)
