@@ -51,6 +51,7 @@ REPOSITORY_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPOSITORY_ROOT))
 
 from analysis.artifacts.layout import EMBEDDINGS  # noqa: E402
+from analysis.config import SMOLLM2  # noqa: E402
 from analysis.scoring import baselines as baseline_methods  # noqa: E402
 from analysis.use.evaluate import finite_scores  # noqa: E402
 from bench import tasks as task_builder  # noqa: E402
@@ -96,7 +97,7 @@ MISSING: list[str] = []  # analyses asked for but not found by the last evaluate
 
 
 # A read point: "6" (the default model's layer 6) or "<alias>:<layer>" for another model.
-MODELS = {"smollm2": ("smollm2-135m-instruct", "bfloat16")}  # alias: (--model, --model-dtype)
+MODELS = {"smollm2": (SMOLLM2, "bfloat16")}  # alias: (--model, --model-dtype)
 
 
 def read_parts(read: str) -> tuple[str | None, int]:
@@ -332,6 +333,7 @@ def evaluate_runs(
     for the (task, seed) pairs that have an analysis at every requested layer.
     """
     runs: dict[tuple[str, int], dict] = {}
+    build_seconds = read_build_seconds()
     for task in names:
         for seed in seeds:
             folders = {
@@ -359,7 +361,7 @@ def evaluate_runs(
                 elif ids != reference_ids:
                     raise RuntimeError(f"{task} s{seed}: layer {layer} has other training rows")
                 run["folders"][layer] = relative(folder)
-                run.setdefault("read_facts", {})[layer] = read_facts(folder, analysis_name(task, seed, layer))
+                run.setdefault("read_facts", {})[layer] = read_facts(folder, build_seconds.get(analysis_name(task, seed, layer)))
                 run.setdefault("families", {})[layer] = sorted(
                     c for c in train.columns if c.startswith("score_")
                 )
@@ -377,7 +379,7 @@ def evaluate_runs(
     return runs
 
 
-def read_facts(folder: Path, name: str) -> dict:
+def read_facts(folder: Path, build_seconds: float | None) -> dict:
     """What one analysis says about its read point beside the AUROCs: the permutation test of
     decoder proximity (z, p), the SAE's held-out explained variance and dead share, the rows
     and tokens read, and the build's wall seconds when this script timed it."""
@@ -391,7 +393,7 @@ def read_facts(folder: Path, name: str) -> dict:
         "explained_variance": training.get("explained_variance"),
         "dead_fraction_data": (manifest.get("sae") or {}).get("dead_fraction_data"),
         "rows": sum(int(counts.get(key, 0)) for key in ("train", "toxic", "benign")),
-        "build_seconds": read_build_seconds().get(name),
+        "build_seconds": build_seconds,
     }
 
 
@@ -399,8 +401,9 @@ def read_point_table(runs: dict, layers: list[str]) -> tuple[list[dict], list[di
     """Per task, the permutation z at each read point; per read point, its mean z, the tasks
     with z > 0, the SAE's quality and the build cost per 1,000 rows (first seed of each task)."""
     per_task, facts_by_read = [], {layer: [] for layer in layers}
+    first_seed = {task: seed for task, seed in sorted(runs, reverse=True)}
     for (task, seed), run in sorted(runs.items()):
-        if seed != min(s for t, s in runs if t == task):
+        if seed != first_seed[task]:
             continue
         row = {"task": task}
         for layer in layers:

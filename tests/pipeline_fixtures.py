@@ -77,3 +77,21 @@ def small_config() -> BuildConfig:
         extract=replace(config.extract, sae_training=training, layer=3),
         clusters=ClusterConfig(min_cluster_size=5, feature_min_cluster_size=5),
     )
+
+
+# The tiny SAE finds no toxic latents, so the latent families are constant there; a rank
+# average of two families that do vary also exercises the calibration against training rows.
+TINY_DEFAULT_SCORE = "rank_mean:score_knn+score_probe"
+
+
+def build_tiny_analysis(folder: Path) -> tuple[Path, dict[str, Path]]:
+    """(analysis folder, input paths) of a real build of `write_inputs` with `small_config`
+    and `TINY_DEFAULT_SCORE`, under `folder`."""
+    from analysis.pipeline.build import build
+    from analysis.pipeline.inputs import BuildInputs
+
+    paths = write_inputs(folder / "inputs")
+    config = small_config()
+    config = replace(config, proximity=replace(config.proximity, default_score=TINY_DEFAULT_SCORE))
+    analysis_dir = build(BuildInputs(paths["train"], paths["toxic"], paths["benign"]), config, folder / "cache", name="tiny", progress=False, report=lambda *_: None)
+    return analysis_dir, paths

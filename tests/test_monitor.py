@@ -5,35 +5,33 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import polars as pl
 import pytest
 import scipy.sparse as sp
-from pipeline_fixtures import TOPICS_HARMFUL, TOXIC, small_config, write_inputs, write_jsonl
+from pipeline_fixtures import (
+    TINY_DEFAULT_SCORE,
+    TOPICS_HARMFUL,
+    TOXIC,
+    build_tiny_analysis,
+    write_jsonl,
+)
 
 from analysis.cli.main import main
-from analysis.pipeline.build import build
-from analysis.pipeline.inputs import BuildInputs
 from analysis.scoring.drift import Thresholds, above_cut, flag, latent_shift, score_shift
 from analysis.scoring.families import FAMILIES, SELF_CONTRAST_FAMILIES
 from analysis.use.monitor import monitor
 
 ROOT = Path(__file__).resolve().parent.parent
-# The tiny SAE finds no toxic latents, so the latent families are constant there; a rank
-# average of two families that do vary also exercises the calibration against training rows.
-DEFAULT_SCORE = "rank_mean:score_knn+score_probe"
+DEFAULT_SCORE = TINY_DEFAULT_SCORE
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     folder = tmp_path_factory.mktemp("monitor")
-    paths = write_inputs(folder / "inputs")
-    config = small_config()
-    config = replace(config, proximity=replace(config.proximity, default_score=DEFAULT_SCORE))
-    analysis_dir = build(BuildInputs(paths["train"], paths["toxic"], paths["benign"]), config, folder / "cache", name="tiny", progress=False, report=lambda *_: None)
+    analysis_dir, paths = build_tiny_analysis(folder)
     train_rows = [json.loads(line) for line in paths["train"].read_text().splitlines()]
     return {"dir": analysis_dir, "paths": paths, "train_rows": train_rows, "folder": folder}
 

@@ -7,27 +7,27 @@ import json
 import os
 import subprocess
 import sys
-from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import polars as pl
 import pytest
-from pipeline_fixtures import TOXIC, small_config, write_inputs, write_jsonl
+from pipeline_fixtures import (
+    TINY_DEFAULT_SCORE,
+    TOXIC,
+    build_tiny_analysis,
+    write_jsonl,
+)
 from synthetic import write_synthetic_analysis
 
 from analysis import Analysis, FilterRule
 from analysis.artifacts.inputs import InputError, records_frame
 from analysis.cli.main import main
-from analysis.pipeline.build import build
-from analysis.pipeline.inputs import BuildInputs
 from analysis.scoring.families import FAMILIES, SELF_CONTRAST_FAMILIES
 from analysis.use.query import NEAREST_PER_SET, format_answer, visible
 
 ROOT = Path(__file__).resolve().parent.parent
-# As in test_monitor: a rank average of two families that vary on the tiny SAE, so the
-# calibration against the training rows is exercised.
-DEFAULT_SCORE = "rank_mean:score_knn+score_probe"
+DEFAULT_SCORE = TINY_DEFAULT_SCORE
 ANSWER_KEYS = {"id", "text", "score_spec", "score", "scores", "percentile", "x", "y", "nearest", "latents"}
 # The families of an analysis built without --self-contrast (the one these tests build).
 BUILT_FAMILIES = tuple(name for name in FAMILIES if name not in SELF_CONTRAST_FAMILIES)
@@ -36,10 +36,7 @@ BUILT_FAMILIES = tuple(name for name in FAMILIES if name not in SELF_CONTRAST_FA
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     folder = tmp_path_factory.mktemp("query")
-    paths = write_inputs(folder / "inputs")
-    config = small_config()
-    config = replace(config, proximity=replace(config.proximity, default_score=DEFAULT_SCORE))
-    analysis_dir = build(BuildInputs(paths["train"], paths["toxic"], paths["benign"]), config, folder / "cache", name="tiny", progress=False, report=lambda *_: None)
+    analysis_dir, paths = build_tiny_analysis(folder)
     return {"dir": analysis_dir, "paths": paths}
 
 
