@@ -114,3 +114,33 @@ def test_a_signal_stops_a_cli_build_and_removes_its_tmp_folders(tmp_path: Path, 
     assert f"stopped by {stop_signal.name}" in stderr.decode()
     assert _tmp_folders(cache) == []
     assert not any(path.name.startswith(".tmp-") for path in cache.rglob("*"))
+
+
+class _SignalsItselfWhenCollected:
+    """Sends the process a stop signal from inside its finaliser, where Python prints any
+    exception the handler raises as "Exception ignored" and carries on."""
+
+    def __init__(self, stop_signal: signal.Signals):
+        self.stop_signal = stop_signal
+
+    def __del__(self) -> None:
+        os.kill(os.getpid(), self.stop_signal)
+        time.sleep(0.05)  # the handler runs here, inside the finaliser
+
+
+@pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGINT])
+def test_a_stop_swallowed_by_a_finaliser_still_stops_sae_training_at_its_next_step(stop_signal: signal.Signals) -> None:
+    import torch
+
+    from analysis.cli.interrupt import Stopped, stop_on_signals
+
+    acts = torch.zeros((64, 4))
+    batches = sae._activation_batches(acts, torch.arange(64), batch_size=8, seed=0)
+    next(batches)
+    previous_handler = signal.getsignal(stop_signal)
+    with pytest.raises(Stopped, match=f"stopped by {stop_signal.name}"), stop_on_signals():
+        _SignalsItselfWhenCollected(stop_signal)  # collected at once: the signal's exception is dropped
+        next(batches)
+    assert signal.getsignal(stop_signal) == previous_handler
+    later = sae._activation_batches(acts, torch.arange(64), batch_size=8, seed=0)
+    assert next(later).shape == (8, 4)  # the stop ended with its command: a later one runs

@@ -14,25 +14,18 @@ import threading
 from collections.abc import Iterator
 from types import FrameType
 
+from analysis.stopping import Stopped, clear_stop, request_stop
+
+__all__ = ["STOP_SIGNALS", "Stopped", "stop_on_signals"]
+
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
-
-
-class Stopped(BaseException):
-    """A stop signal arrived. A BaseException, so `except Exception` handlers let it pass."""
-
-    def __init__(self, signum: int):
-        self.signum = signum
-        super().__init__(f"stopped by {signal.Signals(signum).name}")
-
-    @property
-    def exit_code(self) -> int:
-        return 128 + self.signum
 
 
 def _stop(signum: int, frame: FrameType | None) -> None:
     # A second signal while cleaning up ends the process the usual way: the user insists.
     for stop_signal in STOP_SIGNALS:
         signal.signal(stop_signal, signal.SIG_DFL)
+    request_stop(signum)  # raised again by the next long loop if this raise is swallowed
     raise Stopped(signum)
 
 
@@ -50,5 +43,6 @@ def stop_on_signals() -> Iterator[None]:
     try:
         yield
     finally:
+        clear_stop()
         for stop_signal, handler in previous.items():
             signal.signal(stop_signal, handler)

@@ -17,6 +17,7 @@ import polars as pl
 
 from analysis.extraction.sources import ActivationSource
 from analysis.extraction.windows import TokenizedText, make_windows
+from analysis.stopping import raise_if_stopped
 
 # SAE codes of one encoding slice are [tokens, d_sae] float32 on the device: this many
 # elements at most (256 MB), so a wide SAE encodes fewer tokens at a time.
@@ -78,6 +79,7 @@ def read_token_activations(
     n_windows = np.bincount([w.sample for w in windows], minlength=len(texts)).astype(np.int32)
     lengths = np.array([len(w.ids) for w in windows])
     for batch in _length_batches(lengths, batch_tokens):
+        raise_if_stopped()
         outputs = source.forward([windows[i].ids for i in batch])
         for i, acts in zip(batch, outputs, strict=True):
             w = windows[i]

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from analysis.config import SaeTrainingConfig
+from analysis.stopping import raise_if_stopped
 
 # Held-out texts for the explained variance: 5% of the tokens, at most this many.
 HELDOUT_SHARE = 0.05
@@ -38,8 +39,10 @@ def _activation_batches(acts: Any, rows: Any, batch_size: int, seed: int) -> Ite
     while True:
         order = rows[torch.randperm(n, generator=generator)]
         for start in range(0, n - batch_size + 1, batch_size):
+            raise_if_stopped()  # sae-lens' loop has no stop of its own: each step asks here
             yield acts[order[start : start + batch_size]].float()
         if n < batch_size:
+            raise_if_stopped()
             yield acts[rows[torch.randint(0, n, (batch_size,), generator=generator)]].float()
 
 

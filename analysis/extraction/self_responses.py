@@ -29,6 +29,7 @@ import polars as pl
 
 from analysis.config import SMOLLM2
 from analysis.extraction.llm import chat_turns
+from analysis.stopping import raise_if_stopped
 
 GENERATIONS = "generations"  # <cache>/steps/generations/<model key>/
 PART_PREFIX = "part-"
@@ -131,6 +132,7 @@ def own_answers(
     fresh: dict[tuple[str, int], str] = {}
     with tqdm(total=len(pending), desc="Generating the model's own responses", unit="prompt", disable=not progress) as bar:
         for start in range(0, len(pending), generator.batch_size):
+            raise_if_stopped()
             batch = pending[start : start + generator.batch_size]
             fresh.update(zip(batch, generator.generate([todo[k] for k in batch], max_new_tokens), strict=True))
             bar.update(len(batch))
