@@ -28,6 +28,11 @@ MONITORS = "monitors"  # <cache>/monitors/: the default home of monitor folders
 # grow as a researcher reads.
 MARKS = "marks"
 MARKS_SUFFIX = ".jsonl"
+# <cache>/queries/<analysis folder name>/: the inbox of a query service (`analysis.use.query_service`):
+# one `<id>.request.json` per question, answered by `<id>.answer.json`. Beside the analysis too.
+QUERIES = "queries"
+QUERY_REQUEST_SUFFIX = ".request.json"
+QUERY_ANSWER_SUFFIX = ".answer.json"
 
 # ---------------------------------------------------------------- an analysis folder
 

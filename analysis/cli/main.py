@@ -421,14 +421,44 @@ def _add_query_parser(commands: Commands) -> None:
     parser.add_argument("--file", type=Path, default=None, help="rows to ask about: JSONL, CSV or Parquet, the layouts build reads")
     parser.add_argument("--json", action="store_true", help="print a JSON list, one object per text")
     parser.add_argument("--device", default=None, help="cpu, cuda, ... (default: the analysis' setting)")
+    parser.add_argument(
+        "--serve",
+        action="store_true",
+        help="stay loaded and answer the questions left in the analysis' inbox (<cache>/queries/<analysis>/, "
+        "analysis.use.query_service) until none came for --idle-minutes: how the app asks",
+    )
+    parser.add_argument("--idle-minutes", type=float, default=20.0, help="with --serve: end after this long without a question (default 20)")
     parser.set_defaults(run=functools.partial(_query_something, error=parser.error))
 
 
 def _query_something(args: argparse.Namespace, error: Callable[[str], None]) -> int:
     """`query` with nothing to ask about is a usage error (its parser's, status 2)."""
+    if args.serve:
+        if args.text or args.file is not None:
+            error("--serve answers the questions left in the inbox: give no --text or --file with it")
+        return _serve_queries(args)
     if not args.text and args.file is None:
         error("give at least one --text or a --file")
     return _query(args)
+
+
+@_input_errors_exit_2
+def _serve_queries(args: argparse.Namespace) -> int:
+    """`query --serve`: load once, then answer the inbox until idle (or a stop signal)."""
+    from analysis.use.query import QueryEngine
+    from analysis.use.query_service import query_inbox, serve_queries
+
+    engine = QueryEngine.load(args.analysis_dir, args.device)
+    inbox = query_inbox(args.analysis_dir)
+    print(f"model and SAE loaded in {engine.load_seconds:.2f} s; answering questions left in {inbox}", file=sys.stderr, flush=True)
+
+    def log(request_id: str, answer: dict) -> None:
+        what = f"error: {answer['error']}" if "error" in answer else f"answered in {answer['seconds']:.2f} s ({len(answer['answers'])} of them)"
+        print(f"question {request_id}: {what}", file=sys.stderr, flush=True)  # texts are data: not printed
+
+    answered = serve_queries(engine.query, inbox, engine.load_seconds, idle_seconds=args.idle_minutes * 60, on_answer=log)
+    print(f"no question for {args.idle_minutes:g} minutes: {answered} answered, ending", file=sys.stderr)
+    return 0
 
 
 @_input_errors_exit_2
