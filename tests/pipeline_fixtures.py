@@ -95,3 +95,12 @@ def build_tiny_analysis(folder: Path) -> tuple[Path, dict[str, Path]]:
     config = replace(config, proximity=replace(config.proximity, default_score=TINY_DEFAULT_SCORE))
     analysis_dir = build(BuildInputs(paths["train"], paths["toxic"], paths["benign"]), config, folder / "cache", name="tiny", progress=False, report=lambda *_: None)
     return analysis_dir, paths
+
+
+def link_converted_chat_model(converted: Path, cache: Path) -> Path:
+    """Make the session's converted chat model (the `converted_chat_model` fixture) part of
+    `cache`, so a build or extractor there loads it instead of converting it again."""
+    linked = cache / converted.parent.name / converted.name
+    linked.parent.mkdir(parents=True, exist_ok=True)
+    linked.symlink_to(converted, target_is_directory=True)
+    return linked

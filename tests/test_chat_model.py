@@ -150,18 +150,20 @@ def test_missing_package_names_the_install(monkeypatch):
 
 
 @pytest.mark.slow
-def test_real_model_converts_once_and_reads_the_residual_stream(tmp_path, monkeypatch):
-    """The packaged GGUF converts into a temporary cache, loads offline, gives [n_tokens, 576]
-    at layer 3 for a short chat row; a second load uses the converted folder."""
-    pytest.importorskip("gguf")
+def test_real_model_converts_once_and_reads_the_residual_stream(converted_chat_model, monkeypatch):
+    """The packaged GGUF converted into a cache (the session's conversion, by
+    `llm.ensure_converted`) loads offline, gives [n_tokens, 576] at layer 3 for a short chat
+    row; later loads use the converted folder and never convert again."""
     from analysis.extraction import llm
 
+    cache_root = converted_chat_model.parent.parent
+    assert is_converted(converted_chat_model) and converted_chat_model == llm.converted_dir(cache_root)
+    assert converted_chat_model.name.startswith(f"{SMOLLM2}-")
+    assert [path.name for path in converted_chat_model.parent.iterdir()] == [converted_chat_model.name]  # no .tmp left
     calls = []
-    convert = llm.convert_gguf
-    monkeypatch.setattr(llm, "convert_gguf", lambda *a: calls.append(a) or convert(*a))
-    source = llm.ChatModelSource(3, 256, cache_root=tmp_path)
-    assert calls and is_converted(source.folder) and source.folder.parent == tmp_path / "models"
-    assert source.folder.name.startswith(f"{SMOLLM2}-") and source.hook == "model.layers.2"
+    monkeypatch.setattr(llm, "convert_gguf", lambda *a: calls.append(a))
+    source = llm.ChatModelSource(3, 256, cache_root=cache_root)
+    assert source.folder == converted_chat_model and source.hook == "model.layers.2"
     (tok,) = source.tokenize(["user: Hi\n\nassistant: Hello there!"], [len("user: Hi\n\nassistant: ")])
     (acts,) = source.forward([tok.ids])
     assert acts.shape == (len(tok.ids), 576) and np.isfinite(acts).all()
@@ -172,30 +174,30 @@ def test_real_model_converts_once_and_reads_the_residual_stream(tmp_path, monkey
     assert inside.shape == (len(tok.ids) - 3, 576) and np.allclose(inside, with_bos[1:], atol=1e-4)
 
     started = time.perf_counter()
-    again = llm.ChatModelSource(3, 256, cache_root=tmp_path, dtype="bfloat16")
-    assert len(calls) == 1 and again.folder == source.folder
+    again = llm.ChatModelSource(3, 256, cache_root=cache_root, dtype="bfloat16")
+    assert calls == [] and again.folder == source.folder
     assert time.perf_counter() - started < 20
     (low,) = again.forward([tok.ids])
     assert np.corrcoef(low.ravel(), acts.ravel())[0, 1] > 0.99
 
 
 @pytest.mark.slow
-def test_cli_build_with_the_chat_model(tmp_path, monkeypatch):
+def test_cli_build_with_the_chat_model(tmp_path, monkeypatch, converted_chat_model):
     """`build --model smollm2-135m-instruct --layer 3` on the small pipeline inputs: the
     tokens table maps back to the stored text, markup carries no text, and the analysis'
     own extractor (used by monitor) reads new rows as the build did."""
     import subprocess
     import sys
 
-    from pipeline_fixtures import write_inputs
+    from pipeline_fixtures import link_converted_chat_model, write_inputs
 
     from analysis.artifacts.folder import Analysis
     from analysis.extraction.stream import AnalysisExtractor
 
-    pytest.importorskip("gguf")
     root = Path(__file__).resolve().parent.parent
     paths = write_inputs(tmp_path / "inputs")
     cache = tmp_path / "cache"
+    link_converted_chat_model(converted_chat_model, cache)
     command = [
         sys.executable, "-m", "analysis", "build", "--train", str(paths["train"]), "--toxic", str(paths["toxic"]),
         "--benign", str(paths["benign"]), "--out", str(cache), "--quiet", "--model", SMOLLM2, "--layer", "3",

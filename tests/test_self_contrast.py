@@ -504,21 +504,14 @@ def test_batched_generation_answers_as_one_prompt_at_a_time(tmp_path):
 
 
 @pytest.mark.slow
-def test_a_tiny_analysis_with_the_real_chat_model_and_self_contrast(tmp_path):
+def test_a_tiny_analysis_with_the_real_chat_model_and_self_contrast(tmp_path, converted_chat_model):
     """`build --model smollm2-135m-instruct --self-contrast` on a handful of rows: both columns
     exist, finite for rows with a prompt, NaN for the plain-text references; a second build
     (another layer) generates nothing again."""
     import subprocess
     import sys
 
-    pytest.importorskip("gguf")
-    try:
-        from analysis.extraction.llm import packaged_gguf
-
-        packaged_gguf()
-    except (ModuleNotFoundError, FileNotFoundError) as err:
-        pytest.skip(str(err))
-    from pipeline_fixtures import write_inputs
+    from pipeline_fixtures import link_converted_chat_model, write_inputs
 
     from analysis.artifacts.folder import Analysis
 
@@ -527,6 +520,7 @@ def test_a_tiny_analysis_with_the_real_chat_model_and_self_contrast(tmp_path):
     paths["train"].write_text("".join(kept))
     n_train = len(kept)
     root = Path(__file__).resolve().parent.parent
+    link_converted_chat_model(converted_chat_model, tmp_path / "cache")
 
     def build(layer: int) -> Analysis:
         command = [
