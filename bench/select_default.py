@@ -54,6 +54,7 @@ from analysis.artifacts.layout import EMBEDDINGS  # noqa: E402
 from analysis.config import SMOLLM2  # noqa: E402
 from analysis.scoring import baselines as baseline_methods  # noqa: E402
 from analysis.use.evaluate import finite_scores  # noqa: E402
+from analysis.use.resampled_metrics import resample_counts, weighted_auroc  # noqa: E402
 from bench import tasks as task_builder  # noqa: E402
 from bench.results import replace_section, to_markdown  # noqa: E402
 
@@ -228,35 +229,6 @@ def find_analysis(name: str, cache: Path) -> Path | None:
 
 
 # ---------------------------------------------------------------- evaluation
-
-
-def resample_counts(n_rows: int, n_bootstrap: int, seed: int) -> np.ndarray:
-    """(n_bootstrap, n_rows) multiplicities of each row in each resample with replacement."""
-    rng = np.random.default_rng(seed)
-    rows = rng.integers(0, n_rows, (n_bootstrap, n_rows))
-    offsets = np.arange(n_bootstrap)[:, None] * n_rows
-    return (
-        np.bincount((rows + offsets).ravel(), minlength=n_bootstrap * n_rows)
-        .reshape(n_bootstrap, n_rows)
-        .astype(np.float64)
-    )
-
-
-def weighted_auroc(scores: np.ndarray, labels: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """AUROC of each weighted copy of the rows (one row of ``weights`` per copy): the
-    Mann-Whitney statistic with ties counted one half, which is what ``roc_auc_score``
-    returns on the resampled rows. NaN where a copy holds a single class."""
-    order = np.argsort(scores, kind="mergesort")
-    ordered, positive = scores[order], labels[order]
-    w = weights[:, order]
-    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
-    pos = np.add.reduceat(w * positive, starts, axis=1)
-    neg = np.add.reduceat(w * ~positive, starts, axis=1)
-    below = np.cumsum(neg, axis=1) - neg
-    numerator = (pos * (below + 0.5 * neg)).sum(axis=1)
-    denominator = pos.sum(axis=1) * neg.sum(axis=1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(denominator > 0, numerator / denominator, np.nan)
 
 
 def auroc(scores: np.ndarray, labels: np.ndarray) -> float:

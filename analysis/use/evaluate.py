@@ -42,6 +42,11 @@ from analysis.artifacts.folder import Analysis, AnalysisNotFound, score_columns
 from analysis.artifacts.layout import ACTIVATIONS, EMBEDDINGS
 from analysis.scoring import baselines as baseline_methods
 from analysis.scoring.statistics import top_count
+from analysis.use.resampled_metrics import (
+    resample_count_chunks,
+    weighted_auroc,
+    weighted_average_precision,
+)
 
 REMOVAL_SHARES: tuple[float, ...] = (0.05, 0.10, 0.20)
 TARGET_FPR = 0.01
@@ -209,25 +214,20 @@ def _point_metrics(
 def _bootstrap_intervals(
     labels: np.ndarray, scores: dict[str, np.ndarray], n_bootstrap: int, seed: int
 ) -> dict[str, dict[str, float]]:
-    """95% percentile intervals of AUROC and AP, one shared set of row resamples for all methods."""
-    samples: dict[str, dict[str, list[float]]] = {m: {"auroc": [], "ap": []} for m in scores}
-    rng = np.random.default_rng(seed)
-    for _ in range(n_bootstrap):
-        rows = rng.integers(0, labels.size, labels.size)
-        resampled_labels = labels[rows]
-        n_positive = int(resampled_labels.sum())
-        if n_positive == 0 or n_positive == resampled_labels.size:
-            continue
+    """95% percentile intervals of AUROC and AP, one shared set of row resamples for all
+    methods; a resample holding one class only is left out."""
+    samples: dict[str, dict[str, list[np.ndarray]]] = {m: {"auroc": [], "ap": []} for m in scores}
+    for weights in resample_count_chunks(labels.size, n_bootstrap, seed):
         for method, method_scores in scores.items():
-            samples[method]["auroc"].append(roc_auc_score(resampled_labels, method_scores[rows]))
-            samples[method]["ap"].append(
-                average_precision_score(resampled_labels, method_scores[rows])
-            )
+            samples[method]["auroc"].append(weighted_auroc(method_scores, labels, weights))
+            samples[method]["ap"].append(weighted_average_precision(method_scores, labels, weights))
     intervals: dict[str, dict[str, float]] = {}
     for method, by_metric in samples.items():
         intervals[method] = {}
-        for metric, values in by_metric.items():
-            low, high = np.percentile(values, [2.5, 97.5]) if values else (np.nan, np.nan)
+        for metric, chunks in by_metric.items():
+            values = np.concatenate(chunks) if chunks else np.zeros(0)
+            values = values[np.isfinite(values)]
+            low, high = np.percentile(values, [2.5, 97.5]) if values.size else (np.nan, np.nan)
             intervals[method][f"{metric}_lo"] = float(low)
             intervals[method][f"{metric}_hi"] = float(high)
     return intervals
