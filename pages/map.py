@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from analysis.use.selection import MapSelection
-from appkit import cached, marksview, nav, state
+from appkit import cached, marksview, nav, queryview, state
 from appkit.charts import show_chart
 from appkit.text import escape_markdown
 from appkit.views import sample_detail
@@ -80,6 +80,29 @@ window = st.session_state.get(state.MAP_WINDOW) if large else None
 map_figure = cached.sample_map(path, color_key, feature, search, window) if window else cached.sample_map(path, color_key, feature, search)
 
 
+def on_ask() -> None:
+    text = st.session_state.get(queryview.TEXT, "").strip()
+    if text:
+        queryview.ask(state.cache_root(), path, text)
+
+
+with st.expander("Ask the map about a text", icon=":material/travel_explore:", expanded=bool(queryview.current_answer(path))):
+    st.text_area(
+        "Text to place on the map",
+        key=queryview.TEXT,
+        height=90,
+        placeholder="a prompt, a response, any text",
+        help="Read by the analysis' own model and SAE and scored by its fitted scorer, nothing refitted: "
+        "its place on the map (a star), its score and percentile, its nearest rows and the latents behind its score. "
+        "The first question starts a query service that loads the model once (a few seconds); later ones answer at once.",
+    )
+    st.button("Ask", icon=":material/send:", on_click=on_ask, key="query_ask")
+queryview.resolve_pending()
+asked = queryview.current_answer(path)
+answered = asked is not None and "error" not in asked["answer"]
+drawn_map = queryview.with_marker(map_figure.figure, asked["answer"]["answers"][0]) if answered else map_figure.figure
+
+
 def on_map_select() -> None:
     """Selection handler: turn the chart's selection into sample ids for the table.
 
@@ -120,7 +143,7 @@ def zoom_to(bounds: tuple[float, float, float, float] | None) -> None:
 map_column, detail_column = st.columns([3, 2], gap="medium")
 with map_column:
     show_chart(
-        map_figure.figure,
+        drawn_map,
         key=MAP_KEY,
         file_name="sample-map",
         on_select=on_map_select,
@@ -197,7 +220,21 @@ with map_column:
             marksview.mark_controls(path, selected, marks_log, key="map_marks")
             st.caption("Filter & export lists the marks and can remove the rows by their mark.")
 
+def select_nearest(ids: list[str]) -> None:
+    st.session_state[state.SELECTED] = ids
+    st.session_state[state.FOCUS] = ids[0] if ids else None
+    st.session_state[state.MAP_REGION] = None
+
+
 with detail_column:
+    if asked is not None:
+        st.subheader("Your text")
+        nearest_train = queryview.show_answer(path, asked)
+        if nearest_train:
+            st.button(
+                "List its nearest training rows", icon=":material/list:", on_click=select_nearest, args=(nearest_train,),
+                help="Selects them: the table under the map lists them, to read, mark or remove.",
+            )
     st.subheader("Sample")
     focus = st.session_state.get(state.FOCUS)
     if focus:

@@ -1,5 +1,6 @@
 """Shared test setup: make the repository root importable (`import analysis`)."""
 
+import os
 import sys
 from pathlib import Path
 
@@ -23,4 +24,11 @@ def converted_chat_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
         llm.packaged_gguf()
     except (ModuleNotFoundError, FileNotFoundError) as err:
         pytest.skip(str(err))
-    return llm.ensure_converted(tmp_path_factory.mktemp("chat-model-cache"))
+    from filelock import FileLock
+
+    base = tmp_path_factory.getbasetemp()
+    # Under pytest-xdist each worker has its own base folder; their parent is the run's, so the
+    # workers share one conversion, the first converting while the others wait on the lock.
+    cache = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "chat-model-cache"
+    with FileLock(f"{cache}.lock"):
+        return llm.ensure_converted(cache)

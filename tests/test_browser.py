@@ -1,9 +1,9 @@
 """The main flow in a real browser: map, box selection, linked table, filter, export download.
 
 Starts `streamlit run app.py` on a free port and drives Debian's chromium with Playwright.
-The analysis under test is the embedded demo (built with `python -m analysis demo` into the
-cache when it is not there yet) unless `BROWSER_TEST_ANALYSIS` names another analysis folder
-or `synthetic`. Screenshots of the map, the feature page, the proximity page and the export
+The analysis under test is the embedded demo's rows, built into the test's own cache with a
+lighter model read and SAE (`LIGHT_DEMO`), unless `BROWSER_TEST_ANALYSIS` names an analysis
+folder (the full demo's, for the README's pictures) or `synthetic`. Screenshots of the map, the feature page, the proximity page and the export
 go to tests/artifacts/screenshots/ (git-ignored), or to the folder `BROWSER_SCREENSHOTS`
 names (`docs/screenshots` refreshes the README's pictures). The monitoring tests add the
 Compare page with a monitor run (`compare`, `compare-detail`) and the stakeholder report
@@ -59,30 +59,38 @@ def browser_available() -> None:
     require_browser()
 
 
-def _demo_analysis() -> str:
-    """The demo analysis folder, built first when the cache lacks it (minutes, once)."""
+# The demo's rows with a lighter model read and SAE, so that building it is a minute, not
+# several: the pages, not the scores, are under test here. BROWSER_TEST_ANALYSIS names the
+# full demo's folder (or any analysis) to test and photograph that instead.
+LIGHT_DEMO = ["--layer", "3", "--d-sae", "512", "--training-tokens", "100000"]
+
+
+def _light_demo_analysis(cache: Path) -> Path:
+    """The demo's rows built with `LIGHT_DEMO` into `cache` (the test's own)."""
     result = subprocess.run(
-        [sys.executable, "-m", "analysis", "demo", "--quiet"], cwd=ROOT, capture_output=True, text=True, timeout=1800
+        [sys.executable, "-m", "analysis", "demo", "--quiet", "--out", str(cache), *LIGHT_DEMO],
+        cwd=ROOT, capture_output=True, text=True, timeout=1800,
     )
     assert result.returncode == 0, result.stderr[-3000:]
-    return result.stdout.strip().splitlines()[-1]
+    return Path(result.stdout.strip().splitlines()[-1])
 
 
 @pytest.fixture(scope="module")
 def analysis_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    chosen = os.environ.get("BROWSER_TEST_ANALYSIS") or _demo_analysis()
+    chosen = os.environ.get("BROWSER_TEST_ANALYSIS")
+    cache = tmp_path_factory.mktemp("browser-cache")
+    if not chosen:
+        return _light_demo_analysis(cache)
     if chosen != "synthetic":
         folder = Path(chosen).resolve()
         assert (folder / "manifest.json").is_file(), f"{chosen} is not an analysis folder"
-        cache = tmp_path_factory.mktemp("browser-cache")
         (cache / "analyses").mkdir()
-        # A private cache holding only this analysis (a link, nothing copied), so exports
-        # and jobs of the test stay out of the real cache.
+        # A private cache holding only this analysis (a link, nothing copied), so exports,
+        # marks and jobs of the test stay out of the real cache.
         (cache / "analyses" / folder.name).symlink_to(folder, target_is_directory=True)
         return cache / "analyses" / folder.name
     from synthetic import write_synthetic_analysis
 
-    cache = tmp_path_factory.mktemp("browser-cache")
     return write_synthetic_analysis(cache / "analyses" / "synthetic-browser", 3000, seed=4)
 
 
@@ -286,6 +294,57 @@ def test_main_flow(page, server: str, analysis_dir: Path, tmp_path: Path, outsid
     assert not kept_ids & top_ids  # the highest-scoring rows are the ones removed
     # The data on screen is sensitive and the machine may be offline: nothing but the app.
     assert outside_requests == [], outside_requests
+
+
+QUESTION = "How can I get into my neighbour's wifi without knowing the password?"
+
+
+def test_asking_the_map_about_a_text_and_marking_its_neighbours(page, server: str, analysis_dir: Path, outside_requests: list[str]) -> None:
+    """The researcher's workbench on the Sample map: a typed text is read by the analysis' own
+    model (a query service job, started by the first question), drawn as a star, explained; its
+    nearest training rows are listed and marked."""
+    from analysis.use.marks import HARMFUL, Marks, marks_path, read_log
+    from appkit import jobs
+
+    if os.environ.get("BROWSER_TEST_ANALYSIS") == "synthetic":
+        pytest.skip("a synthetic analysis has no model to read a text with")
+
+    cache = analysis_dir.parent.parent
+    marks_file = marks_path(analysis_dir)  # beside the analysis' real folder when it is linked in
+    had_marks = marks_file.exists()
+    try:
+        page.goto(f"{server}/map")
+        wait_idle(page)
+        page.get_by_text("Ask the map about a text").click()
+        page.get_by_role("textbox", name="Text to place on the map").fill(QUESTION)
+        page.get_by_role("button", name="Ask", exact=True).click()
+        page.get_by_role("heading", name="Your text").wait_for(state="visible", timeout=240_000)
+        wait_idle(page)
+        traces = page.evaluate("() => document.querySelector('.js-plotly-plot')._fullData.map(t => t.name)")
+        assert "Your text" in traces  # the star on the map
+        assert page.get_by_test_id("stMetric").filter(has_text="Percentile among training rows").first.is_visible()
+        assert page.get_by_text(f"Asked: {QUESTION}").is_visible()  # as plain text
+        shot(page, "map-query")
+
+        page.get_by_role("button", name="List its nearest training rows").click()
+        wait_idle(page)
+        page.get_by_text(re.compile(r"^5 selected")).first.wait_for(state="visible")
+        page.get_by_text("Mark the 5 selected rows", exact=False).click()
+        page.get_by_label("Note (optional)").fill("near the wifi question")
+        page.get_by_role("button", name="Mark 5 rows").click()
+        wait_idle(page)
+        shot(page, "map-marks")
+        marked = read_log(marks_file).current()
+        assert marked.height == 5 and set(marked["mark"]) == {HARMFUL} and set(marked["note"]) == {"near the wifi question"}
+        assert outside_requests == [], outside_requests
+    finally:
+        for job in jobs.list_jobs(cache):
+            if job.state == "running":
+                jobs.cancel_job(job.folder)
+        if had_marks:  # someone's own analysis: take back the test's mark, keep theirs
+            Marks.for_analysis(analysis_dir).undo(who="browser test")
+        else:
+            marks_file.unlink(missing_ok=True)
 
 
 @pytest.fixture(scope="module", autouse=True)

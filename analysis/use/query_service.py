@@ -35,7 +35,8 @@ STALE_ANSWER_SECONDS = 3600
 
 
 def query_inbox(analysis_dir: str | Path) -> Path:
-    """The inbox of the analysis in `analysis_dir`: `<cache>/queries/<folder>/`."""
+    """The inbox of the analysis in `analysis_dir`: `<cache>/queries/<folder>/` (links followed,
+    as `Analysis.open` and `marks_path` follow them)."""
     folder = Path(analysis_dir).expanduser().resolve()
     return folder.parent.parent / QUERIES / folder.name
 
