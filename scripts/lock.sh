@@ -39,8 +39,13 @@ if [ -z "$torch_links" ]; then
 fi
 
 printf 'llm\nllama-cpp-python\n' > "$tmp/excludes.txt"
+torch_label=cpu
 compile() {  # OUTPUT INPUT... [options]
   local out=$1; shift
+  # uv keeps the versions an existing output file holds. Its torch line lost the +cpu label
+  # (below), and a bare torch==2.13.0 would now be taken from PyPI, CUDA packages and all: the
+  # label goes back on before compiling.
+  if [ -f "$out" ]; then sed -i "s/^torch==\([^+ ]*\)\$/torch==\1+$torch_label/" "$out"; fi
   "$uv" pip compile --quiet --python-version 3.11 --python-platform x86_64-manylinux_2_28 \
     --find-links "$torch_links" --excludes "$tmp/excludes.txt" \
     --custom-compile-command "bash scripts/lock.sh" --output-file "$out" "$@"

@@ -30,7 +30,9 @@ fi
 export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 TOKENIZERS_PARALLELISM=false
 ruff check .
 set +e
-python -m pytest -q "$@"
+# Two workers, a test file each at a time (its module fixtures built once): many tests wait on a
+# subprocess, a server or a browser, so two run in about two thirds of the time of one.
+python -m pytest -q -n 2 --dist loadfile "$@"
 status=$?
 set -e
 if [ "$status" -eq 5 ]; then
