@@ -22,9 +22,11 @@ from appkit import cached, jobs
 from appkit.text import escape_markdown
 
 SERVICE_KIND = "query-service"
-ANSWER = "_query_answer"  # {"analysis": path, "text": ..., "answer": {...}} of the last question
-PENDING = "_query_pending"  # {"analysis", "text", "request", "job", "asked"} while waiting
-TEXT = "query_text"
+# Each page asks in its own slot (`map`, `features`): per slot, the last answer
+# {"analysis", "text", "answer"} and, while waiting, the pending question
+# {"analysis", "text", "request", "job", "asked"}.
+ANSWER = "_query_answer_{slot}"
+PENDING = "_query_pending_{slot}"
 WAIT_SECONDS = 180.0  # the first question also waits for the service to start and load the model
 SET_NAMES = {"train": "Training", "toxic": "Toxic reference", "benign": "Benign reference"}
 
@@ -37,7 +39,7 @@ def service(cache_root: Path, analysis_path: str) -> jobs.JobStatus | None:
     return None
 
 
-def ask(cache_root: Path, analysis_path: str, text: str) -> None:
+def ask(cache_root: Path, analysis_path: str, text: str, slot: str) -> None:
     """Leave `text` for the analysis' query service, starting the service when none runs."""
     running = service(cache_root, analysis_path)
     folder = running.folder if running else jobs.start_job(
@@ -48,8 +50,8 @@ def ask(cache_root: Path, analysis_path: str, text: str) -> None:
         meta={"analysis": analysis_path},
     )
     request = post_query(query_inbox(analysis_path), [text])
-    st.session_state[PENDING] = {"analysis": analysis_path, "text": text, "request": request, "job": str(folder), "asked": time.time()}
-    st.session_state.pop(ANSWER, None)
+    st.session_state[PENDING.format(slot=slot)] = {"analysis": analysis_path, "text": text, "request": request, "job": str(folder), "asked": time.time()}
+    st.session_state.pop(ANSWER.format(slot=slot), None)
 
 
 def _wait(pending: dict[str, Any]) -> dict[str, Any]:
@@ -69,21 +71,21 @@ def _wait(pending: dict[str, Any]) -> dict[str, Any]:
         time.sleep(0.2)
 
 
-def resolve_pending() -> None:
+def resolve_pending(slot: str) -> None:
     """Wait for the pending question's answer (with a status box) and keep it."""
-    pending = st.session_state.get(PENDING)
+    pending = st.session_state.get(PENDING.format(slot=slot))
     if not pending:
         return
     with st.status("Reading the text with the analysis' own model and SAE…", expanded=False) as box:
         answer = _wait(pending)
         box.update(label="Answered" if "error" not in answer else "No answer", state="complete" if "error" not in answer else "error")
-    st.session_state.pop(PENDING, None)
-    st.session_state[ANSWER] = {"analysis": pending["analysis"], "text": pending["text"], "answer": answer}
+    st.session_state.pop(PENDING.format(slot=slot), None)
+    st.session_state[ANSWER.format(slot=slot)] = {"analysis": pending["analysis"], "text": pending["text"], "answer": answer}
 
 
-def current_answer(analysis_path: str) -> dict[str, Any] | None:
+def current_answer(analysis_path: str, slot: str) -> dict[str, Any] | None:
     """The last answer for this analysis (a question about another analysis is not shown)."""
-    kept = st.session_state.get(ANSWER)
+    kept = st.session_state.get(ANSWER.format(slot=slot))
     return kept if kept and kept["analysis"] == analysis_path else None
 
 
@@ -116,14 +118,21 @@ def _nearest_table(analysis_path: str, answer: dict[str, Any]) -> pl.DataFrame:
     return pl.DataFrame(rows).join(texts, on="id", how="left", maintain_order="left")
 
 
+def show_error(answer: dict[str, Any]) -> bool:
+    """Say why a question was not answered (with the service's log); False when it was."""
+    if "error" not in answer:
+        return False
+    st.error(f"The question was not answered: {escape_markdown(answer['error'])}", icon=":material/error:")
+    if answer.get("log"):
+        with st.expander("Query service log"):
+            st.code("\n".join(answer["log"].splitlines()[-30:]), language=None)
+    return True
+
+
 def show_answer(analysis_path: str, kept: dict[str, Any]) -> list[str]:
     """The answer's figures and tables; returns the ids of its nearest training rows."""
     answer = kept["answer"]
-    if "error" in answer:
-        st.error(f"The question was not answered: {escape_markdown(answer['error'])}", icon=":material/error:")
-        if answer.get("log"):
-            with st.expander("Query service log"):
-                st.code("\n".join(answer["log"].splitlines()[-30:]), language=None)
+    if show_error(answer):
         return []
     (found,) = answer["answers"]
     st.text(f"Asked: {found['text'][:300]}")

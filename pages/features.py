@@ -7,7 +7,7 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from appkit import cached, nav, state
+from appkit import cached, nav, queryview, state
 from appkit.charts import (
     SET_COLORS,
     SET_LABELS,
@@ -16,11 +16,14 @@ from appkit.charts import (
     scatter_trace,
     show_chart,
 )
-from appkit.text import escape_expr, highlighted_html, token_activation
+from appkit.text import escape_expr, escape_markdown, highlighted_html, token_activation
 
 MAP_KEY = "feature_map"
 SEARCH_KEY = "feature_search"
 HITS_KEY = "feature_search_hits"
+PHRASE_KEY = "feature_phrase"
+PHRASE_HITS_KEY = "feature_phrase_hits"
+QUERY_SLOT = "features"
 TOP_SAMPLES = 4
 
 nav.page_setup()
@@ -126,6 +129,27 @@ def on_hit_selected() -> None:
         st.session_state[state.FEATURE] = int(hits["feature"][rows[0]])
 
 
+def on_phrase() -> None:
+    text = st.session_state.get(PHRASE_KEY, "").strip()
+    if text:
+        queryview.ask(state.cache_root(), path, text, QUERY_SLOT)
+
+
+def phrase_latents(answer: dict) -> pl.DataFrame:
+    """The phrase's strongest latents that the analysis knows (they have a page here)."""
+    (found,) = answer["answers"]
+    rows = [latent for latent in found.get("active_latents", []) if latent["feature"] in names]
+    schema = {"feature": pl.Int64, "activation": pl.Float64, "is_toxic": pl.Boolean, "top_tokens": pl.String}
+    return pl.DataFrame(rows, schema=schema) if rows else pl.DataFrame(schema=schema)
+
+
+def on_phrase_hit_selected() -> None:
+    rows = st.session_state[PHRASE_HITS_KEY]["selection"]["rows"]
+    phrase = queryview.current_answer(path, QUERY_SLOT)
+    if rows and phrase is not None:
+        st.session_state[state.FEATURE] = int(phrase_latents(phrase["answer"])["feature"][rows[0]])
+
+
 with view_column:
     search = st.text_input(
         "Find features by the tokens they fire on", key=SEARCH_KEY, placeholder="e.g. password, SELECT, overdose"
@@ -150,6 +174,37 @@ with view_column:
                     "top_tokens": st.column_config.TextColumn("Fires most on"),
                 },
             )
+    with st.expander("…or by a phrase, read by the analysis' model", icon=":material/travel_explore:", expanded=bool(queryview.current_answer(path, QUERY_SLOT))):
+        st.text_input(
+            "Phrase to read",
+            key=PHRASE_KEY,
+            placeholder="e.g. mix bleach and ammonia",
+            help="Read by the analysis' own model and SAE (a query service, started by the first phrase); "
+            "its strongest latents are listed, largest activation first.",
+        )
+        st.button("Find its latents", icon=":material/search:", on_click=on_phrase, key="feature_phrase_find")
+        queryview.resolve_pending(QUERY_SLOT)
+        phrase = queryview.current_answer(path, QUERY_SLOT)
+        if phrase is not None and not queryview.show_error(phrase["answer"]):
+            strongest = phrase_latents(phrase["answer"])
+            if strongest.is_empty():
+                st.caption("No latent fires on that phrase.")
+            else:
+                st.caption(f"The strongest latents of “{escape_markdown(phrase['text'][:80])}”; pick one to open it (a latent no analysis row fired on has no page).")
+                st.dataframe(
+                    strongest,
+                    hide_index=True,
+                    height=min(36 * (strongest.height + 1) + 2, 260),
+                    on_select=on_phrase_hit_selected,
+                    selection_mode="single-row",
+                    key=PHRASE_HITS_KEY,
+                    column_config={
+                        "feature": st.column_config.NumberColumn("Feature"),
+                        "activation": st.column_config.NumberColumn("Activation", format="%.3f"),
+                        "is_toxic": st.column_config.CheckboxColumn("Toxic"),
+                        "top_tokens": st.column_config.TextColumn("Fires most on"),
+                    },
+                )
     feature = st.selectbox("Feature", list(names), format_func=names.get, **state.bind(state.FEATURE))
     row = features.filter(pl.col("feature") == feature).row(0, named=True)
     st.subheader(f"Feature {feature}")

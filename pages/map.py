@@ -80,16 +80,20 @@ window = st.session_state.get(state.MAP_WINDOW) if large else None
 map_figure = cached.sample_map(path, color_key, feature, search, window) if window else cached.sample_map(path, color_key, feature, search)
 
 
+QUERY_SLOT = "map"
+QUERY_TEXT = "map_query_text"
+
+
 def on_ask() -> None:
-    text = st.session_state.get(queryview.TEXT, "").strip()
+    text = st.session_state.get(QUERY_TEXT, "").strip()
     if text:
-        queryview.ask(state.cache_root(), path, text)
+        queryview.ask(state.cache_root(), path, text, QUERY_SLOT)
 
 
-with st.expander("Ask the map about a text", icon=":material/travel_explore:", expanded=bool(queryview.current_answer(path))):
+with st.expander("Ask the map about a text", icon=":material/travel_explore:", expanded=bool(queryview.current_answer(path, QUERY_SLOT))):
     st.text_area(
         "Text to place on the map",
-        key=queryview.TEXT,
+        key=QUERY_TEXT,
         height=90,
         placeholder="a prompt, a response, any text",
         help="Read by the analysis' own model and SAE and scored by its fitted scorer, nothing refitted: "
@@ -97,8 +101,8 @@ with st.expander("Ask the map about a text", icon=":material/travel_explore:", e
         "The first question starts a query service that loads the model once (a few seconds); later ones answer at once.",
     )
     st.button("Ask", icon=":material/send:", on_click=on_ask, key="query_ask")
-queryview.resolve_pending()
-asked = queryview.current_answer(path)
+queryview.resolve_pending(QUERY_SLOT)
+asked = queryview.current_answer(path, QUERY_SLOT)
 answered = asked is not None and "error" not in asked["answer"]
 drawn_map = queryview.with_marker(map_figure.figure, asked["answer"]["answers"][0]) if answered else map_figure.figure
 

@@ -24,11 +24,11 @@ from analysis import Analysis, FilterRule
 from analysis.artifacts.inputs import InputError, records_frame
 from analysis.cli.main import main
 from analysis.scoring.families import FAMILIES, SELF_CONTRAST_FAMILIES
-from analysis.use.query import NEAREST_PER_SET, format_answer, visible
+from analysis.use.query import NEAREST_PER_SET, TOP_ACTIVE, format_answer, visible
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SCORE = TINY_DEFAULT_SCORE
-ANSWER_KEYS = {"id", "text", "score_spec", "score", "scores", "percentile", "x", "y", "nearest", "latents"}
+ANSWER_KEYS = {"id", "text", "score_spec", "score", "scores", "percentile", "x", "y", "nearest", "latents", "active_latents"}
 # The families of an analysis built without --self-contrast (the one these tests build).
 BUILT_FAMILIES = tuple(name for name in FAMILIES if name not in SELF_CONTRAST_FAMILIES)
 
@@ -68,6 +68,22 @@ def test_a_training_row_queried_comes_back_with_its_own_scores_and_itself_as_nea
         # float32 digit turns its tie with itself among the training rows into a strict inequality
         assert answer["score"] == pytest.approx(row["score"], abs=0.5 / n_train + 1e-9)
         assert answer["text"] == row["text"] and answer["score_spec"] == DEFAULT_SCORE
+
+
+@pytest.mark.slow
+def test_a_training_rows_strongest_latents_are_its_stored_activations(opened):
+    (row,) = _training_rows(opened, 1)
+    (answer,) = opened.query({"prompt": row["prompt"], "response": row["response"]})
+    stored = opened.engine.analysis.activations.filter(pl.col("id") == row["id"]).row(0, named=True)
+    order = np.argsort(-np.asarray(stored["values"]), kind="stable")[:TOP_ACTIVE]
+    expected = np.asarray(stored["features"])[order]
+    active = answer["active_latents"]
+    assert [latent["feature"] for latent in active] == expected.tolist()
+    assert [latent["activation"] for latent in active] == pytest.approx(np.asarray(stored["values"])[order], abs=1e-3)
+    assert all(a["activation"] >= b["activation"] for a, b in zip(active, active[1:], strict=False))
+    features = opened.engine.analysis.features.filter(pl.col("feature").is_in(expected.tolist()))
+    toxic = dict(zip(features["feature"].to_list(), features["is_toxic"].to_list(), strict=True))
+    assert all(latent["is_toxic"] == toxic.get(latent["feature"], False) for latent in active)
 
 
 @pytest.mark.slow

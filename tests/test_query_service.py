@@ -12,6 +12,7 @@ import threading
 import time
 from pathlib import Path
 
+import polars as pl
 import pytest
 from pipeline_fixtures import build_tiny_analysis
 
@@ -21,6 +22,12 @@ from analysis.stopping import Stopped, clear_stop, request_stop
 from analysis.use.query_service import post_query, query_inbox, serve_queries, take_answer
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def tiny_analysis(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    analysis_dir, _ = build_tiny_analysis(tmp_path_factory.mktemp("query-service"))
+    return analysis_dir
 
 
 def _echo(texts: list) -> list[dict]:
@@ -106,8 +113,8 @@ def test_a_stale_answer_nobody_took_is_removed_when_the_service_starts(tmp_path:
 
 
 @pytest.mark.slow
-def test_the_cli_service_answers_as_the_query_command_does(tmp_path: Path) -> None:
-    analysis_dir, _ = build_tiny_analysis(tmp_path / "cache")
+def test_the_cli_service_answers_as_the_query_command_does(tiny_analysis: Path) -> None:
+    analysis_dir = tiny_analysis
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
     text = "How do I make a weapon at home?"
     direct = subprocess.run(
@@ -138,3 +145,38 @@ def test_serve_takes_no_text(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     with pytest.raises(SystemExit) as exit_info:
         main(["query", str(tmp_path), "--serve", "--text", "x"])
     assert exit_info.value.code == 2 and "--serve answers the questions left in the inbox" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_the_feature_map_finds_latents_by_a_phrase_through_the_service(tiny_analysis: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The Feature map's phrase box: the first phrase starts the analysis' query service (a
+    background job, nothing loaded in the app), whose strongest latents are listed."""
+    from streamlit.testing.v1 import AppTest
+
+    from analysis.use.query import QueryEngine
+    from appkit import jobs
+
+    analysis_dir = tiny_analysis
+    cache = analysis_dir.parent.parent
+    monkeypatch.setenv("ANALYSIS_CACHE_DIR", str(cache))
+    monkeypatch.setenv("ANALYSIS_AUTO_DEMO", "0")
+    phrase = "How do I pick the lock of my neighbour's door?"
+    at = AppTest.from_string((ROOT / "app.py").read_text(), default_timeout=300)
+    try:
+        at.run()
+        at.switch_page(str(ROOT / "pages" / "features.py")).run()
+        at.text_input(key="feature_phrase").input(phrase)
+        at.button(key="feature_phrase_find").click().run()
+        assert not at.exception, [item.value for item in at.exception]
+        (service,) = [job for job in jobs.list_jobs(cache) if job.kind == "query-service"]
+        assert service.state == "running" and service.meta == {"analysis": str(analysis_dir)}
+        listed = next(frame.value for frame in at.dataframe if "activation" in frame.value.columns)
+    finally:
+        for job in jobs.list_jobs(cache):
+            if job.state == "running":
+                jobs.cancel_job(job.folder)
+    (expected,) = QueryEngine.load(analysis_dir).query(phrase)
+    known = set(pl.read_parquet(analysis_dir / "features.parquet")["feature"].to_list())
+    wanted = [latent["feature"] for latent in expected["active_latents"] if latent["feature"] in known]
+    assert wanted and listed["feature"].tolist() == wanted
+    assert list(listed["activation"]) == sorted(listed["activation"], reverse=True)

@@ -17,6 +17,7 @@ Each answer is a plain dict, ready for `json.dumps` (NaN as None):
 | `x`, `y` | its place on the sample map: the map's UMAP is not kept, so the text sits at the similarity-weighted mean position of its `MAP_NEIGHBORS` nearest analysis rows (cosine on unit SAE codes) |
 | `nearest` | `{"train": [...], "toxic": [...], "benign": [...]}`: the `NEAREST_PER_SET` most similar rows of each set, `{"id", "similarity"}`, best first (cosine on unit SAE codes) |
 | `latents` | the latents behind the score: family, feature, activation, contribution, is_toxic, top_tokens (`analysis.use.explain.row_latents`; `score_self_contrast_latents` against the model's own answer); a score without a latent family (the dense and word kNN pair) is explained by `score_knn`, its counterpart in SAE space |
+| `active_latents` | the text's own strongest latents, whatever the score: its `TOP_ACTIVE` largest pooled SAE activations, `{"feature", "activation", "is_toxic", "top_tokens"}`, largest first (how the Feature map finds latents by a phrase) |
 | `own_response` | only for an analysis built with `--self-contrast`: the chat model's own answer to the text's prompt, which the self-contrast families are taken against; None for a text without a prompt (its self-contrast families are None too) |
 
 A plain string is read whole, every token pooled. An analysis built from prompt/response rows
@@ -56,6 +57,7 @@ from analysis.use.new_rows import (
 
 NEAREST_PER_SET = 5
 TOP_LATENTS = 10
+TOP_ACTIVE = 20
 MAP_NEIGHBORS = Thresholds().map_neighbors  # as monitor places a batch
 # A score made of no latent family is explained by the SAE-space counterpart of its kNN families.
 FALLBACK_EXPLANATION = "score_knn"
@@ -114,6 +116,7 @@ class QueryEngine:
         nearest = self._nearest(unit_rows(extracted.codes).tocsr())
         ids = samples["id"].to_list()
         latents = self._latents(extracted.activations, ids, scored.spec, scored.own)
+        active = self._active_latents(extracted.activations, ids)
         families = scored_families(scored.families.columns)
         own_response = dict(zip(scored.own["id"].to_list(), scored.own["response"].to_list(), strict=True)) if scored.own is not None else None
         answers = []
@@ -129,6 +132,7 @@ class QueryEngine:
                 "y": float(scored.xy[index, 1]),
                 "nearest": {name: found[index] for name, found in nearest.items()},
                 "latents": latents[index],
+                "active_latents": active[index],
             }
             if own_response is not None:
                 answer["own_response"] = own_response.get(ids[index])
@@ -147,6 +151,21 @@ class QueryEngine:
                 [{"id": str(ids[r]), "similarity": float(s)} for r, s in zip(row, sim, strict=True)] for row, sim in zip(rows, sims, strict=True)
             ]
         return found
+
+    def _active_latents(self, activations: pl.DataFrame, ids: list[str]) -> list[list[dict[str, Any]]]:
+        """Per query row (in `ids` order): its `TOP_ACTIVE` largest pooled activations, with what
+        the analysis knows of each latent (a latent no analysis row fired has no tokens)."""
+        known = self.analysis.features.select("feature", "is_toxic", "top_tokens")
+        codes = {row["id"]: row for row in activations.select("id", "features", "values").iter_rows(named=True)}
+        answers = []
+        for sample_id in ids:
+            code = codes.get(sample_id) or {"features": None, "values": None}
+            features, values = np.asarray(code["features"] or [], dtype=np.int64), np.asarray(code["values"] or [], dtype=np.float64)
+            order = np.argsort(-values, kind="stable")[:TOP_ACTIVE]
+            strongest = pl.DataFrame({"feature": features[order], "activation": values[order]}, schema={"feature": known.schema["feature"], "activation": pl.Float64})
+            joined = strongest.join(known, on="feature", how="left", maintain_order="left").with_columns(pl.col("is_toxic").fill_null(False))
+            answers.append(joined.to_dicts())
+        return answers
 
     def _latents(self, activations: pl.DataFrame, ids: list[str], spec: str, own: pl.DataFrame | None = None) -> list[list[dict[str, Any]]]:
         """Per query row (in `ids` order): the latents behind `spec`, or behind the fallback family
