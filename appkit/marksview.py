@@ -11,13 +11,17 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
+from analysis.use.learn_from_marks import LEARNED, NotEnoughMarks, scores_from_marks
 from analysis.use.marks import MAX_TAG_LENGTH, SUGGESTED_MARKS, Marks, MarksError, MarksLog
 from appkit import cached, state
+from appkit.findings import marks_finding
 from appkit.text import escape_markdown, truncate_expr
 
 OWN_TAG = "__own__"  # the choice "own tag" (never a tag itself: it is replaced by the typed one)
 NOTICE = "_marks_notice"  # (kind, text) of the last mark or undo, shown once
 TEXT_CHARS = 120
+LEARNED_STATE = "_learned_from_marks"  # {"analysis", "marks": snapshot, "table"} of the last fit
+LEARNED_TOP = 20  # unmarked rows shown, best first
 
 
 def marks_of(path: str) -> Marks:
@@ -131,3 +135,59 @@ def marks_table(samples: pl.DataFrame, log: MarksLog) -> None:
         height=240,
         column_config={"text": st.column_config.TextColumn("Text", width="large")},
     )
+
+
+def _fit_learned(path: str, log: MarksLog) -> None:
+    snapshot = log.snapshot()
+    try:
+        table = scores_from_marks(cached.analysis_at(path), snapshot, scorer=cached.scorer_at(path))
+    except NotEnoughMarks as reason:
+        st.session_state[LEARNED_STATE] = {"analysis": path, "marks": snapshot, "error": str(reason)}
+        return
+    st.session_state[LEARNED_STATE] = {"analysis": path, "marks": snapshot, "table": table}
+
+
+def learn_from_marks(path: str, log: MarksLog, samples: pl.DataFrame) -> list[str]:
+    """The candidate score learned from the marks (the scorer fitted again with rows marked
+    harmful / fine as references): fit it on request, show the unmarked rows it ranks highest
+    beside their default score. Returns those rows' ids (empty before a fit, or once the marks
+    changed since it)."""
+    with st.expander("Learn from the marks: a candidate score beside the default", icon=":material/model_training:"):
+        st.caption(
+            "Fits this analysis' scorer again with the rows marked harmful as toxic references and those marked fine as "
+            "benign ones, then ranks the unmarked training rows by the default score's recipe. A candidate to read next, "
+            "never the default: the cut above still uses the score you chose. " + marks_finding()
+        )
+        st.button(
+            "Fit it on the current marks", icon=":material/model_training:", on_click=_fit_learned, args=(path, log),
+            key="learn_from_marks", disabled=log.current().is_empty(),
+        )
+        kept = st.session_state.get(LEARNED_STATE)
+        if not kept or kept["analysis"] != path:
+            return []
+        if kept["marks"] != log.snapshot():
+            st.info("The marks changed since the last fit: fit it again to use them.", icon=":material/info:")
+            return []
+        if "error" in kept:
+            st.info(escape_markdown(kept["error"]), icon=":material/info:")
+            return []
+        table = (
+            kept["table"]
+            .filter(~pl.col("marked"))
+            .join(samples.select("id", "score", truncate_expr("text", TEXT_CHARS)), on="id", how="left")
+            .sort([LEARNED, "id"], descending=[True, False], nulls_last=True)
+            .head(LEARNED_TOP)
+        )
+        st.caption(f"The {table.height} unmarked training rows the learned score ranks highest (fitted on {len(kept['marks']):,} marks):")
+        st.dataframe(
+            table.select("id", LEARNED, "score", "text"),
+            hide_index=True,
+            width="stretch",
+            key="learned_table",
+            column_config={
+                LEARNED: st.column_config.NumberColumn("Learned score", format="%.3f"),
+                "score": st.column_config.NumberColumn("Default score", format="%.3f"),
+                "text": st.column_config.TextColumn("Text", width="large"),
+            },
+        )
+        return table["id"].to_list()

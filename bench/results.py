@@ -42,3 +42,16 @@ def replace_section(results: Path, key: str, body: str) -> None:
     else:
         text = text.rstrip() + "\n\n" + block + "\n"
     results.write_text(text)
+
+
+FINDINGS = Path(__file__).resolve().parents[1] / "docs" / "findings.json"
+
+
+def record_finding(key: str, payload: dict) -> None:
+    """Keep a benchmark's headline figures in docs/findings.json, which the app reads to say
+    what the benchmark found (so no page copies a number by hand)."""
+    import json
+
+    findings = json.loads(FINDINGS.read_text()) if FINDINGS.exists() else {}
+    findings[key] = payload
+    FINDINGS.write_text(json.dumps(findings, indent=2, sort_keys=True) + "\n")

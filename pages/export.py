@@ -299,6 +299,7 @@ st.caption(
     "optional note and name; the rule above can then remove the rows marked harmful, or keep only those marked fine."
 )
 marksview.show_problems(marks_log)
+learned_top = marksview.learn_from_marks(path, marks_log, samples)
 table_event = st.session_state.get(REMOVED_TABLE)
 picked_rows = table_event["selection"]["rows"] if table_event else []
 targets = {"removed": (f"The {n_removed:,} rows this rule removes", removed["id"].to_list())}
@@ -308,6 +309,8 @@ if picked_rows:
 selected_on_map = st.session_state.get(state.SELECTED) or []
 if selected_on_map:
     targets["map"] = (f"The {len(selected_on_map):,} rows selected on the sample map", list(selected_on_map))
+if learned_top:
+    targets["learned"] = (f"The {len(learned_top):,} unmarked rows the learned score ranks highest", learned_top)
 if st.session_state.get(MARK_TARGET) not in targets:
     st.session_state[MARK_TARGET] = "removed"
 target_rows = st.radio("Rows to mark", list(targets), format_func=lambda name: targets[name][0], horizontal=True, key=MARK_TARGET)

@@ -333,3 +333,36 @@ def test_marking_the_map_selection(analysis_dir: Path, cache: Path, monkeypatch:
     at.button(key="map_marks_do_mark").click().run()
     assert not at.exception, [item.value for item in at.exception]
     assert Marks.for_analysis(analysis_dir).snapshot() == dict.fromkeys(sorted(chosen), "fine")
+
+
+def test_learning_from_the_marks_on_the_export_page(analysis_dir: Path, cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The candidate score: fitted on request on the current marks, it lists unmarked rows
+    only, best first, as `scores_from_marks` ranks them; its rows can be marked next; a new
+    mark asks for a new fit. The default score and the cut never change."""
+    from analysis.artifacts.folder import Analysis
+    from analysis.use.learn_from_marks import LEARNED, scores_from_marks
+
+    at = open_page(cache, monkeypatch, EXPORT_PAGE)
+    assert at.button(key="learn_from_marks").disabled  # nothing marked yet
+    removed_before = metric(at, "Training rows removed")
+    at.button(key="export_marks_do_mark").click().run()  # the rows the rule removes, as harmful
+    at.button(key="learn_from_marks").click().run()
+    assert not at.exception, [item.value for item in at.exception]
+    marks = Marks.for_analysis(analysis_dir)
+    expected = (
+        scores_from_marks(Analysis.open(analysis_dir), marks.snapshot())
+        .filter(~pl.col("marked"))
+        .sort([LEARNED, "id"], descending=[True, False])
+        .head(20)
+    )
+    (table,) = [frame.value for frame in at.dataframe if LEARNED in frame.value.columns]
+    assert table["id"].tolist() == expected["id"].to_list()
+    assert not set(table["id"]) & set(marks.snapshot())
+    assert metric(at, "Training rows removed") == removed_before
+
+    at.radio(key="_mark_target").set_value("learned").run()
+    at.selectbox(key="export_marks_mark").set_value("fine").run()
+    at.button(key="export_marks_do_mark").click().run()
+    assert marks.snapshot(["fine"]) == dict.fromkeys(sorted(table["id"]), "fine")
+    assert not [frame for frame in at.dataframe if LEARNED in frame.value.columns]  # the marks changed: fit again
+    assert any("fit it again" in info.value for info in at.info)
