@@ -82,6 +82,23 @@ for answer in answers:
     )
 
 # %% [markdown]
+# ## Mark rows, and let the scorer learn from the marks
+# Marks usually go to the analysis' own file beside it (`opened.marks`); this example keeps its
+# own in a temporary file. `learn_from_marks` fits the scorer again with the rows marked
+# `harmful` / `fine` as toxic / benign references: a candidate ranking of the rows still to read.
+
+# %%
+from analysis.use.marks import Marks  # noqa: E402
+
+marks = Marks.for_analysis(opened, file=Path(tempfile.mkdtemp(prefix="marks-")) / "marks.jsonl")
+read_first = train.sort("score", descending=True)["id"].head(4).to_list()  # the four rows read first
+marks.add(read_first[:2], "harmful", note="read in the example")
+marks.add(read_first[2:], "fine")
+learned = opened.learn_from_marks(marks).filter(~pl.col("marked")).sort("score_from_marks", descending=True)
+print(marks.current().select("id", "mark"))
+print(learned.head(5))
+
+# %% [markdown]
 # ## Export a cut
 # The kept and removed training rows under a rule, with a manifest that repeats the export.
 

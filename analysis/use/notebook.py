@@ -9,6 +9,8 @@ added here, in a subclass that opens and reads the folder exactly as its parent 
     analysis.samples                                   # every row with its scores
     analysis.select(pl.col("score") > 0.9)             # or a list of ids
     analysis.query(["Is it safe to stop my pills?"])   # the model loads once, then stays
+    analysis.marks.add(["train-0001"], "harmful")      # the marks file beside the analysis
+    analysis.learn_from_marks()                        # a candidate score learned from them
     analysis.export(FilterRule(score="score", top_percent=10), "out/")
 """
 
@@ -24,6 +26,7 @@ import polars as pl
 from analysis.artifacts import folder
 
 if TYPE_CHECKING:  # imported where used: opening an analysis stays as light as the folder reader
+    from analysis.use.marks import Marks
     from analysis.use.query import QueryEngine
     from analysis.use.rules import FilterRule
 
@@ -62,6 +65,23 @@ class Analysis(folder.Analysis):
         (see `analysis.use.query`); nothing is refitted. A text is a string, or a mapping such
         as `{"prompt": ..., "response": ...}` read as the build reads such a row."""
         return self.engine.query(texts)
+
+    @property
+    def marks(self) -> Marks:
+        """The researcher's marks on this analysis' rows, in their own file beside it
+        (`analysis.use.marks`): `.current()`, `.add(ids, mark, note=...)`, `.undo()`."""
+        from analysis.use.marks import Marks
+
+        return Marks.for_analysis(self)
+
+    def learn_from_marks(self, marks: Mapping[str, str] | Marks | None = None) -> pl.DataFrame:
+        """`id`, `marked` and `score_from_marks` of every training row: the scorer fitted again
+        with the rows marked `harmful` / `fine` as references (`analysis.use.learn_from_marks`),
+        on `marks` (id -> mark, or a `Marks`; default: this analysis' own)."""
+        from analysis.use.learn_from_marks import scores_from_marks
+
+        chosen = self.marks if marks is None else marks
+        return scores_from_marks(self, chosen.snapshot() if hasattr(chosen, "snapshot") else dict(chosen))
 
     def export(self, rule: FilterRule, out: str | Path, extra_formats: tuple[str, ...] | None = None) -> Path:
         """The kept and removed training rows under `rule`, written into the new folder `out`
