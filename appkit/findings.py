@@ -7,6 +7,8 @@ import json
 from functools import cache
 from pathlib import Path
 
+from analysis.config import DEFAULT_MODEL, SMOLLM2
+
 FINDINGS = Path(__file__).resolve().parent.parent / "docs" / "findings.json"
 
 
@@ -34,3 +36,57 @@ def marks_finding() -> str:
             f"worse on {found['worse']})."
         )
     return " ".join(sentences) or "Not benchmarked yet (bench/simulated_researcher.py)."
+
+
+# The selection run over both models (bench/select_default.py --section llm) and the one that
+# adds the chat LLM's block 20 on four tasks (--section llm_layer20).
+MODELS_SECTION, DEEP_SECTION = "llm", "llm_layer20"
+MODEL_ALIAS = {DEFAULT_MODEL: "default", SMOLLM2: "smollm2"}  # select_default's names
+OTHER_MODEL_FINDING = (
+    "This model was not in the benchmark (bench/RESULTS.md covers the sentence encoder and the packaged chat LLM): "
+    "check the Evaluate page on labelled rows before trusting any score here."
+)
+
+
+def _z_counts(reads: list[str]) -> str:
+    """"after block 4 on 6 of 9 tasks, ...": where the permutation test's z is above 0."""
+    counts = {**findings().get(DEEP_SECTION, {}).get("z_positive", {}), **findings().get(MODELS_SECTION, {}).get("z_positive", {})}
+    parts = [f"after block {read.split(':')[1]} on {counts[read]['tasks']} of {counts[read]['of']} tasks" for read in reads if read in counts]
+    return ", ".join(parts)
+
+
+def model_finding(model: str | None) -> str:
+    """What the benchmark found for `model`'s SAE features against its own hidden states, the
+    sentence encoder and TF-IDF; OTHER_MODEL_FINDING for a model it did not cover."""
+    found = findings().get(MODELS_SECTION)
+    alias = MODEL_ALIAS.get(model or "")
+    if not found or alias is None or alias not in found["sae_vs_dense"]:
+        return OTHER_MODEL_FINDING
+    mine = found["sae_vs_dense"][alias]
+    sae, dense, difference = mine["sae"]["auroc"], mine["dense"]["auroc"], mine["sae_minus_dense"]
+    seeds = ", ".join(str(seed) for seed in found["seeds"])
+    tasks = f"{found['tasks']} planted-contamination benchmark tasks (seed{'s' if len(found['seeds']) > 1 else ''} {seeds})"
+    paired = f"paired difference {difference['auroc']:+.3f} [{difference['lo']:+.3f}, {difference['hi']:+.3f}]"
+    tfidf = found["tfidf"]["auroc"]
+    encoder_dense = found["sae_vs_dense"]["default"]["dense"]["auroc"]
+    if alias == "default":
+        verdict = "no SAE-based score of this model beat" if difference["hi"] < 0 else "SAE-based scores of this model did not clearly beat"
+        return (
+            f"On {tasks}, {verdict} the plain nearest-neighbour score on its hidden states (best SAE family "
+            f"{sae:.3f} mean AUROC vs {dense:.3f}, {paired}). The default score reaches {found['loto']['auroc']:.3f} on "
+            f"tasks it was not chosen on, with model, layer and score chosen inside each fold "
+            f"({found['in_sample']['auroc']:.3f} in sample); TF-IDF alone has {tfidf:.3f}. The SAE features here explain a "
+            f"score; they do not make it more accurate."
+        )
+    z_llm = _z_counts(["smollm2:4", "smollm2:10", "smollm2:20"])
+    z_encoder = found.get("z_positive", {}).get("6")
+    encoder = f" (the sentence encoder: {z_encoder['tasks']} of {z_encoder['of']})" if z_encoder else ""
+    than = "better than" if difference["lo"] > 0 else "worse than" if difference["hi"] < 0 else "no better than"
+    below = "both are below" if max(sae, dense) < min(encoder_dense, tfidf) else "compare them with"
+    return (
+        f"On {tasks}, this chat LLM's SAE features found planted rows {than} its own residual stream (best SAE "
+        f"family {sae:.3f} mean AUROC vs {dense:.3f}, {paired}); {below} the sentence encoder (hidden-state kNN "
+        f"{encoder_dense:.3f}) and word-level TF-IDF ({tfidf:.3f}). The paper's geometric picture (training rows' latents "
+        f"nearer the toxic ones than random latents, permutation z > 0) appears {z_llm}{encoder}. The default score is the "
+        f"sentence encoder's pick; it is not tuned for this model."
+    )

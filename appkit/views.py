@@ -8,7 +8,6 @@ import polars as pl
 import streamlit as st
 
 from analysis.artifacts.folder import Analysis
-from analysis.config import DEFAULT_MODEL, SMOLLM2
 from analysis.scoring.families import LATENT_FAMILIES
 from appkit import nav, state
 from appkit.cached import (
@@ -19,6 +18,7 @@ from appkit.cached import (
     score_label,
     scorer_at,
 )
+from appkit.findings import model_finding
 from appkit.text import highlighted_html, token_activation, truncate_expr
 
 EXPLANATION_COLUMNS = ("family", "feature", "activation", "contribution", "is_toxic", "top_tokens", "nearest_toxic_feature", "toxic_proximity")
@@ -191,32 +191,10 @@ def nearest_toxic(analysis: Analysis, row: dict) -> pl.DataFrame:
 
 # What the leave-one-task-out benchmark found for each model it covered (bench/RESULTS.md,
 # section 1); shown beside every analysis of that model, and the general finding beside others.
-BENCHMARK_FINDINGS: dict[str, str] = {
-    DEFAULT_MODEL: (
-        "On ten planted-contamination benchmark tasks, no SAE-based score of this model beat the plain nearest-neighbour "
-        "score on its hidden states (best SAE family 0.709 mean AUROC vs 0.730, paired difference -0.021 [-0.037, -0.006]). "
-        "The default score (rank average of that dense score and a word-level TF-IDF score) reaches 0.692 on tasks it was "
-        "not chosen on, with model, layer and score chosen inside each fold; TF-IDF alone has 0.749. The SAE features "
-        "here explain a score; they do not make it more accurate."
-    ),
-    SMOLLM2: (
-        "On ten planted-contamination benchmark tasks, this chat LLM's SAE features found planted rows no better than its "
-        "own residual stream (best SAE family 0.662 mean AUROC vs 0.656, paired difference +0.006 [-0.011, 0.023]), and "
-        "both are below the sentence encoder (hidden-state kNN 0.730) and word-level TF-IDF (0.749). The paper's "
-        "geometric picture (training rows' latents nearer the toxic ones than random latents, permutation z > 0) does "
-        "appear here, in early layers: after block 4 on 6 of 9 tasks, after block 10 on 5 of 10, after block 20 on 0 of 4 "
-        "(the sentence encoder: 1 of 9). The default score is the sentence encoder's pick; it is not tuned for this model."
-    ),
-}
-OTHER_MODEL_FINDING = (
-    "This model was not in the benchmark (bench/RESULTS.md covers the sentence encoder and the packaged chat LLM): "
-    "check the Evaluate page on labelled rows before trusting any score here."
-)
-
-
 def benchmark_finding(model: str | None) -> str:
-    """What the benchmark found for this analysis' model, or the note for a model it did not cover."""
-    return BENCHMARK_FINDINGS.get(model or "", OTHER_MODEL_FINDING)
+    """What the benchmark found for this analysis' model (appkit.findings, from the
+    benchmark's own output), or the note for a model it did not cover."""
+    return model_finding(model)
 
 
 def reference_diagnostics(diagnostics: dict | None, model: str | None = None) -> None:

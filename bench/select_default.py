@@ -56,7 +56,7 @@ from analysis.scoring import baselines as baseline_methods  # noqa: E402
 from analysis.use.evaluate import finite_scores  # noqa: E402
 from analysis.use.resampled_metrics import resample_counts, weighted_auroc  # noqa: E402
 from bench import tasks as task_builder  # noqa: E402
-from bench.results import replace_section, to_markdown  # noqa: E402
+from bench.results import record_finding, replace_section, to_markdown  # noqa: E402
 
 OUT = REPOSITORY_ROOT / "bench" / "out"
 
@@ -632,6 +632,29 @@ def _json_ready(value):
     return value
 
 
+def finding_payload(args, selection: dict, runs: dict) -> dict:
+    """The headline figures the app quotes (docs/findings.json, appkit.findings): the nested
+    and in-sample means, TF-IDF's, each model's SAE against its dense families, and per read
+    point the tasks where the permutation test's z is above 0."""
+    _, read_points = read_point_table(runs, args.layers)
+    baselines = selection["baseline_means"]
+    return {
+        "seeds": sorted({seed for _, seed in runs}),
+        "tasks": len({task for task, _ in runs}),
+        "pick": selection["in_sample"]["pick"],
+        "loto": selection["loto_mean_over_tasks"],
+        "in_sample": selection["in_sample"]["mean"],
+        "tfidf": baselines.get("tfidf_knn"),
+        "dense_by_read": {unit.split(" @ layer ")[1]: entry for unit, entry in baselines.items() if unit.startswith("embedding_knn @ layer ")},
+        "sae_vs_dense": {model: comparison["mean"] for model, comparison in selection["sae_vs_dense_by_model"].items()},
+        "z_positive": {
+            read: {"tasks": int(row["tasks with z > 0"].split(" of ")[0]), "of": int(row["tasks with z > 0"].split(" of ")[1])}
+            for read, row in zip(args.layers, read_points, strict=True)
+            if row["tasks with z > 0"]
+        },
+    }
+
+
 def summary_payload(args, runs: dict, aggregated: dict, selection: dict) -> dict:
     per_run = [
         {"task": task, "seed": seed, "layer": layer, "method": method, "auroc": point}
@@ -1016,6 +1039,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     ensure_markers(args.results, args.section)
     replace_section(args.results, args.section, section_markdown(args, aggregated, selection, runs))
+    if selection:
+        record_finding(args.section, finding_payload(args, selection, runs))
     print(
         f"wrote {relative(summary)} and the {args.section} section of {relative(args.results)}",
         file=sys.stderr,

@@ -455,7 +455,8 @@ def test_the_sidebar_follows_and_switches_the_analysis(tmp_path: Path, monkeypat
 
 def test_the_benchmark_finding_is_the_analysis_models_own():
     from analysis.config import DEFAULT_MODEL, SMOLLM2
-    from appkit.views import OTHER_MODEL_FINDING, benchmark_finding
+    from appkit.findings import OTHER_MODEL_FINDING
+    from appkit.views import benchmark_finding
 
     assert benchmark_finding(DEFAULT_MODEL) != benchmark_finding(SMOLLM2)
     assert OTHER_MODEL_FINDING not in (benchmark_finding(DEFAULT_MODEL), benchmark_finding(SMOLLM2))
