@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import plotly.graph_objects as go
 import polars as pl
@@ -122,6 +124,25 @@ with map_column:
     toxic_count = int(features["is_toxic"].sum())
     st.caption(f"{features.height:,} active features, {toxic_count:,} toxic.")
 
+def feature_pick_table(table: pl.DataFrame, key: str, on_select: Callable[[], None], value_column: dict) -> None:
+    """Features found by a search, one to pick (which opens its page below): the feature, the
+    search's own value column, whether it is toxic and the tokens it fires on most."""
+    st.dataframe(
+        table,
+        hide_index=True,
+        height=min(36 * (table.height + 1) + 2, 240),
+        on_select=on_select,
+        selection_mode="single-row",
+        key=key,
+        column_config={
+            "feature": st.column_config.NumberColumn("Feature"),
+            **value_column,
+            "is_toxic": st.column_config.CheckboxColumn("Toxic"),
+            "top_tokens": st.column_config.TextColumn("Fires most on"),
+        },
+    )
+
+
 def on_hit_selected() -> None:
     rows = st.session_state[HITS_KEY]["selection"]["rows"]
     if rows:
@@ -160,20 +181,7 @@ with view_column:
             st.caption("No feature has a top token containing that text.")
         else:
             st.caption(f"{hits.height} feature(s) fire most on a token containing it (toxic first); pick one to open it.")
-            st.dataframe(
-                hits,
-                hide_index=True,
-                height=min(36 * (hits.height + 1) + 2, 220),
-                on_select=on_hit_selected,
-                selection_mode="single-row",
-                key=HITS_KEY,
-                column_config={
-                    "feature": st.column_config.NumberColumn("Feature"),
-                    "is_toxic": st.column_config.CheckboxColumn("Toxic"),
-                    "toxic_log_odds": st.column_config.NumberColumn("Log-odds toxic", format="%.2f"),
-                    "top_tokens": st.column_config.TextColumn("Fires most on"),
-                },
-            )
+            feature_pick_table(hits, HITS_KEY, on_hit_selected, {"toxic_log_odds": st.column_config.NumberColumn("Log-odds toxic", format="%.2f")})
     with st.expander("…or by a phrase, read by the analysis' model", icon=":material/travel_explore:", expanded=bool(queryview.current_answer(path, QUERY_SLOT))):
         st.text_input(
             "Phrase to read",
@@ -191,20 +199,7 @@ with view_column:
                 st.caption("No latent fires on that phrase.")
             else:
                 st.caption(f"The strongest latents of “{escape_markdown(phrase['text'][:80])}”; pick one to open it (a latent no analysis row fired on has no page).")
-                st.dataframe(
-                    strongest,
-                    hide_index=True,
-                    height=min(36 * (strongest.height + 1) + 2, 260),
-                    on_select=on_phrase_hit_selected,
-                    selection_mode="single-row",
-                    key=PHRASE_HITS_KEY,
-                    column_config={
-                        "feature": st.column_config.NumberColumn("Feature"),
-                        "activation": st.column_config.NumberColumn("Activation", format="%.3f"),
-                        "is_toxic": st.column_config.CheckboxColumn("Toxic"),
-                        "top_tokens": st.column_config.TextColumn("Fires most on"),
-                    },
-                )
+                feature_pick_table(strongest, PHRASE_HITS_KEY, on_phrase_hit_selected, {"activation": st.column_config.NumberColumn("Activation", format="%.3f")})
     feature = st.selectbox("Feature", list(names), format_func=names.get, **state.bind(state.FEATURE))
     row = features.filter(pl.col("feature") == feature).row(0, named=True)
     st.subheader(f"Feature {feature}")
