@@ -86,6 +86,29 @@ def test_a_bad_question_gets_an_error_and_the_service_goes_on(tmp_path: Path) ->
     thread.join(timeout=30)
 
 
+def test_two_services_on_one_inbox_answer_each_question_once(tmp_path: Path) -> None:
+    inbox = tmp_path / "inbox"
+    asked: list[str] = []
+    lock = threading.Lock()
+
+    def ask(texts: list) -> list[dict]:
+        with lock:
+            asked.extend(texts)
+        time.sleep(0.01)
+        return _echo(texts)
+
+    requests = [post_query(inbox, [f"question {i}"]) for i in range(30)]
+    services = [threading.Thread(target=serve_queries, args=(ask, inbox), kwargs={"idle_seconds": 0.5, "poll_seconds": 0.001}) for _ in range(2)]
+    for service in services:
+        service.start()
+    answers = [_wait_for_answer(inbox, request) for request in requests]
+    for service in services:
+        service.join(timeout=30)
+    assert [answer["answers"][0]["text"] for answer in answers] == [f"question {i}" for i in range(30)]
+    assert sorted(asked) == sorted(f"question {i}" for i in range(30))  # none asked twice
+    assert [path.name for path in inbox.iterdir()] == []
+
+
 def test_an_empty_question_is_refused_before_it_is_posted(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="at least one text"):
         post_query(tmp_path / "inbox", [])

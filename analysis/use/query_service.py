@@ -32,6 +32,7 @@ IDLE_SECONDS = 20 * 60
 POLL_SECONDS = 0.1
 # Answers nobody took (a closed browser tab) are removed when the service starts.
 STALE_ANSWER_SECONDS = 3600
+CLAIMED_SUFFIX = ".working"  # a request being answered, renamed so that no other service takes it
 
 
 def query_inbox(analysis_dir: str | Path) -> Path:
@@ -78,7 +79,7 @@ def _answer(ask: Callable[[list[Any]], list[dict[str, Any]]], request: Path, loa
         if not isinstance(texts, list) or not texts:
             raise ValueError("a request holds a non-empty list `texts`")
     except (OSError, ValueError, KeyError, TypeError) as error:
-        return {"error": f"{request.name}: not a query request ({error})"}
+        return {"error": f"{request.name.lstrip('.').removesuffix(CLAIMED_SUFFIX)}: not a query request ({error})"}
     started = time.perf_counter()
     try:
         answers = ask(texts)
@@ -115,9 +116,14 @@ def serve_queries(
             continue
         for request in requests:
             request_id = request.name.removesuffix(QUERY_REQUEST_SUFFIX)
-            answer = _answer(ask, request, load_seconds)
+            claimed = request.with_name(f".{request_id}{CLAIMED_SUFFIX}")
+            try:  # two services on one inbox (two tabs started one each): the rename lets one answer
+                os.rename(request, claimed)
+            except FileNotFoundError:
+                continue
+            answer = _answer(ask, claimed, load_seconds)
             _write_whole(inbox / f"{request_id}{QUERY_ANSWER_SUFFIX}", answer)
-            request.unlink(missing_ok=True)
+            claimed.unlink(missing_ok=True)
             answered += 1
             if on_answer is not None:
                 on_answer(request_id, answer)
