@@ -79,11 +79,11 @@ def scores_from_marks(
     is_train = rows.sets == "train"
     ids = rows.ids.astype(str)
     moved = {sample_id: mark for sample_id, mark in marks.items() if mark in (HARMFUL, FINE)}
-    sets = rows.sets.copy()
-    marked = np.array([is_train[i] and ids[i] in moved for i in range(len(ids))], dtype=bool)
+    marked = is_train & np.isin(ids, np.array(list(moved), dtype=str))
     if not marked.any():
         raise NotEnoughMarks("no training row is marked harmful or fine: nothing to learn from")
-    sets[marked] = np.where(np.array([moved[ids[i]] for i in np.flatnonzero(marked)]) == HARMFUL, "toxic", "benign")
+    sets = rows.sets.copy()
+    sets[marked] = np.where(np.array([moved[sample_id] for sample_id in ids[marked]]) == HARMFUL, "toxic", "benign")
     refitted = ToxicProximity(scorer.config).fit(
         FitRows(rows.codes, rows.dense, rows.texts, sets, rows.ids, rows.clusters, rows.decoder_features, rows.decoder_directions, rows.own),
         null_draws=NULL_DRAWS,
