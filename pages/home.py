@@ -56,8 +56,9 @@ def maybe_autostart_demo(table: pl.DataFrame) -> None:
 
 table = analyses_table(str(root))
 maybe_autostart_demo(table)
-# Builds only: comparisons of batches (monitor jobs) show on the Compare page.
-all_jobs = [job for job in jobs.list_jobs(root) if job.kind != jobview.MONITOR_KIND]
+# Builds only: comparisons of batches (monitor jobs) show on the Compare page, query services
+# (the maps' "ask about a text") on the page that asked.
+all_jobs = [job for job in jobs.list_jobs(root) if job.kind in jobview.ANALYSIS_KINDS]
 running = [job for job in all_jobs if job.state == "running"]
 jobview.job_panel(root, kinds=jobview.ANALYSIS_KINDS)
 

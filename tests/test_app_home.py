@@ -87,6 +87,21 @@ def test_a_failed_build_is_shown_with_its_log(cache: Path, monkeypatch: pytest.M
     assert len(jobs.list_jobs(cache)) == 1  # no automatic retry
 
 
+def test_a_query_service_that_ended_is_no_failed_build(cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The maps' query service is a job too; the Analyses page reports builds only."""
+    monkeypatch.setenv("ANALYSIS_AUTO_DEMO", "0")
+    folder = jobs.jobs_root(cache) / "20260101-000000-abcdef"
+    folder.mkdir(parents=True)
+    (folder / "job.json").write_text(json.dumps({"id": folder.name, "kind": "query-service", "label": "Query service of x", "meta": {}}))
+    (folder / "exit.json").write_text(json.dumps({"returncode": -15, "error": "stopped by SIGTERM"}))
+    assert jobs.job_status(folder).state == "failed"
+    at = make_app()
+    at.run()
+    assert not at.exception
+    assert not any("Query service" in error.value for error in at.error)
+    assert not at.main.status
+
+
 def test_job_progress_is_read_from_the_log(tmp_path: Path) -> None:
     folder = tmp_path / "jobs" / "job-1"
     folder.mkdir(parents=True)
