@@ -112,15 +112,9 @@ def main() -> int:
     parser.add_argument("--cache", type=Path, default=select_default.OUT / "cache")
     args = parser.parse_args()
     runs = {}
-    for task in args.tasks:
-        for seed in args.seeds:
-            name = select_default.analysis_name(task, seed, args.read)
-            folder = select_default.find_analysis(name, args.cache)
-            if folder is None:
-                print(f"{name}: no analysis", file=sys.stderr)
-                continue
-            runs[name] = persona_scores(folder, args.prompts, args.tokens, seed)
-            print(f"{name}: {runs[name]}", file=sys.stderr, flush=True)
+    for name, seed, folder in select_default.built_analyses(args.tasks, args.seeds, args.read, args.cache):
+        runs[name] = persona_scores(folder, args.prompts, args.tokens, seed)
+        print(f"{name}: {runs[name]}", file=sys.stderr, flush=True)
     if not runs:
         return 1
     OUT.mkdir(parents=True, exist_ok=True)

@@ -39,6 +39,7 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from itertools import combinations
 from pathlib import Path
 
@@ -229,6 +230,19 @@ def find_analysis(name: str, cache: Path) -> Path | None:
 
 
 # ---------------------------------------------------------------- evaluation
+
+
+def built_analyses(tasks: list[str], seeds: list[int], read: str, cache: Path) -> Iterator[tuple[str, int, Path]]:
+    """(name, seed, folder) of every task x seed analysis at read point `read` that is built; a
+    missing one is named on standard error and skipped."""
+    for task in tasks:
+        for seed in seeds:
+            name = analysis_name(task, seed, read)
+            folder = find_analysis(name, cache)
+            if folder is None:
+                print(f"{name}: no analysis in {cache}; build it with bench/select_default.py --build-only", file=sys.stderr)
+                continue
+            yield name, seed, folder
 
 
 def auroc(scores: np.ndarray, labels: np.ndarray) -> float:

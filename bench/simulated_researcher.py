@@ -149,15 +149,9 @@ def main() -> int:
     parser.add_argument("--cache", type=Path, default=select_default.OUT / "cache")
     args = parser.parse_args()
     runs: dict[str, dict] = {}
-    for task in args.tasks:
-        for seed in args.seeds:
-            name = select_default.analysis_name(task, seed, args.read)
-            folder = select_default.find_analysis(name, args.cache)
-            if folder is None:
-                print(f"{name}: no analysis in {args.cache}; build it with bench/select_default.py --build-only", file=sys.stderr)
-                continue
-            runs[name] = simulate(folder, args.looks, args.rounds)
-            print(f"{name}: {runs[name]}", file=sys.stderr, flush=True)
+    for name, _, folder in select_default.built_analyses(args.tasks, args.seeds, args.read, args.cache):
+        runs[name] = simulate(folder, args.looks, args.rounds)
+        print(f"{name}: {runs[name]}", file=sys.stderr, flush=True)
     if not runs:
         print("no task analysis found", file=sys.stderr)
         return 1
