@@ -1,12 +1,22 @@
 """One definition of how the benchmarks and the browser tests drive the app: Debian's
-chromium with the flags that keep it offline, a free loopback port, and the page state
-Streamlit reports while a script runs."""
+chromium with the flags that keep it offline, a free loopback port, the app served on it,
+and the page state Streamlit reports while a script runs."""
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
+import os
+import signal
 import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
+
+REPOSITORY_ROOT = Path(__file__).resolve().parents[1]
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -34,3 +44,39 @@ def missing_browser() -> str | None:
     if importlib.util.find_spec("playwright") is None:
         return "playwright is not installed (pip install -r requirements-dev.txt)"
     return None
+
+
+@contextlib.contextmanager
+def app_server(env: dict[str, str], start_timeout_s: float = 60) -> Iterator[str]:
+    """`streamlit run app.py` on a free loopback port with `env`, in its own process group;
+    yields its URL once the health check answers, and stops the whole group afterwards."""
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            sys.executable, "-m", "streamlit", "run", "app.py",
+            "--server.headless", "true", "--server.port", str(port),
+            "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false",
+        ],
+        cwd=REPOSITORY_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + start_timeout_s
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"streamlit did not start: {process.stderr.read().decode() if process.stderr else ''}")
+            time.sleep(0.5)
+        yield url
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=15)

@@ -17,18 +17,15 @@ import json
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import polars as pl
 import pytest
 
-from bench.browser import CHROMIUM, CHROMIUM_ARGS, SCRIPT_STATE, free_port, missing_browser
+from bench.browser import CHROMIUM, CHROMIUM_ARGS, SCRIPT_STATE, app_server, missing_browser
 
 ROOT = Path(__file__).resolve().parent.parent
 SCREENSHOTS = ROOT / os.environ.get("BROWSER_SCREENSHOTS", "tests/artifacts/screenshots")
@@ -96,47 +93,8 @@ def analysis_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def server(analysis_dir: Path) -> Iterator[str]:
-    port = free_port()
-    env = {
-        **os.environ,
-        "ANALYSIS_CACHE_DIR": str(analysis_dir.parent.parent),
-        "ANALYSIS_AUTO_DEMO": "0",
-    }
-    process = subprocess.Popen(
-        [
-            sys.executable, "-m", "streamlit", "run", "app.py",
-            "--server.headless", "true",
-            "--server.port", str(port),
-            "--server.fileWatcherType", "none",
-            "--browser.gatherUsageStats", "false",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        start_new_session=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"streamlit did not start: {process.stderr.read().decode() if process.stderr else ''}")
-            time.sleep(0.5)
+    with app_server({**os.environ, "ANALYSIS_CACHE_DIR": str(analysis_dir.parent.parent), "ANALYSIS_AUTO_DEMO": "0"}) as url:
         yield url
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=15)
 
 
 def is_app_request(url: str, server: str) -> bool:

@@ -10,11 +10,6 @@ from __future__ import annotations
 
 import os
 import re
-import signal
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -26,7 +21,6 @@ from test_browser import (
     CHROMIUM,
     CHROMIUM_ARGS,
     SCREENSHOTS,
-    free_port,
     is_app_request,
     require_browser,
     wait_idle,
@@ -34,6 +28,7 @@ from test_browser import (
 
 from analysis.use.selection import points_in_polygon
 from appkit.density_map import DENSITY_THRESHOLD, SAMPLE_POINTS
+from bench.browser import app_server
 
 ROOT = Path(__file__).resolve().parent.parent
 N_SAMPLES = 60_000
@@ -55,37 +50,8 @@ def large_analysis(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def large_server(large_analysis: Path) -> Iterator[str]:
-    port = free_port()
-    env = {**os.environ, "ANALYSIS_CACHE_DIR": str(large_analysis.parent.parent), "ANALYSIS_AUTO_DEMO": "0"}
-    process = subprocess.Popen(
-        [
-            sys.executable, "-m", "streamlit", "run", "app.py",
-            "--server.headless", "true", "--server.port", str(port),
-            "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false",
-        ],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"streamlit did not start: {process.stderr.read().decode() if process.stderr else ''}")
-            time.sleep(0.5)
+    with app_server({**os.environ, "ANALYSIS_CACHE_DIR": str(large_analysis.parent.parent), "ANALYSIS_AUTO_DEMO": "0"}) as url:
         yield url
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=15)
 
 
 DRAWN_IN_BOX = """([x0, x1, y0, y1]) => document.querySelector('.js-plotly-plot')._fullData
