@@ -41,3 +41,12 @@ def test_both_researchers_read_as_many_rows_and_the_static_one_reads_the_top(lab
     assert run["planted"] == int((train["label"] == "harmful").sum())
     assert run["static"] == int((top["label"] == "harmful").sum())
     assert 0 <= run["learning"] <= min(21, run["planted"])
+
+
+def test_a_tasks_seeds_count_once_in_the_interval():
+    runs = {
+        "insecure_code-s0-l6": {"learning": 27, "static": 21},
+        "insecure_code-s1-l6": {"learning": 27, "static": 23},
+        "toxigen-s0-smollm2-l10": {"learning": 4, "static": 6},
+    }
+    assert researcher.task_differences(runs) == {"insecure_code": 5.0, "toxigen": -2.0}
