@@ -46,6 +46,34 @@ def missing_browser() -> str | None:
     return None
 
 
+def wait_healthy(url: str, process: subprocess.Popen, timeout_s: float = 60, poll_s: float = 0.25) -> None:
+    """Until the app at `url` answers its health check; RuntimeError (with the server's
+    standard error when it was captured) if `process` ends or `timeout_s` passes first."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            said = process.stderr.read().decode() if process.stderr and process.poll() is not None else ""
+            raise RuntimeError(f"streamlit did not start: {said}")
+        time.sleep(poll_s)
+
+
+def stop_group(process: subprocess.Popen, timeout_s: float = 15) -> None:
+    """SIGTERM to the process group `process` leads (started with `start_new_session`), then
+    SIGKILL if it has not ended within `timeout_s`."""
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=timeout_s)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=timeout_s)
+
+
 @contextlib.contextmanager
 def app_server(env: dict[str, str], start_timeout_s: float = 60) -> Iterator[str]:
     """`streamlit run app.py` on a free loopback port with `env`, in its own process group;
@@ -61,22 +89,7 @@ def app_server(env: dict[str, str], start_timeout_s: float = 60) -> Iterator[str
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + start_timeout_s
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"streamlit did not start: {process.stderr.read().decode() if process.stderr else ''}")
-            time.sleep(0.5)
+        wait_healthy(url, process, start_timeout_s, poll_s=0.5)
         yield url
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=15)
+        stop_group(process)

@@ -25,11 +25,9 @@ import argparse
 import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import time
-import urllib.request
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -40,7 +38,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from appkit import jobs  # noqa: E402
-from bench.browser import CHROMIUM, CHROMIUM_ARGS, SCRIPT_STATE, free_port  # noqa: E402
+from bench.browser import CHROMIUM, CHROMIUM_ARGS, SCRIPT_STATE, free_port, stop_group, wait_healthy  # noqa: E402
 
 OFFLINE = {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}
 
@@ -82,20 +80,6 @@ def _cpu_seconds(process: psutil.Process) -> float:
     return times.user + times.system
 
 
-def _wait_healthy(url: str, server: subprocess.Popen, timeout_s: float = 120) -> None:
-    deadline = time.monotonic() + timeout_s
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            pass
-        if server.poll() is not None or time.monotonic() > deadline:
-            raise RuntimeError("streamlit did not start")
-        time.sleep(0.25)
-
-
 def _demo_job(cache: Path, page, timeout_s: float) -> Path:
     """The job folder of the demo build the app started by itself on its first page run."""
     deadline = time.monotonic() + timeout_s
@@ -122,7 +106,7 @@ def app_first_start(cache: Path, watcher: str, timeout_s: float) -> AppRun:
     )
     outside: list[str] = []
     try:
-        _wait_healthy(url, server)
+        wait_healthy(url, server, timeout_s=120)
         server_ready_s = time.perf_counter() - started
         process = psutil.Process(server.pid)
 
@@ -168,12 +152,7 @@ def app_first_start(cache: Path, watcher: str, timeout_s: float) -> AppRun:
         for job in jobs.list_jobs(cache):
             if job.state == "running":
                 jobs.cancel_job(job.folder)
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait(timeout=20)
+        stop_group(server, timeout_s=20)
     if outside:
         raise RuntimeError(f"the browser asked for something other than the app: {outside[:5]}")
     return AppRun(watcher, command, server_ready_s, build_s, first_start_s, server_cpu_s)

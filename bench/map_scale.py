@@ -25,7 +25,6 @@ import contextlib
 import json
 import os
 import re
-import signal
 import statistics
 import subprocess
 import sys
@@ -37,7 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))  # the synthetic analysis writer, a test double
 OUT = ROOT / "bench" / "out" / "map-scale"
-from bench.browser import CHROMIUM, CHROMIUM_ARGS, SCRIPT_STATE, free_port  # noqa: E402
+from bench.browser import CHROMIUM, CHROMIUM_ARGS, SCRIPT_STATE, free_port, stop_group  # noqa: E402
 
 VIEWPORT = {"width": 1600, "height": 1400}
 # The server-side box: around one of the synthetic topic blobs (the map's layout is fixed).
@@ -239,11 +238,7 @@ def browser_measurements(folder: Path, repeats: int, screenshot: Path | None) ->
                 page.screenshot(path=str(screenshot))
             browser.close()
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
+        stop_group(server, timeout_s=30)
     return figures
 
 
