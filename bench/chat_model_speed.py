@@ -4,7 +4,10 @@ Converts the packaged GGUF into a temporary cache (timed), loads the converted f
 (timed), checks that the cut model's output is the full model's hidden state at the read
 index, then reads --rows synthetic prompt/response rows through the chat template at each
 --layers value in float32 and bfloat16 and reports tokens/s (template tokens included),
-with the 1-minute load average beside each figure.
+with the 1-minute load average beside each figure. Beside each rate: the GFLOP/s it amounts
+to (two operations per weight of the blocks read, per token; attention scores left out) and
+the machine's own matrix-product rate in that precision on a block-shaped product
+([4096 x d_model] @ [d_model x d_mlp]), so the share of the machine the read uses is plain.
 
     python bench/chat_model_speed.py [--rows 300] [--layers 3 10]
 """
@@ -37,6 +40,25 @@ def _rows(n: int) -> tuple[list[str], list[int]]:
     return texts, starts
 
 
+def matmul_gflops(dtype: str, d_model: int, d_mlp: int, rows: int = 4096, seconds: float = 3.0) -> float:
+    """The machine's rate on a product shaped like one MLP projection, in `dtype` (GFLOP/s)."""
+    import torch
+
+    kind = getattr(torch, dtype)
+    a, b = torch.randn(rows, d_model, dtype=kind), torch.randn(d_model, d_mlp, dtype=kind)
+    torch.matmul(a, b)  # warm-up
+    done, started = 0, time.perf_counter()
+    while time.perf_counter() - started < seconds:
+        torch.matmul(a, b)
+        done += 1
+    return 2 * rows * d_model * d_mlp * done / (time.perf_counter() - started) / 1e9
+
+
+def block_weights(model, layer: int) -> int:
+    """Weights of the matrices in the first `layer` decoder blocks (what a read to `layer` multiplies by)."""
+    return sum(p.numel() for name, p in model.named_parameters() if p.dim() == 2 and any(name.startswith(f"model.layers.{i}.") for i in range(layer)))
+
+
 def main(argv: list[str] | None = None) -> int:
     import torch
     from transformers import AutoModelForCausalLM
@@ -63,6 +85,10 @@ def main(argv: list[str] | None = None) -> int:
         gap = float(np.abs(source.forward([tok.ids])[0] - reference.numpy()).max())
         print(f"max |cut model - full model hidden_states[{max(args.layers)}]|: {gap:.2e}", flush=True)
         texts, starts = _rows(args.rows)
+        config = full.config
+        peak = {dtype: matmul_gflops(dtype, config.hidden_size, config.intermediate_size) for dtype in ("float32", "bfloat16")}
+        for dtype, rate in peak.items():
+            print(f"matrix product [4096 x {config.hidden_size}] @ [{config.hidden_size} x {config.intermediate_size}], {dtype}: {rate:.1f} GFLOP/s (load avg {os.getloadavg()[0]:.2f})", flush=True)
         for layer in args.layers:
             for dtype in ("float32", "bfloat16"):
                 source = llm.ChatModelSource(layer, 256, cache_root=cache, dtype=dtype)
@@ -71,9 +97,11 @@ def main(argv: list[str] | None = None) -> int:
                 started = time.perf_counter()
                 read_token_activations(texts, source, 192, 16_384, tokenized=tokenized)
                 seconds = time.perf_counter() - started
+                gflops = 2 * block_weights(full, layer) * n_tokens / seconds / 1e9
                 print(
                     f"layer {layer:2d} {dtype:8s}: {n_tokens} tokens, {len(texts)} rows, {seconds:.1f} s, "
-                    f"{n_tokens / seconds:.0f} tok/s (load avg {os.getloadavg()[0]:.2f})",
+                    f"{n_tokens / seconds:.0f} tok/s, {gflops:.1f} GFLOP/s = {gflops / peak[dtype]:.0%} of the matrix product's "
+                    f"(load avg {os.getloadavg()[0]:.2f})",
                     flush=True,
                 )
     finally:
