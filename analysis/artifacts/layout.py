@@ -9,6 +9,8 @@ and readers take the names from here, so a file cannot be renamed on one side on
 
 from __future__ import annotations
 
+from pathlib import Path
+
 # ---------------------------------------------------------------- format versions
 
 # The layout of an analysis folder this code reads (manifest.json `format_version`). Bump it
@@ -33,6 +35,14 @@ MARKS_SUFFIX = ".jsonl"
 QUERIES = "queries"
 QUERY_REQUEST_SUFFIX = ".request.json"
 QUERY_ANSWER_SUFFIX = ".answer.json"
+
+
+def beside_analysis(analysis_dir: str | Path, room: str, suffix: str = "") -> Path:
+    """`<cache>/<room>/<analysis folder name><suffix>`: where a file or folder that belongs to an
+    analysis but is not part of it lives (its marks, its query inbox). Links are followed, as
+    `Analysis.open` follows them."""
+    folder = Path(analysis_dir).expanduser().resolve()
+    return folder.parent.parent / room / f"{folder.name}{suffix}"
 
 # ---------------------------------------------------------------- an analysis folder
 

@@ -13,6 +13,7 @@ static ranking does (bench/RESULTS.md, section `marks`).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 
 import numpy as np
 import polars as pl
@@ -84,10 +85,7 @@ def scores_from_marks(
         raise NotEnoughMarks("no training row is marked harmful or fine: nothing to learn from")
     sets = rows.sets.copy()
     sets[marked] = np.where(np.array([moved[sample_id] for sample_id in ids[marked]]) == HARMFUL, "toxic", "benign")
-    refitted = ToxicProximity(scorer.config).fit(
-        FitRows(rows.codes, rows.dense, rows.texts, sets, rows.ids, rows.clusters, rows.decoder_features, rows.decoder_directions, rows.own),
-        null_draws=NULL_DRAWS,
-    )
+    refitted = ToxicProximity(scorer.config).fit(replace(rows, sets=sets), null_draws=NULL_DRAWS)
     train = np.flatnonzero(is_train)
     own = rows.own.subset(train) if rows.own is not None else None
     families = refitted.score(rows.codes[train], rows.dense[train], rows.texts[train], own)

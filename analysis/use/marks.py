@@ -36,7 +36,7 @@ import polars as pl
 from filelock import FileLock
 
 from analysis.artifacts.folder import Analysis
-from analysis.artifacts.layout import MARKS, MARKS_SUFFIX, SAMPLES
+from analysis.artifacts.layout import MARKS, MARKS_SUFFIX, SAMPLES, beside_analysis
 
 HARMFUL = "harmful"
 FINE = "fine"
@@ -74,8 +74,7 @@ class UnknownIdsError(MarksError):
 def marks_path(analysis_dir: str | Path) -> Path:
     """Where the marks of the analysis in `analysis_dir` live: `<cache>/marks/<folder>.jsonl`,
     beside `<cache>/analyses/` (as monitors live in `<cache>/monitors/`)."""
-    folder = Path(analysis_dir).expanduser().resolve()
-    return folder.parent.parent / MARKS / f"{folder.name}{MARKS_SUFFIX}"
+    return beside_analysis(analysis_dir, MARKS, MARKS_SUFFIX)
 
 
 def check_tag(mark: str) -> str:

@@ -25,7 +25,12 @@ from pathlib import Path
 from typing import Any
 
 from analysis.artifacts.inputs import InputError
-from analysis.artifacts.layout import QUERIES, QUERY_ANSWER_SUFFIX, QUERY_REQUEST_SUFFIX
+from analysis.artifacts.layout import (
+    QUERIES,
+    QUERY_ANSWER_SUFFIX,
+    QUERY_REQUEST_SUFFIX,
+    beside_analysis,
+)
 from analysis.stopping import raise_if_stopped
 
 IDLE_SECONDS = 20 * 60
@@ -36,10 +41,8 @@ CLAIMED_SUFFIX = ".working"  # a request being answered, renamed so that no othe
 
 
 def query_inbox(analysis_dir: str | Path) -> Path:
-    """The inbox of the analysis in `analysis_dir`: `<cache>/queries/<folder>/` (links followed,
-    as `Analysis.open` and `marks_path` follow them)."""
-    folder = Path(analysis_dir).expanduser().resolve()
-    return folder.parent.parent / QUERIES / folder.name
+    """The inbox of the analysis in `analysis_dir`: `<cache>/queries/<folder>/`."""
+    return beside_analysis(analysis_dir, QUERIES)
 
 
 def _write_whole(path: Path, payload: dict[str, Any]) -> None:
