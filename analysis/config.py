@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, fields, replace
+from pathlib import Path
 from typing import Any
 
 DEFAULT_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
@@ -20,6 +21,24 @@ MODEL_LAYERS: dict[str, int] = {SMOLLM2: 10}
 # The default score per model (a family or "rank_mean:score_a+score_b"), chosen the same way.
 DEFAULT_SCORE = "rank_mean:score_dense_knn+score_lexical_knn"
 MODEL_SCORES: dict[str, str] = {}
+
+# `--sae packaged`: the SAE that ships with the package for the model (trained by
+# scripts/train_packaged_sae.py at the model's default layer), so a build needs no SAE training.
+PACKAGED_SAE = "packaged"
+PACKAGED_SAES: dict[str, str] = {DEFAULT_MODEL: "all-MiniLM-L6-v2-hidden-6"}
+PACKAGED_SAE_ROOT = Path(__file__).resolve().parent / "packaged_sae"
+
+
+# Settings a pretrained SAE decides itself: the layer is its hook, and nothing is trained.
+PRETRAINED_DECIDES = ("layer", "sae_training")
+
+
+def packaged_sae_folder(model: str) -> Path:
+    """The folder of the SAE packaged for `model`; a ValueError names the models that have one."""
+    if model not in PACKAGED_SAES:
+        raise ValueError(f"--sae {PACKAGED_SAE}: no SAE is packaged for {model} (only for {', '.join(PACKAGED_SAES)}); leave --sae out to train one")
+    return PACKAGED_SAE_ROOT / PACKAGED_SAES[model]
+
 
 # Bump when a step's code changes what it writes, so old cache folders are not reused.
 STEP_VERSIONS = {"extract": 4, "geometry": 1, "clusters": 1, "proximity": 4}
@@ -47,7 +66,7 @@ class ExtractConfig:
     """Model, layer, SAE and pooling: everything that determines the SAE activations."""
 
     model: str = DEFAULT_MODEL
-    sae: str | None = None  # None: train one locally; "release/sae_id" or a local sae-lens folder
+    sae: str | None = None  # None: train one locally; "packaged", "release/sae_id" or a local sae-lens folder
     layer: int | None = None  # hidden-state index; None: the model's default (`read_layer`)
     pooling: str = "mean"  # "mean" or "max" over the pooled tokens
     pool_tokens: str = "response"  # "response" (when there is one) or "all"
@@ -70,6 +89,12 @@ class ExtractConfig:
     def read_layer(self) -> int:
         """The hidden-state index read: the one asked for, else the model's default."""
         return self.layer if self.layer is not None else MODEL_LAYERS.get(self.model, DEFAULT_LAYER)
+
+    def sae_location(self) -> str | None:
+        """Where the SAE is read from: the packaged SAE's folder for "packaged", else `sae`."""
+        if self.sae == PACKAGED_SAE:
+            return str(packaged_sae_folder(self.model))
+        return self.sae
 
     def resolved_sae_training(self) -> SaeTrainingConfig:
         """The SAE training settings with the width filled in for this model."""

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from analysis.config import BuildConfig
+from analysis.config import PACKAGED_SAE, PACKAGED_SAES, PRETRAINED_DECIDES, BuildConfig
 
 # How a flag appears in the rebuild command: always, only when the setting is set (ahead of
 # the others, where the command has always put them), only when it differs from its default
@@ -51,7 +51,7 @@ BUILD_FLAGS: tuple[Flag, ...] = (
     Flag(
         "--sae",
         "extract.sae",
-        help="sae-lens RELEASE/SAE_ID or a local sae-lens folder (default: train one)",
+        help="packaged (the SAE shipped for the default model, at its default layer), sae-lens RELEASE/SAE_ID or a local sae-lens folder (default: build trains one; demo uses the packaged one)",
         rendered=WHEN_SET,
     ),
     Flag(
@@ -146,6 +146,22 @@ def config_from_flags(values: Mapping[str, Any], base: BuildConfig | None = None
         if flag.none_as is not None and value == flag.none_as:
             value = None
         config = with_setting(config, flag.path, value)
+    return config
+
+
+def demo_config_from_flags(values: Mapping[str, Any]) -> BuildConfig:
+    """The demo's config: as `config_from_flags`, with the SAE packaged for its model unless
+    the command line names an SAE, or a layer or training setting that the packaged SAE
+    would decide (then one is trained, as a build does)."""
+    config = config_from_flags(values)
+    decided = [f"extract.{name}" for name in PRETRAINED_DECIDES]
+    asks_to_train = any(
+        values.get(flag.dest) not in flag.unset and any(flag.path == d or flag.path.startswith(d + ".") for d in decided)
+        for flag in BUILD_FLAGS
+    )
+    model = config.extract.model
+    if config.extract.sae is None and not asks_to_train and model in PACKAGED_SAES:
+        config = with_setting(config, "extract.sae", PACKAGED_SAE)
     return config
 
 

@@ -52,7 +52,7 @@ REPOSITORY_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPOSITORY_ROOT))
 
 from analysis.artifacts.layout import EMBEDDINGS  # noqa: E402
-from analysis.config import SMOLLM2  # noqa: E402
+from analysis.config import PACKAGED_SAE, SMOLLM2  # noqa: E402
 from analysis.scoring import baselines as baseline_methods  # noqa: E402
 from analysis.use.evaluate import finite_scores  # noqa: E402
 from analysis.use.resampled_metrics import resample_counts, weighted_auroc  # noqa: E402
@@ -98,8 +98,10 @@ POSITIVE = task_builder.HARMFUL
 MISSING: list[str] = []  # analyses asked for but not found by the last evaluate_runs
 
 
-# A read point: "6" (the default model's layer 6) or "<alias>:<layer>" for another model.
-MODELS = {"smollm2": (SMOLLM2, "bfloat16")}  # alias: (--model, --model-dtype)
+# A read point: "6" (the default model's layer 6) or "<alias>:<layer>" for another model or
+# SAE: alias -> its build flags. "packaged:6" is the default model with the SAE packaged for it
+# (trained once on other text, `scripts/train_packaged_sae.py`) instead of one trained per task.
+MODELS = {"smollm2": ["--model", SMOLLM2, "--model-dtype", "bfloat16"], "packaged": ["--sae", PACKAGED_SAE]}
 
 
 def read_parts(read: str) -> tuple[str | None, int]:
@@ -114,10 +116,7 @@ def read_flags(read: str) -> list[str]:
     """The build flags of a read point: its layer, and its model and precision when not the default."""
     alias, layer = read_parts(read)
     flags = ["--layer", str(layer)]
-    if alias is not None:
-        model, dtype = MODELS[alias]
-        flags += ["--model", model, "--model-dtype", dtype]
-    return flags
+    return flags + (MODELS[alias] if alias is not None else [])
 
 
 def read_label(read: str) -> str:

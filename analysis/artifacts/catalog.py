@@ -22,6 +22,8 @@ def _describe_sae(value: Any) -> str:
     spec = value.get("spec")
     if value.get("source") == "pretrained" and spec:
         return f"{spec} (pretrained, {shape})"
+    if value.get("source") == "packaged":
+        return f"packaged with the tool ({shape})"
     if value.get("source") == "local folder" and spec:
         return f"{Path(str(spec)).name} (local folder, {shape})"
     if value.get("release"):

@@ -101,3 +101,8 @@ MONITOR_LATENTS = "latents.parquet"
 MONITOR_ACTIVATIONS = ACTIVATIONS
 # The model's own answers to the batch rows' prompts (an analysis built with --self-contrast).
 MONITOR_SELF_RESPONSES = SELF_RESPONSES
+
+# ---------------------------------------------------------------- the packaged SAE
+
+# Beside sae-lens' cfg.json and weights: what it was trained on and how well it reconstructs.
+PACKAGED_SAE_TRAINING = "training.json"

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from analysis.cli.result import announce_result, record_result
 from analysis.config import BuildConfig
-from analysis.flags import BUILD_FLAGS, config_from_flags
+from analysis.flags import BUILD_FLAGS, config_from_flags, demo_config_from_flags
 
 DEMO_DIR = Path(__file__).resolve().parent.parent / "demo_data"
 
@@ -128,6 +128,8 @@ def _add_build_options(parser: argparse.ArgumentParser) -> None:
 
 def config_from_args(args: argparse.Namespace) -> BuildConfig:
     """The build config of a parsed `build` or `demo` command line."""
+    if getattr(args, "demo", False):
+        return demo_config_from_flags(vars(args))
     return config_from_flags(vars(args))
 
 
@@ -145,6 +147,7 @@ def _add_demo_parser(commands: Commands) -> None:
     _add_build_options(parser)
     parser.set_defaults(
         run=_build,
+        demo=True,
         name="demo",
         train=DEMO_DIR / "train.jsonl",
         toxic=DEMO_DIR / "toxic.jsonl",

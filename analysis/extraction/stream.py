@@ -369,7 +369,7 @@ class AnalysisExtractor:
         if (own / "cfg.json").is_file():
             sae = load_sae_from_disk(own, device)
         elif ex.sae is not None:
-            sae = load_sae(ex.sae, device)
+            sae = load_sae(ex.sae_location(), device)
         else:
             raise FileNotFoundError(f"{Path(analysis_dir).name}: its SAE was trained locally but the sae/ folder is missing")
         recorded = manifest.get("sae", {}).get("d_sae")

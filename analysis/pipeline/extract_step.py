@@ -16,8 +16,8 @@ import numpy as np
 import polars as pl
 
 from analysis.artifacts.cache import atomic_dir, link_or_copy, read_json, step_dir, write_json
-from analysis.artifacts.layout import ACTIVATIONS, ACTIVE_DECODER
-from analysis.config import BuildConfig, ExtractConfig
+from analysis.artifacts.layout import ACTIVATIONS, ACTIVE_DECODER, PACKAGED_SAE_TRAINING
+from analysis.config import PACKAGED_SAE, BuildConfig, ExtractConfig
 from analysis.extraction.self_responses import require_chat_model
 from analysis.pipeline.keys import StepKeys, once
 from analysis.scoring.families import SELF_CONTRAST_FAMILIES, score_components
@@ -95,7 +95,7 @@ def _extract(
     seed_torch(ex.sae_training.seed)
     timings: dict[str, float] = {}
     started = time.perf_counter()
-    pretrained = load_sae(ex.sae, device) if ex.sae is not None else None
+    pretrained = load_sae(ex.sae_location(), device) if ex.sae is not None else None
     source = activation_source(ex, pretrained, device, trust_remote_code, cache_root)
     if ex.self_contrast:  # a pretrained SAE's metadata may name another model than --model
         require_chat_model(source.name)
@@ -107,7 +107,7 @@ def _extract(
     with atomic_dir(folder) as tmp:
         if pretrained is not None:
             sae, kept = pretrained, None
-            sae_stats: dict[str, Any] = {"source": "pretrained" if not Path(ex.sae).is_dir() else "local folder", "spec": ex.sae}
+            sae_stats = _pretrained_record(ex, tmp)
             timings["sae"] = 0.0
         else:
             sae, sae_stats, kept = _train_here((texts, response_starts), counts, source, ex, keys.sae, cache_root, progress, device, tmp, timings)
@@ -128,6 +128,17 @@ def _extract(
             "timings": {k: round(v, 2) for k, v in timings.items()},
         }
         write_json(tmp / "step.json", record)
+
+
+def _pretrained_record(ex: ExtractConfig, tmp: Path) -> dict[str, Any]:
+    """The manifest's record of a given SAE. The packaged SAE is also copied into the
+    analysis (`sae/`, a few MB), so the folder stands alone as one with a trained SAE does."""
+    if ex.sae == PACKAGED_SAE:
+        folder = Path(ex.sae_location())
+        link_or_copy(folder, tmp / "sae")
+        trained = read_json(folder / PACKAGED_SAE_TRAINING)
+        return {"source": "packaged", "spec": ex.sae, "training": trained["training"], "sample_texts": trained["sample_texts"]}
+    return {"source": "pretrained" if not Path(ex.sae).is_dir() else "local folder", "spec": ex.sae}
 
 
 def _train_here(
@@ -215,7 +226,7 @@ def _read_and_encode(
 
         # the workers load the SAE trained here from its saved folder; they read the
         # SAE's sample texts again (the kept activations stay in this process)
-        sae_spec = str(tmp / "sae") if (tmp / "sae").is_dir() else ex.sae
+        sae_spec = str(tmp / "sae") if (tmp / "sae").is_dir() else ex.sae_location()
         return ray_extract(rows, writer, ex, sae_spec, work_folder(cache_root, keys.extract), progress, trust_remote_code)
     from analysis.extraction.stream import stream_extract
 

@@ -11,12 +11,10 @@ from typing import Any
 
 from analysis.artifacts.cache import is_complete, stable_hash, step_lock
 from analysis.artifacts.layout import ANALYSIS_FORMAT_VERSION
-from analysis.config import STEP_VERSIONS, BuildConfig, ExtractConfig
+from analysis.config import PRETRAINED_DECIDES, STEP_VERSIONS, BuildConfig, ExtractConfig
 
 # Settings that change how fast a step runs, never what it writes.
 SPEED_ONLY_SETTINGS = ("device", "batch_tokens")
-# Settings a pretrained SAE decides itself: the layer is its hook, and nothing is trained.
-PRETRAINED_DECIDES = ("layer", "sae_training")
 # Settings that are read only with `--self-contrast`: out of the key when it is off, so an
 # analysis built without it keeps the id it had before the option existed.
 SELF_CONTRAST_SETTINGS = ("self_contrast", "self_contrast_tokens")
@@ -58,7 +56,7 @@ def step_keys(fingerprint: list[dict[str, str]], config: BuildConfig) -> StepKey
         {"inputs": fingerprint, "model": ex.model, "layer": ex.read_layer, "window": ex.window, "stride": ex.stride, "dtype": ex.model_dtype, "training": asdict(ex.sae_training), "v": STEP_VERSIONS["extract"]}
     )
     extract_key = stable_hash(
-        {"inputs": fingerprint, "extract": extract_identity(ex), "sae_files": local_files_fingerprint(ex.sae), "v": STEP_VERSIONS["extract"]}
+        {"inputs": fingerprint, "extract": extract_identity(ex), "sae_files": local_files_fingerprint(ex.sae_location()), "v": STEP_VERSIONS["extract"]}
     )
     geometry_key = stable_hash({"extract": extract_key, "geometry": asdict(config.geometry), "v": STEP_VERSIONS["geometry"]})
     clusters_key = stable_hash({"geometry": geometry_key, "clusters": asdict(config.clusters), "v": STEP_VERSIONS["clusters"]})

@@ -1,0 +1,68 @@
+"""The cold demo and its floor, as whole processes to time side by side.
+
+    python bench/cold_demo.py demo --out DIR [--train-sae]   # the CLI demo into an emptied DIR
+    python bench/cold_demo.py floor                           # the cost any demo build must pay
+
+`demo` empties DIR, then runs `python -m analysis demo --out DIR --quiet` in this process: the
+demo as a new user starts it, with the SAE packaged for the default model. With
+`--train-sae` it builds the same rows the way the demo did before the packaged SAE (an SAE
+trained on them first: `python -m analysis build` on the demo's files, which trains one by
+default).
+
+`floor` loads the default model and reads every text of the demo once at the default layer, in
+float32, with the build's own batching (no SAE, no tables, nothing written): one forward pass
+of all-MiniLM-L6-v2 over the demo's tokens, the reference a cold demo is measured against.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+from pathlib import Path
+
+import numpy as np
+
+REPOSITORY_ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPOSITORY_ROOT))
+
+DEMO = REPOSITORY_ROOT / "analysis" / "demo_data"
+
+
+def floor() -> int:
+    from analysis.config import ExtractConfig
+    from analysis.extraction.stream import activation_source, read_kept, token_counts
+    from analysis.pipeline.inputs import BuildInputs, load_inputs
+
+    samples = load_inputs(BuildInputs(DEMO / "train.jsonl", DEMO / "toxic.jsonl", DEMO / "benign.jsonl")).samples
+    ex = ExtractConfig()
+    source = activation_source(ex, None, "cpu")
+    texts, starts = samples["text"].to_list(), samples["response_start"].to_list()
+    kept = read_kept(texts, np.arange(len(texts)), source, ex, None, starts)
+    print(f"{len(texts)} texts, {int(token_counts(texts, source, starts).sum())} tokens, {kept.tokens.values.shape[0]} activations read")
+    return 0
+
+
+def demo(out: Path, train_sae: bool) -> int:
+    from analysis.cli.main import main as cli
+
+    shutil.rmtree(out, ignore_errors=True)
+    if not train_sae:
+        return cli(["demo", "--out", str(out), "--quiet"])
+    sets = [f"--{role}={DEMO / f'{role}.jsonl'}" for role in ("train", "toxic", "benign")]
+    return cli(["build", *sets, "--name", "demo", "--out", str(out), "--quiet"])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    run = commands.add_parser("demo")
+    run.add_argument("--out", type=Path, required=True)
+    run.add_argument("--train-sae", action="store_true")
+    commands.add_parser("floor")
+    args = parser.parse_args(argv)
+    return floor() if args.command == "floor" else demo(args.out, args.train_sae)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
