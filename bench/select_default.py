@@ -1005,7 +1005,7 @@ def main(argv: list[str] | None = None) -> int:
         "--layers",
         nargs="+",
         default=list(DEFAULT_LAYERS),
-        help="read points: N (the default model's layer N) or ALIAS:N (" + ", ".join(f"{a}: {m} in {d}" for a, (m, d) in MODELS.items()) + ")",
+        help="read points: N (the default model's layer N) or ALIAS:N (" + ", ".join(f"{a}: {' '.join(flags)}" for a, flags in MODELS.items()) + ")",
     )
     parser.add_argument("--cache", type=Path, default=OUT / "cache")
     parser.add_argument("--bootstrap", type=int, default=BOOTSTRAP)
