@@ -84,6 +84,7 @@ def test_a_build_with_the_packaged_sae_trains_nothing_and_carries_it(tmp_path) -
     assert manifest["sae"]["source"] == "packaged" and manifest["sae"]["spec"] == PACKAGED_SAE
     assert manifest["sae"]["training"]["explained_variance"] >= 0.75
     assert manifest["model"]["hook"] == f"encoder.layer.{DEFAULT_LAYER - 1}"
+    assert manifest["model"]["layer"] == DEFAULT_LAYER  # the Analyses page names it
     assert "read_sae_sample" not in manifest["timings"]["steps"]
     assert not (tmp_path / "cache" / "steps" / "sae").exists()
     packaged = packaged_sae_folder(DEFAULT_MODEL)

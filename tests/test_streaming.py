@@ -33,7 +33,7 @@ class WordSource:
     """A model-free activation source: words are tokens, an activation mixes the token's own
     vector with the mean of the window so far (a causal context dependence)."""
 
-    name, hook, causal = "words", "words.0", True
+    name, hook, layer, causal = "words", "words.0", 1, True
 
     def __init__(self, window: int = 12, d_in: int = D_IN):
         self.window, self.content_capacity, self.d_in = window, window, d_in

@@ -238,6 +238,7 @@ class ChatModelSource:
         self.name = SMOLLM2
         self.folder = folder
         self.hook = f"{HOOK_PREFIX}{layer - 1}"
+        self.layer = layer
         self.d_in = int(full.config.hidden_size)
         self.window = min(window, int(full.config.max_position_embeddings))
         self.bos = self.tokenizer.bos_token_id

@@ -29,6 +29,7 @@ class ActivationSource(Protocol):
     name: str
     d_in: int
     hook: str
+    layer: int | None  # the hidden-state index read (block N's output), None for a hub model's hook
     window: int  # tokens per forward window, special tokens included
     content_capacity: int
     causal: bool  # a causal LM: windows are planned for left context
@@ -116,6 +117,7 @@ class EncoderSource:
         self.torch = torch
         self.name = model_name
         self.hook = f"encoder.layer.{layer - 1}"
+        self.layer = layer
         self.d_in = int(model.config.hidden_size)
         max_positions = int(getattr(model.config, "max_position_embeddings", window))
         self.prefix = [self.tokenizer.cls_token_id] if self.tokenizer.cls_token_id is not None else []
@@ -214,6 +216,7 @@ class SaeLensModelSource:
         _quiet_transformers()
         meta = sae.cfg.metadata
         self.hook = meta.hook_name
+        self.layer = None
         if not self.hook:
             raise ValueError("the SAE's metadata names no hook_name: cannot tell where to read the model")
         model_class = meta.model_class_name or "HookedTransformer"
