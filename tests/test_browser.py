@@ -1,8 +1,9 @@
 """The main flow in a real browser: map, box selection, linked table, filter, export download.
 
 Starts `streamlit run app.py` on a free port and drives Debian's chromium with Playwright.
-The analysis under test is the embedded demo's rows, built into the test's own cache with a
-lighter model read and SAE (`LIGHT_DEMO`), unless `BROWSER_TEST_ANALYSIS` names an analysis
+The analysis under test is the embedded demo, built as a new user's first start builds it
+(`python -m analysis demo`: the packaged SAE, nothing trained) into the test's own cache, unless
+`BROWSER_TEST_ANALYSIS` names an analysis
 folder (the full demo's, for the README's pictures) or `synthetic`. Screenshots of the map, the feature page, the proximity page and the export
 go to tests/artifacts/screenshots/ (git-ignored), or to the folder `BROWSER_SCREENSHOTS`
 names (`docs/screenshots` refreshes the README's pictures). The monitoring tests add the
@@ -56,16 +57,12 @@ def browser_available() -> None:
     require_browser()
 
 
-# The demo's rows with a lighter model read and SAE, so that building it is a minute, not
-# several: the pages, not the scores, are under test here. BROWSER_TEST_ANALYSIS names the
-# full demo's folder (or any analysis) to test and photograph that instead.
-LIGHT_DEMO = ["--layer", "3", "--d-sae", "512", "--training-tokens", "100000"]
-
-
-def _light_demo_analysis(cache: Path) -> Path:
-    """The demo's rows built with `LIGHT_DEMO` into `cache` (the test's own)."""
+def _demo_analysis(cache: Path) -> Path:
+    """The demo as the app's first start builds it (about a minute on 2 cores: the packaged SAE
+    trains nothing), into `cache` (the test's own). BROWSER_TEST_ANALYSIS names another
+    analysis folder to test and photograph instead."""
     result = subprocess.run(
-        [sys.executable, "-m", "analysis", "demo", "--quiet", "--out", str(cache), *LIGHT_DEMO],
+        [sys.executable, "-m", "analysis", "demo", "--quiet", "--out", str(cache)],
         cwd=ROOT, capture_output=True, text=True, timeout=1800,
     )
     assert result.returncode == 0, result.stderr[-3000:]
@@ -77,7 +74,7 @@ def analysis_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     chosen = os.environ.get("BROWSER_TEST_ANALYSIS")
     cache = tmp_path_factory.mktemp("browser-cache")
     if not chosen:
-        return _light_demo_analysis(cache)
+        return _demo_analysis(cache)
     if chosen != "synthetic":
         folder = Path(chosen).resolve()
         assert (folder / "manifest.json").is_file(), f"{chosen} is not an analysis folder"
