@@ -8,6 +8,7 @@ from functools import cache
 from pathlib import Path
 
 from analysis.config import DEFAULT_MODEL, SMOLLM2
+from analysis.scoring.families import score_label
 
 FINDINGS = Path(__file__).resolve().parent.parent / "docs" / "findings.json"
 
@@ -89,4 +90,27 @@ def model_finding(model: str | None) -> str:
         f"{encoder_dense:.3f}) and word-level TF-IDF ({tfidf:.3f}). The paper's geometric picture (training rows' latents "
         f"nearer the toxic ones than random latents, permutation z > 0) appears {z_llm}{encoder}. The default score is the "
         f"sentence encoder's pick; it is not tuned for this model."
+    )
+
+
+PACKAGED_SECTION = "packaged_sae"  # bench/packaged_sae.py
+
+
+def packaged_sae_finding() -> str:
+    """What the benchmark found for the SAE packaged with the tool against one trained on each
+    task's own rows (bench/RESULTS.md, "The packaged SAE against one trained per analysis")."""
+    found = findings().get(PACKAGED_SECTION)
+    if not found:
+        return "This analysis reads the SAE packaged with the tool, trained on other text; it was not benchmarked against an SAE trained on these rows."
+    mean, explained, lowest = found["mean_auroc"], found["explained_variance"], found["lowest_explained_variance"]
+    moves = sorted(found["by_family"].items(), key=lambda item: item[1]["difference"])
+    (worst, w), (best, b) = moves[0], moves[-1]
+    return (
+        f"This analysis reads the SAE packaged with the tool, trained on other text (no SAE was trained on these rows). "
+        f"On {found['tasks']} benchmark tasks its {found['families']} SAE-based scores ranked planted rows as well on average "
+        f"as an SAE trained on each task (mean AUROC {mean['packaged']:.3f} vs {mean['own']:.3f}), but not score by score "
+        f"({score_label(worst)} {w['difference']:+.3f} {w['interval']}, {score_label(best)} {b['difference']:+.3f} {b['interval']}), "
+        f"and it reconstructs a task's own rows less well (explained variance {explained['packaged']:.3f} vs "
+        f"{explained['own']:.3f}; {lowest['packaged']:.3f} vs {lowest['own']:.3f} on {lowest['task']}). Build without "
+        f"--sae packaged to train one on your rows."
     )

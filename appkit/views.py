@@ -18,7 +18,7 @@ from appkit.cached import (
     score_label,
     scorer_at,
 )
-from appkit.findings import model_finding
+from appkit.findings import model_finding, packaged_sae_finding
 from appkit.text import highlighted_html, token_activation, truncate_expr
 
 EXPLANATION_COLUMNS = ("family", "feature", "activation", "contribution", "is_toxic", "top_tokens", "nearest_toxic_feature", "toxic_proximity")
@@ -197,10 +197,11 @@ def benchmark_finding(model: str | None) -> str:
     return model_finding(model)
 
 
-def reference_diagnostics(diagnostics: dict | None, model: str | None = None) -> None:
+def reference_diagnostics(diagnostics: dict | None, model: str | None = None, sae_source: str | None = None) -> None:
     """The manifest's reference figures: warnings, per-family toxic-vs-benign separation of the
     (cross-fitted) reference rows, how close the references lie to the training rows, and the
-    permutation test of decoder proximity."""
+    permutation test of decoder proximity; what the benchmark found for the model, and for the
+    packaged SAE when the analysis reads it."""
     if not diagnostics:
         st.info("This analysis was built before reference diagnostics existed: rebuild it to see them.")
         return
@@ -217,6 +218,8 @@ def reference_diagnostics(diagnostics: dict | None, model: str | None = None) ->
             "here the SAE geometry adds nothing measurable to the dense signal."
         )
     st.info(benchmark_finding(model))
+    if sae_source == "packaged":
+        st.info(packaged_sae_finding())
     with st.expander("Reference diagnostics", expanded=bool(diagnostics.get("warnings"))):
         if separation:
             table = pl.DataFrame({"score": [score_label(n) for n in separation], "auroc": list(separation.values())})

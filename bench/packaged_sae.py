@@ -43,7 +43,7 @@ from analysis.pipeline.inputs import BuildInputs, load_inputs  # noqa: E402
 from analysis.scoring.families import FAMILIES, LATENT_FAMILIES  # noqa: E402
 from bench import select_default  # noqa: E402
 from bench import tasks as task_builder  # noqa: E402
-from bench.results import replace_section, to_markdown  # noqa: E402
+from bench.results import record_finding, replace_section, to_markdown  # noqa: E402
 
 OUT = REPOSITORY_ROOT / "bench" / "out" / "packaged_sae.json"
 SECTION = "packaged_sae"
@@ -92,6 +92,22 @@ def task_interval(differences: np.ndarray, seed: int) -> tuple[float, float]:
     rng = np.random.default_rng(seed)
     means = differences[rng.integers(0, len(differences), size=(RESAMPLES, len(differences)))].mean(axis=1)
     return float(np.quantile(means, 0.025)), float(np.quantile(means, 0.975))
+
+
+def finding(per_task: dict, rows_auroc: list[dict]) -> dict:
+    """The headline figures the app quotes beside an analysis built on the packaged SAE."""
+    families = [row["family"] for row in rows_auroc]
+    means = {side: float(np.mean([per_task[t]["auroc"][side][f] for t in per_task for f in families])) for side in ("own", "packaged")}
+    explained = {side: [per_task[t]["reconstruction"][side]["explained_variance"] for t in per_task] for side in ("own", "packaged")}
+    worst = min(per_task, key=lambda t: per_task[t]["reconstruction"]["packaged"]["explained_variance"])
+    return {
+        "tasks": len(per_task),
+        "families": len(families),
+        "mean_auroc": means,
+        "explained_variance": {side: float(np.mean(values)) for side, values in explained.items()},
+        "lowest_explained_variance": {"task": worst, "packaged": per_task[worst]["reconstruction"]["packaged"]["explained_variance"], "own": per_task[worst]["reconstruction"]["own"]["explained_variance"]},
+        "by_family": {row["family"]: {"difference": row["packaged - own"], "interval": row["95% CI (tasks)"]} for row in rows_auroc},
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -143,6 +159,7 @@ def main(argv: list[str] | None = None) -> int:
         to_markdown(pl.DataFrame(rows_auroc)),
     ])
     replace_section(args.results, SECTION, body)
+    record_finding(SECTION, finding(per_task, rows_auroc))
     print(to_markdown(pl.DataFrame(rows_recon)))
     print(to_markdown(pl.DataFrame(rows_auroc)))
     return 0

@@ -28,7 +28,11 @@ st.caption(
     "candidates for removal. Reference rows are scored out of fold (by a scorer fitted without them), so "
     "their separation is not built in."
 )
-reference_diagnostics(analysis.manifest.get("diagnostics"), (analysis.manifest.get("model") or {}).get("name"))
+reference_diagnostics(
+    analysis.manifest.get("diagnostics"),
+    (analysis.manifest.get("model") or {}).get("name"),
+    (analysis.manifest.get("sae") or {}).get("source"),
+)
 
 state.chosen_score(analysis)
 left, right = st.columns([2, 1])

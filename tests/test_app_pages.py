@@ -315,6 +315,27 @@ def test_proximity_page_shows_the_reference_diagnostics_and_the_benchmark_findin
     assert ((separation["auroc"] >= 0) & (separation["auroc"] <= 1)).all()
 
 
+def test_proximity_page_says_what_the_packaged_sae_was_measured_to_do(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from appkit.findings import findings, packaged_sae_finding
+
+    trained = write_synthetic_analysis(tmp_path / "trained" / "analyses" / "trained", 300, n_features=400, seed=3)
+    packaged = tmp_path / "packaged" / "analyses" / "packaged"
+    shutil.copytree(trained, packaged)
+    manifest = json.loads((packaged / "manifest.json").read_text())
+    manifest["sae"] = {**manifest.get("sae", {}), "source": "packaged", "spec": "packaged"}
+    (packaged / "manifest.json").write_text(json.dumps(manifest))
+    shown = packaged_sae_finding()
+    for cache, expected in ((trained.parents[1], False), (packaged.parents[1], True)):
+        monkeypatch.setenv("ANALYSIS_CACHE_DIR", str(cache))
+        at = make_app()
+        at.run()
+        open_page(at, "proximity")
+        assert (shown in [info.value for info in at.info]) is expected
+    found = findings()["packaged_sae"]  # the benchmark's own figures, not copied by hand
+    assert f"{found['mean_auroc']['packaged']:.3f} vs {found['mean_auroc']['own']:.3f}" in shown
+    assert found["lowest_explained_variance"]["task"] in shown
+
+
 def test_evaluate_page(app: AppTest) -> None:
     open_page(app, "evaluate")
     assert app.selectbox(key="evaluate_label").value == "label"
