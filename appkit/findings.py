@@ -39,9 +39,11 @@ def marks_finding() -> str:
     return " ".join(sentences) or "Not benchmarked yet (bench/simulated_researcher.py)."
 
 
-# The selection run over both models (bench/select_default.py --section llm) and the one that
-# adds the chat LLM's block 20 on four tasks (--section llm_layer20).
-MODELS_SECTION, DEEP_SECTION = "llm", "llm_layer20"
+# The selection over both models: on three seeds at each model's chosen read point
+# (bench/select_default.py --section llm_seeds10), else on seed 0 (--section llm); the
+# permutation test's z per read point comes from seed 0, where every layer was read (llm, and
+# llm_layer20 for the chat LLM's block 20).
+MODELS_SECTIONS, Z_SECTIONS = ("llm_seeds10", "llm"), ("llm_layer20", "llm")
 MODEL_ALIAS = {DEFAULT_MODEL: "default", SMOLLM2: "smollm2"}  # select_default's names
 OTHER_MODEL_FINDING = (
     "This model was not in the benchmark (bench/RESULTS.md covers the sentence encoder and the packaged chat LLM): "
@@ -51,7 +53,7 @@ OTHER_MODEL_FINDING = (
 
 def _z_counts(reads: list[str]) -> str:
     """"after block 4 on 6 of 9 tasks, ...": where the permutation test's z is above 0."""
-    counts = {**findings().get(DEEP_SECTION, {}).get("z_positive", {}), **findings().get(MODELS_SECTION, {}).get("z_positive", {})}
+    counts = {read: count for section in Z_SECTIONS for read, count in findings().get(section, {}).get("z_positive", {}).items()}
     parts = [f"after block {read.split(':')[1]} on {counts[read]['tasks']} of {counts[read]['of']} tasks" for read in reads if read in counts]
     return ", ".join(parts)
 
@@ -59,7 +61,7 @@ def _z_counts(reads: list[str]) -> str:
 def model_finding(model: str | None) -> str:
     """What the benchmark found for `model`'s SAE features against its own hidden states, the
     sentence encoder and TF-IDF; OTHER_MODEL_FINDING for a model it did not cover."""
-    found = findings().get(MODELS_SECTION)
+    found = next((findings()[section] for section in MODELS_SECTIONS if section in findings()), None)
     alias = MODEL_ALIAS.get(model or "")
     if not found or alias is None or alias not in found["sae_vs_dense"]:
         return OTHER_MODEL_FINDING
@@ -80,7 +82,7 @@ def model_finding(model: str | None) -> str:
             f"score; they do not make it more accurate."
         )
     z_llm = _z_counts(["smollm2:4", "smollm2:10", "smollm2:20"])
-    z_encoder = found.get("z_positive", {}).get("6")
+    z_encoder = findings().get(Z_SECTIONS[-1], {}).get("z_positive", {}).get("6")
     encoder = f" (the sentence encoder: {z_encoder['tasks']} of {z_encoder['of']})" if z_encoder else ""
     than = "better than" if difference["lo"] > 0 else "worse than" if difference["hi"] < 0 else "no better than"
     below = "both are below" if max(sae, dense) < min(encoder_dense, tfidf) else "compare them with"
