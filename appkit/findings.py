@@ -85,10 +85,17 @@ def model_finding(model: str | None) -> str:
     z_encoder = findings().get(Z_SECTIONS[-1], {}).get("z_positive", {}).get("6")
     encoder = f" (the sentence encoder: {z_encoder['tasks']} of {z_encoder['of']})" if z_encoder else ""
     than = "better than" if difference["lo"] > 0 else "worse than" if difference["hi"] < 0 else "no better than"
+    leading, caveat = mine.get("leading_task"), ""
+    if leading and abs(leading["difference"]) > 3 * abs(leading["others_mean"]):
+        low, high = leading["others_range"]
+        caveat = (
+            f", but only because of one task ({leading['task']}: {leading['difference']:+.3f}; on the other tasks "
+            f"{leading['others_mean']:+.3f} on average, {low:+.3f} to {high:+.3f})"
+        )
     below = "both are below" if max(sae, dense) < min(encoder_dense, tfidf) else "compare them with"
     return (
         f"On {tasks}, this chat LLM's SAE features found planted rows {than} its own residual stream (best SAE "
-        f"family {sae:.3f} mean AUROC vs {dense:.3f}, {paired}); {below} the sentence encoder (hidden-state kNN "
+        f"family {sae:.3f} mean AUROC vs {dense:.3f}, {paired}){caveat}; {below} the sentence encoder (hidden-state kNN "
         f"{encoder_dense:.3f}) and word-level TF-IDF ({tfidf:.3f}). The paper's geometric picture (training rows' latents "
         f"nearer the toxic ones than random latents, permutation z > 0) appears {z_llm}{encoder}. The default score is the "
         f"sentence encoder's pick; it is not tuned for this model."

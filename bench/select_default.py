@@ -645,6 +645,17 @@ def _json_ready(value):
     return value
 
 
+def leading_task(comparison: dict) -> dict:
+    """The task whose SAE-minus-dense difference is farthest from 0, and the mean difference
+    over the other tasks: a mean carried by one task is said to be."""
+    differences = {task: row["sae_minus_dense"]["auroc"] for task, row in comparison.get("per_task", {}).items() if "sae_minus_dense" in row}
+    if len(differences) < 2:
+        return {}
+    task = max(differences, key=lambda t: abs(differences[t]))
+    others = [value for t, value in differences.items() if t != task]
+    return {"leading_task": {"task": task, "difference": differences[task], "others_mean": float(np.mean(others)), "others_range": [min(others), max(others)]}}
+
+
 def finding_payload(args, selection: dict, runs: dict) -> dict:
     """The headline figures the app quotes (docs/findings.json, appkit.findings): the nested
     and in-sample means, TF-IDF's, each model's SAE against its dense families, and per read
@@ -659,7 +670,7 @@ def finding_payload(args, selection: dict, runs: dict) -> dict:
         "in_sample": selection["in_sample"]["mean"],
         "tfidf": baselines.get("tfidf_knn"),
         "dense_by_read": {unit.split(" @ layer ")[1]: entry for unit, entry in baselines.items() if unit.startswith("embedding_knn @ layer ")},
-        "sae_vs_dense": {model: comparison["mean"] for model, comparison in selection["sae_vs_dense_by_model"].items()},
+        "sae_vs_dense": {model: {**comparison["mean"], **leading_task(comparison)} for model, comparison in selection["sae_vs_dense_by_model"].items()},
         "z_positive": {
             read: {"tasks": int(row["tasks with z > 0"].split(" of ")[0]), "of": int(row["tasks with z > 0"].split(" of ")[1])}
             for read, row in zip(args.layers, read_points, strict=True)

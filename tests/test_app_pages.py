@@ -496,3 +496,25 @@ def test_features_are_found_by_the_tokens_they_fire_on(app: AppTest) -> None:
     assert hits["is_toxic"].to_list() == sorted(hits["is_toxic"].to_list(), reverse=True)  # toxic first
     app.text_input(key="feature_search").input("no token is spelled like this").run()
     assert any("No feature has a top token" in str(item.value) for item in app.caption)
+
+
+def test_a_paired_difference_carried_by_one_task_is_said_to_be(monkeypatch: pytest.MonkeyPatch) -> None:
+    from analysis.config import SMOLLM2
+    from appkit import findings as findings_module
+
+    def entry(value: float) -> dict:
+        return {"auroc": value, "lo": value - 0.01, "hi": value + 0.01}
+
+    def payload(leading: dict) -> dict:
+        side = {"sae": entry(0.68), "dense": entry(0.65), "sae_minus_dense": entry(0.03), "leading_task": leading}
+        return {"llm_seeds10": {
+            "seeds": [0, 1, 2], "tasks": 10, "loto": entry(0.70), "in_sample": entry(0.75), "tfidf": entry(0.74),
+            "sae_vs_dense": {"default": {"sae": entry(0.69), "dense": entry(0.72), "sae_minus_dense": entry(-0.03)}, "smollm2": side},
+        }}
+
+    carried = {"task": "insecure_code", "difference": 0.529, "others_mean": -0.024, "others_range": [-0.121, 0.036]}
+    monkeypatch.setattr(findings_module, "findings", lambda: payload(carried))
+    assert "but only because of one task (insecure_code: +0.529" in findings_module.model_finding(SMOLLM2)
+    spread = {"task": "xstest", "difference": 0.05, "others_mean": 0.03, "others_range": [0.0, 0.06]}
+    monkeypatch.setattr(findings_module, "findings", lambda: payload(spread))
+    assert "only because of one task" not in findings_module.model_finding(SMOLLM2)
