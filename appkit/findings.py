@@ -72,13 +72,15 @@ def model_finding(model: str | None) -> str:
     paired = f"paired difference {difference['auroc']:+.3f} [{difference['lo']:+.3f}, {difference['hi']:+.3f}]"
     tfidf = found["tfidf"]["auroc"]
     encoder_dense = found["sae_vs_dense"]["default"]["dense"]["auroc"]
+    # a selection over several seeds ran at the read points the first seed's selection chose
+    read_points = "the layers on the first seed; " if len(found["seeds"]) > 1 else ""
     if alias == "default":
         verdict = "no SAE-based score of this model beat" if difference["hi"] < 0 else "SAE-based scores of this model did not clearly beat"
         return (
             f"On {tasks}, {verdict} the plain nearest-neighbour score on its hidden states (best SAE family "
             f"{sae:.3f} mean AUROC vs {dense:.3f}, {paired}). The default score reaches {found['loto']['auroc']:.3f} on "
             f"tasks it was not chosen on, with model, layer and score chosen inside each fold "
-            f"({found['in_sample']['auroc']:.3f} in sample); TF-IDF alone has {tfidf:.3f}. The SAE features here explain a "
+            f"({read_points}{found['in_sample']['auroc']:.3f} in sample); TF-IDF alone has {tfidf:.3f}. The SAE features here explain a "
             f"score; they do not make it more accurate."
         )
     z_llm = _z_counts(["smollm2:4", "smollm2:10", "smollm2:20"])
