@@ -225,3 +225,12 @@ def test_read_points_name_the_model_and_layer():
     assert select_default.unit_layer("score_a @ layer smollm2:10") == ("score_a", "smollm2:10")
     with pytest.raises(ValueError, match="unknown model alias 'gpt'"):
         select_default.read_parts("gpt:3")
+
+
+def test_the_task_that_carries_a_paired_difference_is_named():
+    per_task = {task: {"sae_minus_dense": {"auroc": value}} for task, value in (("a", 0.5), ("b", -0.02), ("c", 0.01), ("d", -0.05))}
+    leading = select_default.leading_task({"per_task": per_task})["leading_task"]
+    assert leading["task"] == "a" and leading["difference"] == 0.5
+    assert leading["others_mean"] == pytest.approx((-0.02 + 0.01 - 0.05) / 3)
+    assert leading["others_range"] == [-0.05, 0.01]
+    assert select_default.leading_task({"per_task": {"a": per_task["a"]}}) == {}  # one task: nothing to set apart
