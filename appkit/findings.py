@@ -96,11 +96,37 @@ def model_finding(model: str | None) -> str:
         )
     below = "both are below" if max(sae, dense) < min(encoder_dense, tfidf) else "compare them with"
     return (
-        f"On {tasks}, this chat LLM's SAE features found planted rows {than} its own residual stream (best SAE "
+        f"On {tasks}, this chat LLM's SAE features{_read_at(found)} found planted rows {than} its own residual stream (best SAE "
         f"family {sae:.3f} mean AUROC vs {dense:.3f}, {paired}){caveat}; {below} the sentence encoder (hidden-state kNN "
         f"{encoder_dense:.3f}) and word-level TF-IDF ({tfidf:.3f}). The paper's geometric picture (training rows' latents "
         f"nearer the toxic ones than random latents, permutation z > 0) appears {z_llm}{encoder}. The default score is the "
-        f"sentence encoder's pick; it is not tuned for this model."
+        f"sentence encoder's pick; it is not tuned for this model.{_deep_finding(found)}"
+    )
+
+
+def _read_at(found: dict) -> str:
+    """" (after block 10)" when the run read the chat LLM at one layer only."""
+    reads = [read for read in found.get("dense_by_read", {}) if read.startswith("smollm2:")]
+    return f" (after block {reads[0].split(':')[1]})" if len(reads) == 1 else ""
+
+
+def _deep_finding(found: dict) -> str:
+    """The chat LLM's SAE against its residual stream over every layer read on the first seed,
+    when that run read more layers than `found`."""
+    deep = findings().get(Z_SECTIONS[0], {})
+    mine = deep.get("sae_vs_dense", {}).get("smollm2")
+    if not mine or deep is found or deep.get("tasks", 0) < found.get("tasks", 0):
+        return ""
+    difference = mine["sae_minus_dense"]
+    return (
+        f" With every layer read (blocks 4, 10 and 20; seed 0 only), its best SAE-based score reaches {mine['sae']['auroc']:.3f} "
+        f"against {mine['dense']['auroc']:.3f} for its best hidden-state score (paired difference {difference['auroc']:+.3f} "
+        f"[{difference['lo']:+.3f}, {difference['hi']:+.3f}]), and the benchmark's pick is a score on its block 20 "
+        f"({deep['pick'].split(' @ ')[0]}, {deep['loto']['auroc']:.3f} on left-out tasks): not yet the default, one seed."
+        if deep.get("pick", "").endswith("smollm2:20") else
+        f" With every layer read (seed 0 only), its best SAE-based score reaches {mine['sae']['auroc']:.3f} against "
+        f"{mine['dense']['auroc']:.3f} for its best hidden-state score (paired difference {difference['auroc']:+.3f} "
+        f"[{difference['lo']:+.3f}, {difference['hi']:+.3f}])."
     )
 
 

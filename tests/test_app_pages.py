@@ -518,3 +518,15 @@ def test_a_paired_difference_carried_by_one_task_is_said_to_be(monkeypatch: pyte
     spread = {"task": "xstest", "difference": 0.05, "others_mean": 0.03, "others_range": [0.0, 0.06]}
     monkeypatch.setattr(findings_module, "findings", lambda: payload(spread))
     assert "only because of one task" not in findings_module.model_finding(SMOLLM2)
+
+
+def test_the_chat_llm_finding_adds_the_run_that_read_every_layer() -> None:
+    from analysis.config import SMOLLM2
+    from appkit.findings import Z_SECTIONS, findings, model_finding
+
+    deep = findings().get(Z_SECTIONS[0])
+    shown = model_finding(SMOLLM2)
+    assert ("With every layer read" in shown) == bool(deep and "smollm2" in deep.get("sae_vs_dense", {}))
+    if deep:
+        mine = deep["sae_vs_dense"]["smollm2"]
+        assert f"reaches {mine['sae']['auroc']:.3f} against {mine['dense']['auroc']:.3f}" in shown
