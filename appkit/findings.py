@@ -118,16 +118,18 @@ def _deep_finding(found: dict) -> str:
     if not mine or deep is found or deep.get("tasks", 0) < found.get("tasks", 0):
         return ""
     difference = mine["sae_minus_dense"]
-    return (
-        f" With every layer read (blocks 4, 10 and 20; seed 0 only), its best SAE-based score reaches {mine['sae']['auroc']:.3f} "
-        f"against {mine['dense']['auroc']:.3f} for its best hidden-state score (paired difference {difference['auroc']:+.3f} "
-        f"[{difference['lo']:+.3f}, {difference['hi']:+.3f}]), and the benchmark's pick is a score on its block 20 "
-        f"({deep['pick'].split(' @ ')[0]}, {deep['loto']['auroc']:.3f} on left-out tasks): not yet the default, one seed."
-        if deep.get("pick", "").endswith("smollm2:20") else
+    sentence = (
         f" With every layer read (seed 0 only), its best SAE-based score reaches {mine['sae']['auroc']:.3f} against "
         f"{mine['dense']['auroc']:.3f} for its best hidden-state score (paired difference {difference['auroc']:+.3f} "
-        f"[{difference['lo']:+.3f}, {difference['hi']:+.3f}])."
+        f"[{difference['lo']:+.3f}, {difference['hi']:+.3f}])"
     )
+    method, _, read = deep.get("pick", "").partition(" @ layer ")
+    if read.startswith("smollm2:"):
+        sentence += (
+            f", and the benchmark's pick is a score on its block {read.split(':')[1]} ({method}, "
+            f"{deep['loto']['auroc']:.3f} on left-out tasks): not yet the default, one seed"
+        )
+    return sentence + "."
 
 
 PACKAGED_SECTION = "packaged_sae"  # bench/packaged_sae.py

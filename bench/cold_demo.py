@@ -31,7 +31,7 @@ DEMO = REPOSITORY_ROOT / "analysis" / "demo_data"
 
 def floor() -> int:
     from analysis.config import ExtractConfig
-    from analysis.extraction.stream import activation_source, read_kept, token_counts
+    from analysis.extraction.stream import activation_source, read_kept
     from analysis.pipeline.inputs import BuildInputs, load_inputs
 
     samples = load_inputs(BuildInputs(DEMO / "train.jsonl", DEMO / "toxic.jsonl", DEMO / "benign.jsonl")).samples
@@ -39,7 +39,7 @@ def floor() -> int:
     source = activation_source(ex, None, "cpu")
     texts, starts = samples["text"].to_list(), samples["response_start"].to_list()
     kept = read_kept(texts, np.arange(len(texts)), source, ex, None, starts)
-    print(f"{len(texts)} texts, {int(token_counts(texts, source, starts).sum())} tokens, {kept.tokens.values.shape[0]} activations read")
+    print(f"{len(texts)} texts, {kept.tokens.values.shape[0]} token activations read")
     return 0
 
 

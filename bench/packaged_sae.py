@@ -28,6 +28,7 @@ import json
 import platform
 import sys
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -41,6 +42,7 @@ from analysis.extraction.sae import load_sae_from_disk, reconstruction_quality  
 from analysis.extraction.stream import activation_source, read_kept  # noqa: E402
 from analysis.pipeline.inputs import BuildInputs, load_inputs  # noqa: E402
 from analysis.scoring.families import FAMILIES, LATENT_FAMILIES  # noqa: E402
+from analysis.use.evaluate import finite_scores  # noqa: E402
 from bench import select_default  # noqa: E402
 from bench import tasks as task_builder  # noqa: E402
 from bench.results import record_finding, replace_section, to_markdown  # noqa: E402
@@ -62,7 +64,7 @@ def analysis_folder(index: dict[str, str], task: str, seed: int, read: str) -> P
     return path if path.is_absolute() else REPOSITORY_ROOT / path
 
 
-def reconstruction(task_folder: Path, own_sae: Path, texts: int, seed: int) -> dict[str, dict[str, float]]:
+def reconstruction(task_folder: Path, own_sae: Path, packaged_sae: Any, texts: int, seed: int) -> dict[str, dict[str, float]]:
     """Reconstruction of the same sampled training rows by the task's own SAE and the packaged one."""
     import torch
 
@@ -76,7 +78,7 @@ def reconstruction(task_folder: Path, own_sae: Path, texts: int, seed: int) -> d
     acts = torch.from_numpy(np.asarray(values, dtype=np.float32))
     return {
         "own": reconstruction_quality(load_sae_from_disk(own_sae), acts),
-        "packaged": reconstruction_quality(load_sae_from_disk(packaged_sae_folder(DEFAULT_MODEL)), acts),
+        "packaged": reconstruction_quality(packaged_sae, acts),
         "tokens": int(acts.shape[0]),
     }
 
@@ -84,7 +86,7 @@ def reconstruction(task_folder: Path, own_sae: Path, texts: int, seed: int) -> d
 def family_aurocs(folder: Path) -> dict[str, float]:
     train = pl.read_parquet(folder / "samples.parquet").filter(pl.col("set") == "train")
     truth = (train["label"] == task_builder.HARMFUL).to_numpy()
-    return {f: float(roc_auc_score(truth, train[f].fill_null(float("-inf")).to_numpy())) for f in SAE_FAMILIES if f in train.columns and train[f].is_not_null().any()}
+    return {f: float(roc_auc_score(truth, finite_scores(train[f].to_numpy()))) for f in SAE_FAMILIES if f in train.columns and train[f].is_not_null().any()}
 
 
 def task_interval(differences: np.ndarray, seed: int) -> tuple[float, float]:
@@ -120,10 +122,11 @@ def main(argv: list[str] | None = None) -> int:
 
     index = select_default.read_index()
     per_task, rows_recon = {}, []
+    packaged_sae = load_sae_from_disk(packaged_sae_folder(DEFAULT_MODEL))
     for task in args.tasks:
         own = analysis_folder(index, task, args.seed, OWN)
         packaged = analysis_folder(index, task, args.seed, PACKAGED)
-        recon = reconstruction(select_default.OUT / "tasks" / f"{task}-s{args.seed}", own / "sae", args.texts, args.seed)
+        recon = reconstruction(select_default.OUT / "tasks" / f"{task}-s{args.seed}", own / "sae", packaged_sae, args.texts, args.seed)
         per_task[task] = {"reconstruction": recon, "auroc": {"own": family_aurocs(own), "packaged": family_aurocs(packaged)}}
         rows_recon.append({
             "task": task, "packaged saw the source": SEEN_SOURCES.get(task, "?"), "tokens": recon["tokens"],

@@ -88,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
         counts = token_counts(rows_text, source, rows_starts)
         chosen = np.arange(len(rows_text))
         if index == len(sources) - 1:  # the sampled source fills the rest of the budget
-            left = max(args.tokens - int(token_counts(texts, source, starts).sum()), 0)
+            left = max(args.tokens - sum(d["tokens"] for d in described), 0)
             order = np.random.default_rng(args.seed).permutation(len(rows_text))
             chosen = np.sort(order[: int(np.searchsorted(np.cumsum(counts[order]), left))])
         texts += [rows_text[i] for i in chosen]
@@ -99,8 +99,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     from tqdm.auto import tqdm
 
-    total = int(token_counts(texts, source, starts).sum())
-    with tqdm(total=total, desc="Reading", unit="tok") as bar:
+    with tqdm(total=sum(d["tokens"] for d in described), desc="Reading", unit="tok") as bar:
         kept = read_kept(texts, np.arange(len(texts)), source, ex, bar, starts)
     read_seconds = time.perf_counter() - started
     values, offsets = kept.training_tokens()
