@@ -8,8 +8,12 @@ with the 1-minute load average beside each figure. Beside each rate: the GFLOP/s
 to (two operations per weight of the blocks read, per token; attention scores left out) and
 the machine's own matrix-product rate in that precision on a block-shaped product
 ([4096 x d_model] @ [d_model x d_mlp]), so the share of the machine the read uses is plain.
+Each read runs twice, in turn: every window read whole, then with the chat template's header
+read once and shared (`ChatModelSource.share_header`, what a build does), and their ratio.
+`--demo` reads the demo's own rows (train, toxic and benign sets) instead of synthetic ones;
+`--dtypes` picks the precisions.
 
-    python bench/chat_model_speed.py [--rows 300] [--layers 3 10]
+    python bench/chat_model_speed.py [--rows 300] [--layers 3 10] [--demo] [--dtypes float32 bfloat16]
 """
 
 from __future__ import annotations
@@ -38,6 +42,14 @@ def _rows(n: int) -> tuple[list[str], list[int]]:
         texts.append(f"{prompt}\n\n{response}")
         starts.append(len(prompt) + 2)
     return texts, starts
+
+
+def _demo_rows() -> tuple[list[str], list[int | None]]:
+    from analysis.pipeline.inputs import BuildInputs, load_inputs
+
+    demo = REPOSITORY_ROOT / "analysis" / "demo_data"
+    samples = load_inputs(BuildInputs(demo / "train.jsonl", demo / "toxic.jsonl", demo / "benign.jsonl")).samples
+    return samples["text"].to_list(), samples["response_start"].to_list()
 
 
 def matmul_gflops(dtype: str, d_model: int, d_mlp: int, rows: int = 4096, seconds: float = 3.0) -> float:
@@ -69,6 +81,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=300)
     parser.add_argument("--layers", type=int, nargs="+", default=[3, 10])
+    parser.add_argument("--demo", action="store_true", help="read the demo's rows, not synthetic ones")
+    parser.add_argument("--dtypes", nargs="+", default=["float32", "bfloat16"], choices=["float32", "bfloat16"])
     args = parser.parse_args(argv)
     cache = Path(tempfile.mkdtemp())
     try:
@@ -84,26 +98,33 @@ def main(argv: list[str] | None = None) -> int:
             reference = full(torch.from_numpy(tok.ids[None]), output_hidden_states=True).hidden_states[max(args.layers)][0]
         gap = float(np.abs(source.forward([tok.ids])[0] - reference.numpy()).max())
         print(f"max |cut model - full model hidden_states[{max(args.layers)}]|: {gap:.2e}", flush=True)
-        texts, starts = _rows(args.rows)
+        texts, starts = _demo_rows() if args.demo else _rows(args.rows)
         config = full.config
-        peak = {dtype: matmul_gflops(dtype, config.hidden_size, config.intermediate_size) for dtype in ("float32", "bfloat16")}
+        peak = {dtype: matmul_gflops(dtype, config.hidden_size, config.intermediate_size) for dtype in args.dtypes}
         for dtype, rate in peak.items():
             print(f"matrix product [4096 x {config.hidden_size}] @ [{config.hidden_size} x {config.intermediate_size}], {dtype}: {rate:.1f} GFLOP/s (load avg {os.getloadavg()[0]:.2f})", flush=True)
         for layer in args.layers:
-            for dtype in ("float32", "bfloat16"):
+            for dtype in args.dtypes:
                 source = llm.ChatModelSource(layer, 256, cache_root=cache, dtype=dtype)
                 tokenized = source.tokenize(texts, starts)
                 n_tokens = sum(len(t.ids) for t in tokenized)
-                started = time.perf_counter()
-                read_token_activations(texts, source, 192, 16_384, tokenized=tokenized)
-                seconds = time.perf_counter() - started
-                gflops = 2 * block_weights(full, layer) * n_tokens / seconds / 1e9
-                print(
-                    f"layer {layer:2d} {dtype:8s}: {n_tokens} tokens, {len(texts)} rows, {seconds:.1f} s, "
-                    f"{n_tokens / seconds:.0f} tok/s, {gflops:.1f} GFLOP/s = {gflops / peak[dtype]:.0%} of the matrix product's "
-                    f"(load avg {os.getloadavg()[0]:.2f})",
-                    flush=True,
-                )
+                header = source.template_header()
+                opening = sum(llm._opens_with(t.ids, header) for t in tokenized)
+                seconds = {}
+                for share in (False, True):
+                    source.share_header = share
+                    started = time.perf_counter()
+                    read_token_activations(texts, source, 192, 16_384, tokenized=tokenized)
+                    seconds[share] = time.perf_counter() - started
+                    gflops = 2 * block_weights(full, layer) * n_tokens / seconds[share] / 1e9
+                    print(
+                        f"layer {layer:2d} {dtype:8s} {'header shared' if share else 'read whole':13s}: {n_tokens} tokens, "
+                        f"{len(texts)} rows ({opening} open with the {len(header)}-token header), {seconds[share]:.1f} s, "
+                        f"{n_tokens / seconds[share]:.0f} tok/s, {gflops:.1f} GFLOP/s = {gflops / peak[dtype]:.0%} of the matrix product's "
+                        f"(load avg {os.getloadavg()[0]:.2f})",
+                        flush=True,
+                    )
+                print(f"layer {layer:2d} {dtype:8s}: header shared is {seconds[False] / seconds[True]:.2f}x as fast as read whole", flush=True)
     finally:
         shutil.rmtree(cache, ignore_errors=True)
     return 0

@@ -1,13 +1,15 @@
 """The cold demo and its floor, as whole processes to time side by side.
 
-    python bench/cold_demo.py demo --out DIR [--train-sae]   # the CLI demo into an emptied DIR
+    python bench/cold_demo.py demo --out DIR [--train-sae] [-- DEMO FLAGS]   # the CLI demo into an emptied DIR
     python bench/cold_demo.py floor                           # the cost any demo build must pay
 
 `demo` empties DIR, then runs `python -m analysis demo --out DIR --quiet` in this process: the
 demo as a new user starts it, with the SAE packaged for the default model. With
 `--train-sae` it builds the same rows the way the demo did before the packaged SAE (an SAE
 trained on them first: `python -m analysis build` on the demo's files, which trains one by
-default).
+default). Flags after `--` go to the demo command as they are, for example
+`-- --model smollm2-135m-instruct --layer 20 --model-dtype bfloat16` for the chat model's demo
+(which trains its SAE: no SAE is packaged for it).
 
 `floor` loads the default model and reads every text of the demo once at the default layer, in
 float32, with the build's own batching (no SAE, no tables, nothing written): one forward pass
@@ -43,12 +45,12 @@ def floor() -> int:
     return 0
 
 
-def demo(out: Path, train_sae: bool) -> int:
+def demo(out: Path, train_sae: bool, demo_flags: list[str]) -> int:
     from analysis.cli.main import main as cli
 
     shutil.rmtree(out, ignore_errors=True)
     if not train_sae:
-        return cli(["demo", "--out", str(out), "--quiet"])
+        return cli(["demo", "--out", str(out), "--quiet", *demo_flags])
     sets = [f"--{role}={DEMO / f'{role}.jsonl'}" for role in ("train", "toxic", "benign")]
     return cli(["build", *sets, "--name", "demo", "--out", str(out), "--quiet"])
 
@@ -59,9 +61,15 @@ def main(argv: list[str] | None = None) -> int:
     run = commands.add_parser("demo")
     run.add_argument("--out", type=Path, required=True)
     run.add_argument("--train-sae", action="store_true")
+    run.add_argument("demo_flags", nargs=argparse.REMAINDER, help="after --: flags for the demo command")
     commands.add_parser("floor")
     args = parser.parse_args(argv)
-    return floor() if args.command == "floor" else demo(args.out, args.train_sae)
+    if args.command == "floor":
+        return floor()
+    demo_flags = [flag for flag in args.demo_flags if flag != "--"]
+    if demo_flags and args.train_sae:
+        parser.error("--train-sae builds the default model's demo; give demo flags without it")
+    return demo(args.out, args.train_sae, demo_flags)
 
 
 if __name__ == "__main__":

@@ -182,6 +182,29 @@ def test_real_model_converts_once_and_reads_the_residual_stream(converted_chat_m
 
 
 @pytest.mark.slow
+def test_the_template_header_is_read_once_and_shared(converted_chat_model):
+    """Windows that open with the chat template's header are read after its cached keys and
+    values: the same residual stream as reading every window whole, in the caller's order,
+    with plain texts and windows from inside a row (no header) in the same batch."""
+    from analysis.extraction import llm
+
+    source = llm.ChatModelSource(6, 256, cache_root=converted_chat_model.parent.parent)
+    texts = ["user: Hi\n\nassistant: Hello there!", "A plain sentence, no chat.", "user: Name three colours, please.\n\nassistant: Red, green and blue."]
+    starts = [len("user: Hi\n\nassistant: "), None, len("user: Name three colours, please.\n\nassistant: ")]
+    tokenized = source.tokenize(texts, starts)
+    header = source.template_header()
+    assert len(header) > 10 and source.tokenizer.decode(header).startswith("<|im_start|>system")
+    windows = [t.ids for t in tokenized] + [tokenized[2].ids[5:]]
+    assert [llm._opens_with(ids, header) for ids in windows] == [True, False, True, False]
+    shared = source.forward(windows)
+    source.share_header = False
+    whole = source.forward(windows)
+    for a, b, ids in zip(shared, whole, windows, strict=True):
+        assert a.shape == b.shape == (len(ids), 576)
+        assert np.allclose(a, b, rtol=1e-3, atol=1e-2 * np.abs(b).mean())
+
+
+@pytest.mark.slow
 def test_cli_build_with_the_chat_model(tmp_path, monkeypatch, converted_chat_model):
     """`build --model smollm2-135m-instruct --layer 3` on the small pipeline inputs: the
     tokens table maps back to the stored text, markup carries no text, and the analysis'

@@ -15,6 +15,7 @@ empty span and are flagged `markup`: they give context, they are never pooled.
 from __future__ import annotations
 
 import importlib.util
+import inspect
 import re
 from pathlib import Path
 from typing import Any
@@ -245,11 +246,71 @@ class ChatModelSource:
         # a window that starts inside a long row gets a BOS first, as the row's start has one
         self.content_capacity = self.window - (1 if self.bos is not None else 0)
         self.pad = self.tokenizer.pad_token_id if self.tokenizer.pad_token_id is not None else 0
+        self.share_header = True  # False reads every window whole (the reference the sharing is tested against)
+        self._header: np.ndarray | None = None
+        self._header_state: tuple[Any, np.ndarray] | None = None
+        # transformers 5 renamed `past_key_values` to `cache`; the range allowed holds both
+        self._cache_argument = "cache" if "cache" in inspect.signature(model.forward).parameters else "past_key_values"
 
     def tokenize(self, texts: list[str], response_starts: list[int | None] | None = None) -> list[TokenizedText]:
         return tokenize_rows(self.tokenizer, texts, response_starts)
 
     def forward(self, windows: list[np.ndarray]) -> list[np.ndarray]:
+        """The residual stream at the read layer for each window of token ids. Windows that
+        open with the chat template's header (`template_header`) are read after it: the
+        header's keys and values are computed once and shared, as a causal model's activations
+        of a common prefix do not depend on what follows it."""
+        out: list[np.ndarray | None] = [None] * len(windows)
+        header = self.template_header() if self.share_header else None
+        opens = [header is not None and _opens_with(ids, header) for ids in windows]
+        shared = [i for i, flag in enumerate(opens) if flag]
+        whole = [i for i, flag in enumerate(opens) if not flag]
+        if shared:
+            for i, hidden in zip(shared, self._forward_after_header([windows[i] for i in shared]), strict=True):
+                out[i] = hidden
+        if whole:
+            for i, hidden in zip(whole, self._forward_whole([windows[i] for i in whole]), strict=True):
+                out[i] = hidden
+        return out  # type: ignore[return-value]
+
+    def template_header(self) -> np.ndarray:
+        """Token ids every prompt/response row opens with: the chat template's default system
+        turn and the first user turn's tag."""
+        if self._header is None:
+            sentinel = "\x00"
+            rendered = self.tokenizer.apply_chat_template([{"role": "user", "content": sentinel}], tokenize=False)
+            head = rendered[: rendered.index(sentinel)]
+            self._header = np.asarray(self.tokenizer(head, add_special_tokens=False)["input_ids"], dtype=np.int64)
+        return self._header
+
+    def _header_cache(self) -> tuple[Any, np.ndarray]:
+        """The header's key/value cache and its residual stream, computed once per source."""
+        if self._header_state is None:
+            from transformers import DynamicCache
+
+            cache = DynamicCache()
+            ids = self.torch.from_numpy(self.template_header()[None]).to(self.device)
+            with self.torch.inference_mode():
+                hidden = self.model(input_ids=ids, use_cache=True, **{self._cache_argument: cache}).last_hidden_state
+            self._header_state = (cache, hidden[0].float().cpu().numpy())
+        return self._header_state
+
+    def _forward_after_header(self, windows: list[np.ndarray]) -> list[np.ndarray]:
+        import copy
+
+        torch = self.torch
+        header_cache, header_hidden = self._header_cache()
+        cut = len(header_hidden)
+        rest = [ids[cut:] for ids in windows]
+        tokens, _ = padded_batch(rest, self.pad)
+        cache = copy.deepcopy(header_cache)
+        cache.batch_repeat_interleave(len(rest))
+        with torch.inference_mode():
+            hidden = self.model(input_ids=torch.from_numpy(tokens).to(self.device), use_cache=True, **{self._cache_argument: cache})
+        hidden = hidden.last_hidden_state.float().cpu().numpy()
+        return [np.concatenate([header_hidden, hidden[i, : len(ids)]]) for i, ids in enumerate(rest)]
+
+    def _forward_whole(self, windows: list[np.ndarray]) -> list[np.ndarray]:
         torch = self.torch
         skip = [int(self.bos is not None and len(ids) > 0 and int(ids[0]) != self.bos) for ids in windows]
         rows = [np.concatenate([[self.bos] * s, ids]).astype(np.int64) for s, ids in zip(skip, windows, strict=True)]
@@ -259,3 +320,8 @@ class ChatModelSource:
             hidden = self.model(input_ids=torch.from_numpy(tokens).to(self.device), use_cache=False).last_hidden_state
         hidden = hidden.float().cpu().numpy()
         return [hidden[i, s : s + len(ids)] for i, (s, ids) in enumerate(zip(skip, windows, strict=True))]
+
+
+def _opens_with(ids: np.ndarray, header: np.ndarray) -> bool:
+    """True when `ids` is `header` and at least one token more."""
+    return len(ids) > len(header) and np.array_equal(ids[: len(header)], header)
