@@ -5,7 +5,7 @@ Converts the packaged GGUF into a temporary cache (timed), loads the converted f
 index, then reads --rows synthetic prompt/response rows through the chat template at each
 --layers value in float32 and bfloat16 and reports tokens/s (template tokens included),
 with the 1-minute load average beside each figure. Beside each rate: the GFLOP/s it amounts
-to (two operations per weight of the blocks read, per token; attention scores left out) and
+to (two operations per weight of the blocks read, per token computed; attention scores left out) and
 the machine's own matrix-product rate in that precision on a block-shaped product
 ([4096 x d_model] @ [d_model x d_mlp]), so the share of the machine the read uses is plain.
 Each read runs twice, in turn: every window read whole, then with the chat template's header
@@ -116,11 +116,13 @@ def main(argv: list[str] | None = None) -> int:
                     started = time.perf_counter()
                     read_token_activations(texts, source, 192, 16_384, tokenized=tokenized)
                     seconds[share] = time.perf_counter() - started
-                    gflops = 2 * block_weights(full, layer) * n_tokens / seconds[share] / 1e9
+                    # the header is computed once when shared: count the tokens the model ran on
+                    computed = n_tokens - (opening - 1) * len(header) if share and opening else n_tokens
+                    gflops = 2 * block_weights(full, layer) * computed / seconds[share] / 1e9
                     print(
                         f"layer {layer:2d} {dtype:8s} {'header shared' if share else 'read whole':13s}: {n_tokens} tokens, "
                         f"{len(texts)} rows ({opening} open with the {len(header)}-token header), {seconds[share]:.1f} s, "
-                        f"{n_tokens / seconds[share]:.0f} tok/s, {gflops:.1f} GFLOP/s = {gflops / peak[dtype]:.0%} of the matrix product's "
+                        f"{n_tokens / seconds[share]:.0f} tok/s, {computed} tokens computed at {gflops:.1f} GFLOP/s = {gflops / peak[dtype]:.0%} of the matrix product's "
                         f"(load avg {os.getloadavg()[0]:.2f})",
                         flush=True,
                     )

@@ -170,6 +170,49 @@ def test_the_default_folder_is_reused_for_the_same_batch_and_refused_for_other_t
         monitor(built["dir"], batch, thresholds=Thresholds(alpha=0.05), progress=False, report=lambda *_: None)
 
 
+@pytest.mark.slow
+def test_several_batches_are_read_with_one_load_of_the_model(built, tmp_path, monkeypatch, capsys):
+    """`monitor --data A --data B`: each batch gets its own default folder and report, the
+    model and SAE load once, and a batch answered by an earlier run loads nothing."""
+    from analysis.use import new_rows
+
+    loads = []
+    real = new_rows.load_extractor
+    monkeypatch.setattr(new_rows, "load_extractor", lambda *a, **k: loads.append(a) or real(*a, **k))
+    clean = write_jsonl(tmp_path / "clean.jsonl", [row for row in built["train_rows"] if row["label"] == "clean"][:20])
+    mixed = write_jsonl(tmp_path / "mixed.jsonl", built["train_rows"][:30])
+    assert _run([built["dir"], "--data", clean, "--data", mixed, "--json"]) in (0, 1)
+    reports = json.loads(capsys.readouterr().out)
+    assert [r["batch"]["rows"] for r in reports] == [20, 30] and len(loads) == 1
+    assert len({r["out"] for r in reports}) == 2
+    alone = monitor(built["dir"], mixed, tmp_path / "alone", progress=False, report=lambda *_: None)
+    assert reports[1]["statistics"] == alone.report["statistics"]  # the same batch, read alone
+    loads.clear()
+    assert _run([built["dir"], "--data", clean]) == 0 and loads == []  # its earlier run, reused
+    capsys.readouterr()
+    assert _run([built["dir"], "--data", clean, "--data", mixed, "--out", tmp_path / "one"]) == 2
+    assert "one --data" in capsys.readouterr().err and not (tmp_path / "one").exists()
+
+
+@pytest.mark.slow
+def test_the_notebook_monitors_with_the_model_its_queries_loaded(built, tmp_path, monkeypatch):
+    from analysis import Analysis
+    from analysis.use import query
+
+    loads = []
+    real = query.load_extractor
+    monkeypatch.setattr(query, "load_extractor", lambda *a, **k: loads.append(a) or real(*a, **k))
+    analysis = Analysis.open(built["dir"])
+    analysis.query("Is it safe to stop my pills?")
+    batch = write_jsonl(tmp_path / "batch.jsonl", built["train_rows"][:25])
+    result = analysis.monitor(batch, tmp_path / "run")
+    again = analysis.monitor(write_jsonl(tmp_path / "other.jsonl", built["train_rows"][-15:]), tmp_path / "run2")
+    assert len(loads) == 1 and (result.report["batch"]["rows"], again.report["batch"]["rows"]) == (25, 15)
+    assert result.report["timings"]["load_model"] < 0.5  # nothing loaded: the query's model
+    alone = monitor(built["dir"], batch, tmp_path / "alone", progress=False, report=lambda *_: None)
+    assert result.report["statistics"] == alone.report["statistics"]
+
+
 def test_a_temporary_folder_left_by_a_killed_monitor_is_swept(tmp_path):
     """A monitor killed mid-write leaves its temporary folder beside the output; the next
     monitor into the same place removes it (the writer's lock died with it), and the

@@ -5,7 +5,7 @@
     python -m analysis reapply MANIFEST --out DIR
     python -m analysis demo
     python -m analysis evaluate ANALYSIS_DIR (--label-column COL --positive VALUE | --positive-mark M --negative-mark M) [--json]
-    python -m analysis monitor ANALYSIS_DIR --data NEW_FILE [--out DIR] [--json] [--alpha A] [--min-effect E] [--top-percent Q]
+    python -m analysis monitor ANALYSIS_DIR --data NEW_FILE [--data ...] [--out DIR] [--json] [--alpha A] [--min-effect E] [--top-percent Q]
     python -m analysis query ANALYSIS_DIR --text TEXT [--text TEXT ...] [--file FILE] [--json]
     python -m analysis report ANALYSIS_DIR [--export EXPORT_DIR] [--monitor MONITOR_DIR] --out report.html
     python -m analysis recluster ANALYSIS_DIR MIN_CLUSTER_SIZE [MIN_SAMPLES]
@@ -364,9 +364,13 @@ def _add_monitor_parser(commands: Commands) -> None:
         "1 drift flagged, 2 error (bad input, missing analysis, output folder not empty).",
     )
     parser.add_argument("analysis_dir", type=Path)
-    parser.add_argument("--data", type=Path, required=True, help="the new batch: JSONL, CSV or Parquet, the layouts build reads")
-    parser.add_argument("--out", type=Path, default=None, help="new or empty output folder (default: <cache>/monitors/<analysis>-<batch sha12>)")
-    parser.add_argument("--json", action="store_true", help="print report.json to standard output (instead of the folder)")
+    parser.add_argument(
+        "--data", type=Path, required=True, action="append",
+        help="the new batch: JSONL, CSV or Parquet, the layouts build reads; repeat it for several batches, "
+        "read with one load of the model and SAE, each into its own folder",
+    )
+    parser.add_argument("--out", type=Path, default=None, help="new or empty output folder, with one --data only (default: <cache>/monitors/<analysis>-<batch sha12>)")
+    parser.add_argument("--json", action="store_true", help="print report.json to standard output (instead of the folder; a JSON list for several batches)")
     parser.add_argument("--alpha", type=float, default=defaults.alpha, help=f"significance of the score-shift and above-cut tests (default {defaults.alpha:g})")
     parser.add_argument("--min-effect", type=float, default=defaults.min_effect, help=f"AUROC the score shift must also reach (default {defaults.min_effect:g})")
     parser.add_argument("--top-percent", type=float, default=defaults.top_percent, help=f"the cut: the training rows' top Q%% (default {defaults.top_percent:g})")
@@ -376,35 +380,49 @@ def _add_monitor_parser(commands: Commands) -> None:
 
 
 def _monitor(args: argparse.Namespace) -> int:
-    """Run `monitor`; any failure is status 2, so a pipeline never reads an error as drift."""
+    """Run `monitor` on each batch, the model and SAE loaded once; any failure is status 2, so
+    a pipeline never reads an error as drift, and 1 when any batch drifted."""
     import json
 
+    if args.out is not None and len(args.data) > 1:
+        print("error: --out names one batch's folder: give it with one --data (several batches go to their default folders)", file=sys.stderr)
+        return 2
+    results = []
     try:
         from analysis.progress import stderr_reporter
         from analysis.scoring.drift import Thresholds
         from analysis.use.monitor import monitor
         from analysis.use.monitor_runs import format_report
+        from analysis.use.new_rows import SharedExtractor
 
         thresholds = Thresholds(alpha=args.alpha, min_effect=args.min_effect, top_percent=args.top_percent)
-        result = monitor(
-            args.analysis_dir,
-            args.data,
-            args.out,
-            thresholds,
-            device=args.device,
-            progress=not args.quiet,
-            report=(lambda *_: None) if args.quiet else stderr_reporter,
-        )
+        extractor = SharedExtractor(args.analysis_dir, args.device)
+        for data in args.data:
+            result = monitor(
+                args.analysis_dir,
+                data,
+                args.out,
+                thresholds,
+                device=args.device,
+                progress=not args.quiet,
+                report=(lambda *_: None) if args.quiet else stderr_reporter,
+                extractor=extractor,
+            )
+            prefix = f"{data.name}: " if len(args.data) > 1 else ""
+            print(prefix + format_report(result.report) + (" (earlier run reused)" if result.reused else ""), file=sys.stderr)
+            results.append(result)
     except Exception as error:  # exit 1 means drift: no failure may end that way
         print(f"error: {error}", file=sys.stderr)
         return 2
-    print(format_report(result.report) + (" (earlier run reused)" if result.reused else ""), file=sys.stderr)
     if args.json:
-        print(json.dumps(result.report, indent=2, ensure_ascii=False))
-        record_result(result.out_dir)
+        reports = [result.report for result in results]
+        print(json.dumps(reports[0] if len(reports) == 1 else reports, indent=2, ensure_ascii=False))
+        record_result(results[-1].out_dir)
     else:
-        announce_result(result.out_dir)
-    return result.exit_code
+        for result in results[:-1]:
+            print(result.out_dir)
+        announce_result(results[-1].out_dir)
+    return max(result.exit_code for result in results)
 
 
 def _add_query_parser(commands: Commands) -> None:

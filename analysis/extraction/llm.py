@@ -284,29 +284,25 @@ class ChatModelSource:
         return self._header
 
     def _header_cache(self) -> tuple[Any, np.ndarray]:
-        """The header's key/value cache and its residual stream, computed once per source."""
+        """The header's key/value cache (frozen once filled) and its residual stream, computed
+        once per source."""
         if self._header_state is None:
-            from transformers import DynamicCache
-
-            cache = DynamicCache()
+            cache = _header_cache_class()()
             ids = self.torch.from_numpy(self.template_header()[None]).to(self.device)
             with self.torch.inference_mode():
                 hidden = self.model(input_ids=ids, use_cache=True, **{self._cache_argument: cache}).last_hidden_state
+            cache.frozen = True
             self._header_state = (cache, hidden[0].float().cpu().numpy())
         return self._header_state
 
     def _forward_after_header(self, windows: list[np.ndarray]) -> list[np.ndarray]:
-        import copy
-
         torch = self.torch
         header_cache, header_hidden = self._header_cache()
         cut = len(header_hidden)
         rest = [ids[cut:] for ids in windows]
         tokens, _ = padded_batch(rest, self.pad)
-        cache = copy.deepcopy(header_cache)
-        cache.batch_repeat_interleave(len(rest))
         with torch.inference_mode():
-            hidden = self.model(input_ids=torch.from_numpy(tokens).to(self.device), use_cache=True, **{self._cache_argument: cache})
+            hidden = self.model(input_ids=torch.from_numpy(tokens).to(self.device), use_cache=True, **{self._cache_argument: header_cache})
         hidden = hidden.last_hidden_state.float().cpu().numpy()
         return [np.concatenate([header_hidden, hidden[i, : len(ids)]]) for i, ids in enumerate(rest)]
 
@@ -320,6 +316,28 @@ class ChatModelSource:
             hidden = self.model(input_ids=torch.from_numpy(tokens).to(self.device), use_cache=False).last_hidden_state
         hidden = hidden.float().cpu().numpy()
         return [hidden[i, s : s + len(ids)] for i, (s, ids) in enumerate(zip(skip, windows, strict=True))]
+
+
+def _header_cache_class() -> type:
+    """A transformers `DynamicCache` that, once `frozen`, hands each layer the header's keys and
+    values (broadcast over the batch) before the batch's own, and keeps nothing of the batch:
+    every batch reads after the same header, and no batch's keys and values are held."""
+    import torch
+    from transformers import DynamicCache
+
+    class FrozenHeaderCache(DynamicCache):
+        frozen = False
+
+        def update(self, key_states: Any, value_states: Any, layer_idx: int, *args: Any, **kwargs: Any) -> tuple[Any, Any]:
+            if not self.frozen:
+                return super().update(key_states, value_states, layer_idx, *args, **kwargs)
+            layer = self.layers[layer_idx]
+            batch = key_states.shape[0]
+            keys = torch.cat([layer.keys.expand(batch, -1, -1, -1), key_states], dim=-2)
+            values = torch.cat([layer.values.expand(batch, -1, -1, -1), value_states], dim=-2)
+            return keys, values
+
+    return FrozenHeaderCache
 
 
 def _opens_with(ids: np.ndarray, header: np.ndarray) -> bool:

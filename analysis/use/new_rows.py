@@ -35,6 +35,31 @@ def load_extractor(analysis: Analysis, device: str | None = None) -> Any:
     return AnalysisExtractor.for_analysis(analysis.path, analysis.manifest, device)
 
 
+class SharedExtractor:
+    """The analysis' own extractor, loaded when first used and kept: several batches read with
+    one load of the model and SAE, and a batch answered from an earlier run loads nothing."""
+
+    def __init__(self, analysis_dir: Any, device: str | None = None) -> None:
+        self.analysis_dir = analysis_dir
+        self.device = device
+        self._loaded: Any | None = None
+        self.loads = 0
+
+    @property
+    def loaded(self) -> Any:
+        if self._loaded is None:
+            self._loaded = load_extractor(Analysis.open(self.analysis_dir), self.device)
+            self.loads += 1
+        return self._loaded
+
+    @property
+    def d_sae(self) -> int:
+        return int(self.loaded.d_sae)
+
+    def extract(self, samples: pl.DataFrame, progress: bool = True) -> Any:
+        return self.loaded.extract(samples, progress)
+
+
 def analysis_codes(analysis: Analysis, d_sae: int) -> Any:
     """The analysis rows' pooled SAE codes, [rows, d_sae] CSR, in samples.parquet order."""
     return activation_matrix(analysis.activations, analysis.samples["id"].to_list(), d_sae)

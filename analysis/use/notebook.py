@@ -9,6 +9,7 @@ added here, in a subclass that opens and reads the folder exactly as its parent 
     analysis.samples                                   # every row with its scores
     analysis.select(pl.col("score") > 0.9)             # or a list of ids
     analysis.query(["Is it safe to stop my pills?"])   # the model loads once, then stays
+    analysis.monitor("new-batch.jsonl").report         # a batch against it, the same loaded model
     analysis.marks.add(["train-0001"], "harmful")      # the marks file beside the analysis
     analysis.learn_from_marks()                        # a candidate score learned from them
     analysis.export(FilterRule(score="score", top_percent=10), "out/")
@@ -26,7 +27,9 @@ import polars as pl
 from analysis.artifacts import folder
 
 if TYPE_CHECKING:  # imported where used: opening an analysis stays as light as the folder reader
+    from analysis.scoring.drift import Thresholds
     from analysis.use.marks import Marks
+    from analysis.use.monitor import MonitorReport
     from analysis.use.query import QueryEngine
     from analysis.use.rules import FilterRule
 
@@ -65,6 +68,16 @@ class Analysis(folder.Analysis):
         (see `analysis.use.query`); nothing is refitted. A text is a string, or a mapping such
         as `{"prompt": ..., "response": ...}` read as the build reads such a row."""
         return self.engine.query(texts)
+
+    def monitor(
+        self, data: str | Path, out: str | Path | None = None, thresholds: Thresholds | None = None, progress: bool = False
+    ) -> MonitorReport:
+        """A new batch against this analysis, as `python -m analysis monitor` runs it (folder,
+        report, exit code), read with the model and SAE `query` loaded: loaded once for every
+        batch and question of this object."""
+        from analysis.use.monitor import monitor
+
+        return monitor(self.path, data, out, thresholds, self.device, progress, report=lambda *_: None, extractor=self.engine.extractor)
 
     @property
     def marks(self) -> Marks:
