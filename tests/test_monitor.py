@@ -185,6 +185,7 @@ def test_several_batches_are_read_with_one_load_of_the_model(built, tmp_path, mo
     reports = json.loads(capsys.readouterr().out)
     assert [r["batch"]["rows"] for r in reports] == [20, 30] and len(loads) == 1
     assert len({r["out"] for r in reports}) == 2
+    assert reports[0]["timings"]["load_model"] > 0 and reports[1]["timings"]["load_model"] < 0.5  # loaded for the first
     alone = monitor(built["dir"], mixed, tmp_path / "alone", progress=False, report=lambda *_: None)
     assert reports[1]["statistics"] == alone.report["statistics"]  # the same batch, read alone
     loads.clear()

@@ -141,13 +141,14 @@ def monitor(
         report(2, total, "Extracting the batch's SAE features (the analysis' model and SAE)")
         if extractor is None:
             extractor = load_extractor(analysis, device)
+        d_sae = extractor.d_sae  # an extractor loaded on first use (`SharedExtractor`) loads here
     samples = batch.frame.drop("source_row")
     with _timed(timings, "extract"):
         rows = extractor.extract(samples, progress)
 
     report(3, total, "Scoring and placing the batch on the map")
     with _timed(timings, "score"):
-        codes = analysis_codes(analysis, extractor.d_sae)
+        codes = analysis_codes(analysis, d_sae)
         scored = score_new_rows(analysis, scorer, samples["text"].to_numpy(), rows, codes, thresholds.map_neighbors)
     report(4, total, "Comparing with the training rows")
     with _timed(timings, "statistics"):
