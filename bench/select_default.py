@@ -100,8 +100,13 @@ MISSING: list[str] = []  # analyses asked for but not found by the last evaluate
 
 # A read point: "6" (the default model's layer 6) or "<alias>:<layer>" for another model or
 # SAE: alias -> its build flags. "packaged:6" is the default model with the SAE packaged for it
-# (trained once on other text, `scripts/train_packaged_sae.py`) instead of one trained per task.
-MODELS = {"smollm2": ["--model", SMOLLM2, "--model-dtype", "bfloat16"], "packaged": ["--sae", PACKAGED_SAE]}
+# (trained once on other text, `scripts/train_packaged_sae.py`) instead of one trained per task;
+# "bf16:6" the default model read in bfloat16 (its SAE trained on those activations).
+MODELS = {
+    "smollm2": ["--model", SMOLLM2, "--model-dtype", "bfloat16"],
+    "packaged": ["--sae", PACKAGED_SAE],
+    "bf16": ["--model-dtype", "bfloat16"],
+}
 
 
 def read_parts(read: str) -> tuple[str | None, int]:

@@ -220,6 +220,7 @@ def test_read_points_name_the_model_and_layer():
         "--layer", "10", "--model", "smollm2-135m-instruct", "--model-dtype", "bfloat16",
     ]
     assert select_default.read_flags("packaged:6") == ["--layer", "6", "--sae", "packaged"]
+    assert select_default.read_flags("bf16:6") == ["--layer", "6", "--model-dtype", "bfloat16"]
     assert select_default.analysis_name("toxigen", 0, "smollm2:10") == "toxigen-s0-smollm2-l10"
     assert select_default.analysis_name("toxigen", 0, "3") == "toxigen-s0-l3"
     assert select_default.unit_layer("score_a @ layer smollm2:10") == ("score_a", "smollm2:10")
