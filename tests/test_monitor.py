@@ -191,6 +191,8 @@ def test_several_batches_are_read_with_one_load_of_the_model(built, tmp_path, mo
     loads.clear()
     assert _run([built["dir"], "--data", clean]) == 0 and loads == []  # its earlier run, reused
     capsys.readouterr()
+    assert _run([built["dir"], "--data", clean, "--data", mixed]) in (0, 1) and loads == []
+    assert capsys.readouterr().out.split() == [r["out"] for r in reports]  # each folder, in order
     assert _run([built["dir"], "--data", clean, "--data", mixed, "--out", tmp_path / "one"]) == 2
     assert "one --data" in capsys.readouterr().err and not (tmp_path / "one").exists()
 

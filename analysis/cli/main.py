@@ -410,6 +410,8 @@ def _monitor(args: argparse.Namespace) -> int:
             )
             prefix = f"{data.name}: " if len(args.data) > 1 else ""
             print(prefix + format_report(result.report) + (" (earlier run reused)" if result.reused else ""), file=sys.stderr)
+            if not args.json and len(results) < len(args.data) - 1:
+                print(result.out_dir, flush=True)  # written: named now, in case a later batch fails
             results.append(result)
     except Exception as error:  # exit 1 means drift: no failure may end that way
         print(f"error: {error}", file=sys.stderr)
@@ -419,8 +421,6 @@ def _monitor(args: argparse.Namespace) -> int:
         print(json.dumps(reports[0] if len(reports) == 1 else reports, indent=2, ensure_ascii=False))
         record_result(results[-1].out_dir)
     else:
-        for result in results[:-1]:
-            print(result.out_dir)
         announce_result(results[-1].out_dir)
     return max(result.exit_code for result in results)
 

@@ -43,13 +43,11 @@ class SharedExtractor:
         self.analysis_dir = analysis_dir
         self.device = device
         self._loaded: Any | None = None
-        self.loads = 0
 
     @property
     def loaded(self) -> Any:
         if self._loaded is None:
             self._loaded = load_extractor(Analysis.open(self.analysis_dir), self.device)
-            self.loads += 1
         return self._loaded
 
     @property
