@@ -182,7 +182,7 @@ def test_real_model_converts_once_and_reads_the_residual_stream(converted_chat_m
 
 
 @pytest.mark.slow
-def test_the_template_header_is_read_once_and_shared(converted_chat_model):
+def test_the_template_header_is_read_once_and_shared(converted_chat_model, monkeypatch):
     """Windows that open with the chat template's header are read after its cached keys and
     values: the same residual stream as reading every window whole, in the caller's order,
     with plain texts and windows from inside a row (no header) in the same batch."""
@@ -202,6 +202,25 @@ def test_the_template_header_is_read_once_and_shared(converted_chat_model):
     for a, b, ids in zip(shared, whole, windows, strict=True):
         assert a.shape == b.shape == (len(ids), 576)
         assert np.allclose(a, b, rtol=1e-3, atol=1e-2 * np.abs(b).mean())
+
+    # a transformers whose cache keeps no per-layer tensors: the source reads whole instead
+    fresh = llm.ChatModelSource(6, 256, cache_root=converted_chat_model.parent.parent)
+    monkeypatch.setattr(llm, "_keeps_layer_tensors", lambda *_: False)
+    fallback = fresh.forward(windows)
+    assert fresh.share_header is False
+    assert all(np.array_equal(a, b) for a, b in zip(fallback, whole, strict=True))
+
+
+def test_a_cache_without_layer_tensors_is_not_shared():
+    from types import SimpleNamespace
+
+    from analysis.extraction.llm import _keeps_layer_tensors
+
+    layer = SimpleNamespace(keys=np.zeros(1), values=np.zeros(1))
+    assert _keeps_layer_tensors(SimpleNamespace(layers=[layer, layer]), 2)
+    assert not _keeps_layer_tensors(SimpleNamespace(layers=[layer]), 2)
+    assert not _keeps_layer_tensors(SimpleNamespace(), 2)
+    assert not _keeps_layer_tensors(SimpleNamespace(layers=[SimpleNamespace(keys=None), layer]), 2)
 
 
 @pytest.mark.slow

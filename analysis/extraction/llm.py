@@ -261,7 +261,7 @@ class ChatModelSource:
         header's keys and values are computed once and shared, as a causal model's activations
         of a common prefix do not depend on what follows it."""
         out: list[np.ndarray | None] = [None] * len(windows)
-        header = self.template_header() if self.share_header else None
+        header = self.template_header() if self.share_header and self._header_cache() is not None else None
         opens = [header is not None and _opens_with(ids, header) for ids in windows]
         shared = [i for i, flag in enumerate(opens) if flag]
         whole = [i for i, flag in enumerate(opens) if not flag]
@@ -283,21 +283,25 @@ class ChatModelSource:
             self._header = np.asarray(self.tokenizer(head, add_special_tokens=False)["input_ids"], dtype=np.int64)
         return self._header
 
-    def _header_cache(self) -> tuple[Any, np.ndarray]:
+    def _header_cache(self) -> tuple[Any, np.ndarray] | None:
         """The header's key/value cache (frozen once filled) and its residual stream, computed
-        once per source."""
+        once per source; None (and every window read whole) where the installed transformers
+        keeps no per-layer key and value tensors to share."""
         if self._header_state is None:
             cache = _header_cache_class()()
             ids = self.torch.from_numpy(self.template_header()[None]).to(self.device)
             with self.torch.inference_mode():
                 hidden = self.model(input_ids=ids, use_cache=True, **{self._cache_argument: cache}).last_hidden_state
+            if not _keeps_layer_tensors(cache, len(self.model.layers)):
+                self.share_header = False
+                return None
             cache.frozen = True
             self._header_state = (cache, hidden[0].float().cpu().numpy())
         return self._header_state
 
     def _forward_after_header(self, windows: list[np.ndarray]) -> list[np.ndarray]:
         torch = self.torch
-        header_cache, header_hidden = self._header_cache()
+        header_cache, header_hidden = self._header_cache()  # type: ignore[misc]  # forward checked it is there
         cut = len(header_hidden)
         rest = [ids[cut:] for ids in windows]
         tokens, _ = padded_batch(rest, self.pad)
@@ -338,6 +342,13 @@ def _header_cache_class() -> type:
             return keys, values
 
     return FrozenHeaderCache
+
+
+def _keeps_layer_tensors(cache: Any, n_layers: int) -> bool:
+    """True when `cache` holds the key and value tensors of each of `n_layers` layers (as
+    transformers' `DynamicCache.layers` does since its 4.5x releases)."""
+    layers = getattr(cache, "layers", None)
+    return bool(layers) and len(layers) == n_layers and all(getattr(layer, "keys", None) is not None for layer in layers)
 
 
 def _opens_with(ids: np.ndarray, header: np.ndarray) -> bool:
