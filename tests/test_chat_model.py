@@ -194,14 +194,22 @@ def test_the_template_header_is_read_once_and_shared(converted_chat_model, monke
     tokenized = source.tokenize(texts, starts)
     header = source.template_header()
     assert len(header) > 10 and source.tokenizer.decode(header).startswith("<|im_start|>system")
-    windows = [t.ids for t in tokenized] + [tokenized[2].ids[5:]]
-    assert [llm._opens_with(ids, header) for ids in windows] == [True, False, True, False]
+    # chat rows, a plain text, a window from inside a row, and the header with one token more
+    windows = [t.ids for t in tokenized] + [tokenized[2].ids[5:], tokenized[0].ids[: len(header) + 1]]
+    assert [llm._opens_with(ids, header) for ids in windows] == [True, False, True, False, True]
     shared = source.forward(windows)
+    state = source._header_state
+    again = source.forward(windows[::-1])[::-1]  # another order, then a batch of one
+    alone = source.forward([windows[2]])
+    assert source._header_state is state and state[0].get_seq_length() == len(header)  # computed once, never extended
     source.share_header = False
     whole = source.forward(windows)
     for a, b, ids in zip(shared, whole, windows, strict=True):
         assert a.shape == b.shape == (len(ids), 576)
         assert np.allclose(a, b, rtol=1e-3, atol=1e-2 * np.abs(b).mean())
+    for a, b in zip(again, whole, strict=True):
+        assert np.allclose(a, b, rtol=1e-3, atol=1e-2 * np.abs(b).mean())
+    assert np.allclose(alone[0], whole[2], rtol=1e-3, atol=1e-2 * np.abs(whole[2]).mean())
 
     # a transformers whose cache keeps no per-layer tensors: the source reads whole instead
     fresh = llm.ChatModelSource(6, 256, cache_root=converted_chat_model.parent.parent)

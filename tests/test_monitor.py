@@ -185,7 +185,7 @@ def test_several_batches_are_read_with_one_load_of_the_model(built, tmp_path, mo
     reports = json.loads(capsys.readouterr().out)
     assert [r["batch"]["rows"] for r in reports] == [20, 30] and len(loads) == 1
     assert len({r["out"] for r in reports}) == 2
-    assert reports[0]["timings"]["load_model"] > 0 and reports[1]["timings"]["load_model"] < 0.5  # loaded for the first
+    assert reports[1]["timings"]["load_model"] < 0.5  # loaded for the first batch only
     alone = monitor(built["dir"], mixed, tmp_path / "alone", progress=False, report=lambda *_: None)
     assert reports[1]["statistics"] == alone.report["statistics"]  # the same batch, read alone
     loads.clear()
@@ -200,11 +200,14 @@ def test_several_batches_are_read_with_one_load_of_the_model(built, tmp_path, mo
 @pytest.mark.slow
 def test_the_notebook_monitors_with_the_model_its_queries_loaded(built, tmp_path, monkeypatch):
     from analysis import Analysis
-    from analysis.use import query
+    from analysis.use import monitor as monitor_module
+    from analysis.use import new_rows, query
 
     loads = []
     real = query.load_extractor
     monkeypatch.setattr(query, "load_extractor", lambda *a, **k: loads.append(a) or real(*a, **k))
+    for module in (monitor_module, new_rows):  # any load other than the query's own is a failure
+        monkeypatch.setattr(module, "load_extractor", lambda *a, **k: pytest.fail("monitor loaded its own model"))
     analysis = Analysis.open(built["dir"])
     analysis.query("Is it safe to stop my pills?")
     batch = write_jsonl(tmp_path / "batch.jsonl", built["train_rows"][:25])
@@ -212,8 +215,12 @@ def test_the_notebook_monitors_with_the_model_its_queries_loaded(built, tmp_path
     again = analysis.monitor(write_jsonl(tmp_path / "other.jsonl", built["train_rows"][-15:]), tmp_path / "run2")
     assert len(loads) == 1 and (result.report["batch"]["rows"], again.report["batch"]["rows"]) == (25, 15)
     assert result.report["timings"]["load_model"] < 0.5  # nothing loaded: the query's model
+    monkeypatch.undo()
     alone = monitor(built["dir"], batch, tmp_path / "alone", progress=False, report=lambda *_: None)
     assert result.report["statistics"] == alone.report["statistics"]
+    analysis.monitor(batch)  # into the default folder
+    fresh = Analysis.open(built["dir"])
+    assert fresh.monitor(batch).reused and fresh._engine is None  # its earlier run: nothing loaded
 
 
 def test_a_temporary_folder_left_by_a_killed_monitor_is_swept(tmp_path):

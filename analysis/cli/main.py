@@ -367,7 +367,7 @@ def _add_monitor_parser(commands: Commands) -> None:
     parser.add_argument(
         "--data", type=Path, required=True, action="append",
         help="the new batch: JSONL, CSV or Parquet, the layouts build reads; repeat it for several batches, "
-        "read with one load of the model and SAE, each into its own folder",
+        "read with one load of the model and SAE, each into its own folder (the last one is the command's result)",
     )
     parser.add_argument("--out", type=Path, default=None, help="new or empty output folder, with one --data only (default: <cache>/monitors/<analysis>-<batch sha12>)")
     parser.add_argument("--json", action="store_true", help="print report.json to standard output (instead of the folder; a JSON list for several batches)")
@@ -396,7 +396,7 @@ def _monitor(args: argparse.Namespace) -> int:
         from analysis.use.new_rows import SharedExtractor
 
         thresholds = Thresholds(alpha=args.alpha, min_effect=args.min_effect, top_percent=args.top_percent)
-        extractor = SharedExtractor(args.analysis_dir, args.device)
+        extractor = SharedExtractor.of_analysis(args.analysis_dir, args.device)
         for data in args.data:
             result = monitor(
                 args.analysis_dir,
@@ -414,6 +414,8 @@ def _monitor(args: argparse.Namespace) -> int:
                 print(result.out_dir, flush=True)  # written: named now, in case a later batch fails
             results.append(result)
     except Exception as error:  # exit 1 means drift: no failure may end that way
+        if args.json and results:  # the batches done before the failure: written, so shown
+            print(json.dumps([result.report for result in results], indent=2, ensure_ascii=False))
         print(f"error: {error}", file=sys.stderr)
         return 2
     if args.json:

@@ -15,6 +15,7 @@ projected by it without refitting. It sits instead at the similarity-weighted me
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,18 +37,22 @@ def load_extractor(analysis: Analysis, device: str | None = None) -> Any:
 
 
 class SharedExtractor:
-    """The analysis' own extractor, loaded when first used and kept: several batches read with
-    one load of the model and SAE, and a batch answered from an earlier run loads nothing."""
+    """An extractor loaded when first used and kept (`load()` gives it): several batches read
+    with one load of the model and SAE, and a batch answered from an earlier run loads nothing."""
 
-    def __init__(self, analysis_dir: Any, device: str | None = None) -> None:
-        self.analysis_dir = analysis_dir
-        self.device = device
+    def __init__(self, load: Callable[[], Any]) -> None:
+        self._load = load
         self._loaded: Any | None = None
+
+    @classmethod
+    def of_analysis(cls, analysis_dir: Any, device: str | None = None) -> SharedExtractor:
+        """The analysis' own model and SAE (`load_extractor`)."""
+        return cls(lambda: load_extractor(Analysis.open(analysis_dir), device))
 
     @property
     def loaded(self) -> Any:
         if self._loaded is None:
-            self._loaded = load_extractor(Analysis.open(self.analysis_dir), self.device)
+            self._loaded = self._load()
         return self._loaded
 
     @property

@@ -76,8 +76,10 @@ class Analysis(folder.Analysis):
         report, exit code), read with the model and SAE `query` loaded: loaded once for every
         batch and question of this object."""
         from analysis.use.monitor import monitor
+        from analysis.use.new_rows import SharedExtractor
 
-        return monitor(self.path, data, out, thresholds, self.device, progress, report=lambda *_: None, extractor=self.engine.extractor)
+        extractor = SharedExtractor(lambda: self.engine.extractor)  # nothing loads for a batch monitored before
+        return monitor(self.path, data, out, thresholds, self.device, progress, report=lambda *_: None, extractor=extractor)
 
     @property
     def marks(self) -> Marks:
