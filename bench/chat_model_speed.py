@@ -45,10 +45,9 @@ def _rows(n: int) -> tuple[list[str], list[int]]:
 
 
 def _demo_rows() -> tuple[list[str], list[int | None]]:
-    from analysis.pipeline.inputs import BuildInputs, load_inputs
+    from bench.cold_demo import demo_samples
 
-    demo = REPOSITORY_ROOT / "analysis" / "demo_data"
-    samples = load_inputs(BuildInputs(demo / "train.jsonl", demo / "toxic.jsonl", demo / "benign.jsonl")).samples
+    samples = demo_samples()
     return samples["text"].to_list(), samples["response_start"].to_list()
 
 

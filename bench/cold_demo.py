@@ -31,12 +31,18 @@ sys.path.insert(0, str(REPOSITORY_ROOT))
 DEMO = REPOSITORY_ROOT / "analysis" / "demo_data"
 
 
+def demo_samples():
+    """Every row of the demo (train, toxic and benign sets) as a build reads them."""
+    from analysis.pipeline.inputs import BuildInputs, load_inputs
+
+    return load_inputs(BuildInputs(DEMO / "train.jsonl", DEMO / "toxic.jsonl", DEMO / "benign.jsonl")).samples
+
+
 def floor() -> int:
     from analysis.config import ExtractConfig
     from analysis.extraction.stream import activation_source, read_kept
-    from analysis.pipeline.inputs import BuildInputs, load_inputs
 
-    samples = load_inputs(BuildInputs(DEMO / "train.jsonl", DEMO / "toxic.jsonl", DEMO / "benign.jsonl")).samples
+    samples = demo_samples()
     ex = ExtractConfig()
     source = activation_source(ex, None, "cpu")
     texts, starts = samples["text"].to_list(), samples["response_start"].to_list()
