@@ -29,6 +29,27 @@ PACKAGED_SAES: dict[str, str] = {DEFAULT_MODEL: "all-MiniLM-L6-v2-hidden-6"}
 PACKAGED_SAE_ROOT = Path(__file__).resolve().parent / "packaged_sae"
 
 
+# The model's precision when none is asked for: bfloat16 where the CPU has bf16 instructions
+# (about 2x faster, the default score unchanged on the ten tasks: bench/RESULTS.md, "Reading
+# (the encoder in bfloat16, seed 0)"), float32 elsewhere, where bf16 arithmetic is emulated.
+AUTO_DTYPE = "auto"
+BF16_CPU_FLAGS = frozenset({"avx512_bf16", "amx_bf16", "bf16"})  # x86 (two kinds), aarch64
+
+
+def machine_model_dtype(cpuinfo: Path = Path("/proc/cpuinfo")) -> str:
+    """"bfloat16" when this machine's CPU lists a bf16 instruction flag, else "float32" (also
+    where the CPU's flags cannot be read)."""
+    try:
+        text = cpuinfo.read_text(errors="replace")
+    except OSError:
+        return "float32"
+    for line in text.splitlines():
+        name, _, value = line.partition(":")
+        if name.strip() in ("flags", "Features") and BF16_CPU_FLAGS & set(value.split()):
+            return "bfloat16"
+    return "float32"
+
+
 # Settings a pretrained SAE decides itself: the layer is its hook, and nothing is trained.
 PRETRAINED_DECIDES = ("layer", "sae_training")
 
@@ -76,9 +97,10 @@ class ExtractConfig:
     stride: int = 192
     batch_tokens: int = 16_384
     device: str = "auto"
-    # the model's forward pass: "float32" or "bfloat16" (about 2x faster on CPUs with bf16
+    # the model's forward pass: "float32", "bfloat16" (about 2x faster on CPUs with bf16
     # instructions, hidden states within about 1% of float32: bench/RESULTS.md, "Forward pass")
-    model_dtype: str = "float32"
+    # or "auto" (`machine_model_dtype`); a build records the precision it read in
+    model_dtype: str = AUTO_DTYPE
     # score_self_contrast*: the chat model also answers each row's prompt itself (greedy, at
     # most `self_contrast_tokens` new tokens), and its own answer is read like the row
     self_contrast: bool = False
@@ -89,6 +111,11 @@ class ExtractConfig:
     def read_layer(self) -> int:
         """The hidden-state index read: the one asked for, else the model's default."""
         return self.layer if self.layer is not None else MODEL_LAYERS.get(self.model, DEFAULT_LAYER)
+
+    @property
+    def resolved_model_dtype(self) -> str:
+        """The precision read in: the one asked for, else this machine's (`machine_model_dtype`)."""
+        return machine_model_dtype() if self.model_dtype == AUTO_DTYPE else self.model_dtype
 
     def sae_location(self) -> str | None:
         """Where the SAE is read from: the packaged SAE's folder for "packaged", else `sae`."""
@@ -149,8 +176,14 @@ class BuildConfig:
         return asdict(self)
 
     def resolved(self) -> BuildConfig:
-        """This config with the model's defaults (layer, SAE width, default score) written in where unset."""
-        extract = replace(self.extract, layer=self.extract.read_layer, sae_training=self.extract.resolved_sae_training())
+        """This config with the model's and the machine's defaults (layer, precision, SAE width,
+        default score) written in where unset."""
+        extract = replace(
+            self.extract,
+            layer=self.extract.read_layer,
+            model_dtype=self.extract.resolved_model_dtype,
+            sae_training=self.extract.resolved_sae_training(),
+        )
         score = self.proximity.default_score or MODEL_SCORES.get(self.extract.model, DEFAULT_SCORE)
         return replace(self, extract=extract, proximity=replace(self.proximity, default_score=score))
 

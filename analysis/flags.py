@@ -65,9 +65,9 @@ BUILD_FLAGS: tuple[Flag, ...] = (
     Flag(
         "--model-dtype",
         "extract.model_dtype",
-        help="precision of the model's forward pass (default {default}; bfloat16 is about 2x "
-        "faster on CPUs with bf16 instructions)",
-        choices=("float32", "bfloat16"),
+        help="precision of the model's forward pass (default {default}: bfloat16 where the CPU has "
+        "bf16 instructions, about 2x faster there, else float32)",
+        choices=("auto", "float32", "bfloat16"),
     ),
     Flag("--pool-tokens", "extract.pool_tokens", choices=("response", "all")),
     Flag(

@@ -43,7 +43,7 @@ def floor() -> int:
     from analysis.extraction.stream import activation_source, read_kept
 
     samples = demo_samples()
-    ex = ExtractConfig()
+    ex = ExtractConfig(model_dtype="float32")  # the floor is a float32 pass, whatever the default
     source = activation_source(ex, None, "cpu")
     texts, starts = samples["text"].to_list(), samples["response_start"].to_list()
     kept = read_kept(texts, np.arange(len(texts)), source, ex, None, starts)

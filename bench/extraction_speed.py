@@ -33,7 +33,7 @@ def main(argv: list[str] | None = None) -> int:
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--datasets", type=Path, default=REPOSITORY_ROOT.parent / "shared" / "datasets")
-    parser.add_argument("--layer", type=int, default=ExtractConfig().layer)
+    parser.add_argument("--layer", type=int, default=ExtractConfig().read_layer)
     parser.add_argument("--max-tokens", type=int, default=128)
     parser.add_argument("--min-tokens", type=int, default=1)
     args = parser.parse_args(argv)
@@ -56,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     from sae_lens import TopKSAE, TopKSAEConfig
 
     torch.manual_seed(0)
-    sae = TopKSAE(TopKSAEConfig(d_in=source.d_in, d_sae=defaults.sae_training.d_sae, k=defaults.sae_training.k))
+    sae = TopKSAE(TopKSAEConfig(d_in=source.d_in, d_sae=defaults.resolved_sae_training().d_sae, k=defaults.sae_training.k))
     with torch.no_grad():
         sae.W_enc.normal_(0, 0.05)
     masks = pool_masks(acts.tokenized, [None] * len(texts), "all")

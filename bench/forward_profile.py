@@ -82,9 +82,9 @@ def main(argv: list[str] | None = None) -> int:
     ex = ExtractConfig()
     cores = os.cpu_count() or 1
     texts = demo_texts(args.rows)
-    base = EncoderSource(DEFAULT_MODEL, ex.layer, ex.window)
-    bf16 = EncoderSource(DEFAULT_MODEL, ex.layer, ex.window, dtype="bfloat16")
-    int8 = EncoderSource(DEFAULT_MODEL, ex.layer, ex.window)
+    base = EncoderSource(DEFAULT_MODEL, ex.read_layer, ex.window)
+    bf16 = EncoderSource(DEFAULT_MODEL, ex.read_layer, ex.window, dtype="bfloat16")
+    int8 = EncoderSource(DEFAULT_MODEL, ex.read_layer, ex.window)
     int8.model = torch.ao.quantization.quantize_dynamic(int8.model, {torch.nn.Linear}, dtype=torch.qint8)
     variants = {"float32, 1 thread": (base, 1), f"float32, {cores} threads": (base, cores), "bfloat16": (bf16, cores), "int8 dynamic": (int8, cores)}
     seconds: dict[str, list[float]] = {name: [] for name in variants}
@@ -100,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
     torch.set_num_threads(cores)
     reference = values[f"float32, {cores} threads"].astype(np.float32)
     hidden, mlp = int(base.model.config.hidden_size), int(base.model.config.intermediate_size)
-    macs_per_token = ex.layer * (4 * hidden * hidden + 2 * hidden * mlp)
+    macs_per_token = ex.read_layer * (4 * hidden * hidden + 2 * hidden * mlp)
     ceiling = matmul_gflops(cores)
     print(f"{len(texts)} texts, {tokens:,} tokens; padding {padding_share(base, texts, ex.stride, ex.batch_tokens):.1%} of the batched positions")
     print(f"float32 matrix product on {cores} threads: {ceiling:.0f} GFLOP/s (the practical ceiling); load average {os.getloadavg()[0]:.1f}")

@@ -13,7 +13,9 @@ Two measurements per task, on the same rows for both SAEs:
   build reads them). The per-task SAE was trained on these very texts (all but 5%), the
   packaged one on other text, which holds some of the same sources (hh-rlhf, ToxiGen, XSTest,
   the demo) but none of the emergent-misalignment rows: the comparison favours the per-task
-  SAE, and the column `packaged saw the source` says where.
+  SAE, and the column `packaged saw the source` says where. The packaged SAE (trained on
+  float32 reads) is also measured on a bfloat16 read of the same rows, as a build reads them
+  where the default precision resolves to bfloat16.
 - ranking: AUROC of every score family that reads the SAE, planted harmful rows against clean
   ones among the training rows, with the per-task SAE and with the packaged one; per family,
   the paired difference over tasks with a 95% interval from resampling the tasks.
@@ -64,21 +66,29 @@ def analysis_folder(index: dict[str, str], task: str, seed: int, read: str) -> P
     return path if path.is_absolute() else REPOSITORY_ROOT / path
 
 
-def reconstruction(task_folder: Path, own_sae: Path, packaged_sae: Any, texts: int, seed: int) -> dict[str, dict[str, float]]:
-    """Reconstruction of the same sampled training rows by the task's own SAE and the packaged one."""
+def token_activations(train: pl.DataFrame, rows: np.ndarray, model_dtype: str) -> Any:
+    """The response-token activations of `rows`, read as a build reads them in `model_dtype`."""
     import torch
 
-    samples = load_inputs(BuildInputs(task_folder / "train.jsonl", task_folder / "toxic.jsonl", task_folder / "benign.jsonl")).samples
-    train = samples.filter(pl.col("set") == "train")
-    rows = np.sort(np.random.default_rng(seed).permutation(train.height)[:texts])
-    ex = ExtractConfig()
+    ex = ExtractConfig(model_dtype=model_dtype)
     source = activation_source(ex, None, "cpu")
     kept = read_kept(train["text"].to_list(), rows, source, ex, None, train["response_start"].to_list())
     values, _ = kept.training_tokens()
-    acts = torch.from_numpy(np.asarray(values, dtype=np.float32))
+    return torch.from_numpy(np.asarray(values, dtype=np.float32))
+
+
+def reconstruction(task_folder: Path, own_sae: Path, packaged_sae: Any, texts: int, seed: int) -> dict[str, dict[str, float]]:
+    """Reconstruction of the same sampled training rows by the task's own SAE and the packaged
+    one (both builds read in float32), and by the packaged one on a bfloat16 read of them (what
+    a build reads where the default precision resolves to bfloat16)."""
+    samples = load_inputs(BuildInputs(task_folder / "train.jsonl", task_folder / "toxic.jsonl", task_folder / "benign.jsonl")).samples
+    train = samples.filter(pl.col("set") == "train")
+    rows = np.sort(np.random.default_rng(seed).permutation(train.height)[:texts])
+    acts = token_activations(train, rows, "float32")
     return {
         "own": reconstruction_quality(load_sae_from_disk(own_sae), acts),
         "packaged": reconstruction_quality(packaged_sae, acts),
+        "packaged_bf16_read": reconstruction_quality(packaged_sae, token_activations(train, rows, "bfloat16")),
         "tokens": int(acts.shape[0]),
     }
 
@@ -100,7 +110,7 @@ def finding(per_task: dict, rows_auroc: list[dict]) -> dict:
     """The headline figures the app quotes beside an analysis built on the packaged SAE."""
     families = [row["family"] for row in rows_auroc]
     means = {side: float(np.mean([per_task[t]["auroc"][side][f] for t in per_task for f in families])) for side in ("own", "packaged")}
-    explained = {side: [per_task[t]["reconstruction"][side]["explained_variance"] for t in per_task] for side in ("own", "packaged")}
+    explained = {side: [per_task[t]["reconstruction"][side]["explained_variance"] for t in per_task] for side in ("own", "packaged", "packaged_bf16_read")}
     worst = min(per_task, key=lambda t: per_task[t]["reconstruction"]["packaged"]["explained_variance"])
     return {
         "tasks": len(per_task),
@@ -131,6 +141,7 @@ def main(argv: list[str] | None = None) -> int:
         rows_recon.append({
             "task": task, "packaged saw the source": SEEN_SOURCES.get(task, "?"), "tokens": recon["tokens"],
             "EV own": recon["own"]["explained_variance"], "EV packaged": recon["packaged"]["explained_variance"],
+            "EV packaged, bf16 read": recon["packaged_bf16_read"]["explained_variance"],
             "dead own": recon["own"]["dead_fraction_heldout"], "dead packaged": recon["packaged"]["dead_fraction_heldout"],
         })
         print(json.dumps(rows_recon[-1]), file=sys.stderr, flush=True)

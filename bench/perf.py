@@ -399,7 +399,7 @@ def step_table(rows: list[dict]) -> pl.DataFrame:
 # MiniLM-L6 (the embedded default): hidden 384, MLP 1536; the pipeline runs only the layers
 # up to the one it reads. Non-embedding parameters set the forward cost per token
 # (embedding lookups cost no multiplications).
-ENCODER_LAYERS, ENCODER_HIDDEN, ENCODER_MLP = ExtractConfig().layer, 384, 1536
+ENCODER_LAYERS, ENCODER_HIDDEN, ENCODER_MLP = ExtractConfig().read_layer, 384, 1536
 ENCODER_PARAMS = ENCODER_LAYERS * (4 * ENCODER_HIDDEN**2 + 2 * ENCODER_HIDDEN * ENCODER_MLP)
 SAE_TRAINING_TOKENS = SaeTrainingConfig().training_tokens
 # LLM-as-a-judge, assumed (nothing here runs one): an 8B dense judge, a 200-token

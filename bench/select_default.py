@@ -101,10 +101,13 @@ MISSING: list[str] = []  # analyses asked for but not found by the last evaluate
 # A read point: "6" (the default model's layer 6) or "<alias>:<layer>" for another model or
 # SAE: alias -> its build flags. "packaged:6" is the default model with the SAE packaged for it
 # (trained once on other text, `scripts/train_packaged_sae.py`) instead of one trained per task;
-# "bf16:6" the default model read in bfloat16 (its SAE trained on those activations).
+# "bf16:6" the default model read in bfloat16 (its SAE trained on those activations). Every
+# read point names its precision, so that a seed built later reads as the earlier ones did
+# whatever the machine's default ("auto").
+DEFAULT_MODEL_FLAGS = ["--model-dtype", "float32"]
 MODELS = {
     "smollm2": ["--model", SMOLLM2, "--model-dtype", "bfloat16"],
-    "packaged": ["--sae", PACKAGED_SAE],
+    "packaged": ["--sae", PACKAGED_SAE, "--model-dtype", "float32"],
     "bf16": ["--model-dtype", "bfloat16"],
 }
 
@@ -121,7 +124,7 @@ def read_flags(read: str) -> list[str]:
     """The build flags of a read point: its layer, and its model and precision when not the default."""
     alias, layer = read_parts(read)
     flags = ["--layer", str(layer)]
-    return flags + (MODELS[alias] if alias is not None else [])
+    return flags + (MODELS[alias] if alias is not None else DEFAULT_MODEL_FLAGS)
 
 
 def read_label(read: str) -> str:

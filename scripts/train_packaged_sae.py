@@ -76,7 +76,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
 
-    ex = ExtractConfig()  # the build's defaults: the packaged SAE must read what a build reads
+    # the build's defaults, the packaged SAE must read what a build reads; in float32 whatever
+    # this machine would read in, so that the SAE does not depend on where it was trained
+    ex = ExtractConfig(model_dtype="float32")
     training = replace(ex.resolved_sae_training(), training_tokens=args.training_tokens, seed=args.seed)
     seed_torch(args.seed)
     source = activation_source(ex, None, "cpu")

@@ -69,12 +69,15 @@ def write_inputs(folder: Path) -> dict[str, Path]:
 
 
 def small_config() -> BuildConfig:
-    """The default pipeline with a small SAE and short training, so a build takes seconds."""
+    """The default pipeline with a small SAE and short training, so a build takes seconds. In
+    float32: a bfloat16 read of a row depends slightly on the batch it is read in, and these
+    builds are compared exactly across batchings and engines on any machine; the default
+    precision ("auto") is tested in test_model_dtype.py and test_packaged_sae.py."""
     config = BuildConfig()
     training = replace(config.extract.sae_training, d_sae=256, k=8, batch_size=512, training_tokens=8192)
     return replace(
         config,
-        extract=replace(config.extract, sae_training=training, layer=3),
+        extract=replace(config.extract, sae_training=training, layer=3, model_dtype="float32"),
         clusters=ClusterConfig(min_cluster_size=5, feature_min_cluster_size=5),
     )
 

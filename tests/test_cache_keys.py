@@ -26,11 +26,11 @@ def test_a_pretrained_sae_ignores_the_layer_and_the_training_settings():
 
 
 def test_settings_that_change_the_result_change_the_key():
-    base = keys()
-    for changed in (keys(layer=3), keys(sae_training=SaeTrainingConfig(k=16)), keys(pooling="max"), keys(stride=100), keys(window=128), keys(sae="release/x"), keys(model_dtype="bfloat16")):
+    base = keys(model_dtype="float32")
+    for changed in (keys(model_dtype="float32", layer=3), keys(model_dtype="float32", sae_training=SaeTrainingConfig(k=16)), keys(model_dtype="float32", pooling="max"), keys(model_dtype="float32", stride=100), keys(model_dtype="float32", window=128), keys(model_dtype="float32", sae="release/x"), keys(model_dtype="bfloat16")):
         assert changed.extract != base.extract and changed.analysis != base.analysis
     assert keys(model_dtype="bfloat16").sae != base.sae  # an SAE trained on other activations
-    config = BuildConfig()
+    config = BuildConfig(extract=ExtractConfig(model_dtype="float32"))
     assert step_keys(FINGERPRINT, replace(config, clusters=replace(config.clusters, min_cluster_size=9))).extract == base.extract
 
 
@@ -50,3 +50,4 @@ def test_a_build_config_resolves_the_models_layer_and_width():
     assert resolved.layer == resolved.read_layer and resolved.sae_training.d_sae == 1024
     assert BuildConfig().resolved().extract.layer == 6
     assert ExtractConfig(layer=3).read_layer == 3
+

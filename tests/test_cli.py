@@ -11,6 +11,7 @@ from types import SimpleNamespace
 
 import pytest
 
+import analysis.config as config_module
 from analysis.cli.main import DEMO_DIR, build_parser, config_from_args, main
 from analysis.config import (
     BuildConfig,
@@ -71,7 +72,12 @@ def parse(argv: list[str]):
     return build_parser().parse_args(argv)
 
 
-def test_the_rebuild_command_is_byte_identical() -> None:
+def test_the_rebuild_command_is_byte_identical(monkeypatch: pytest.MonkeyPatch) -> None:
+    # the default precision is the machine's: on one without bf16 instructions the command is
+    # as it always was, and on one with them it names the precision the build read in
+    monkeypatch.setattr(config_module, "machine_model_dtype", lambda: "bfloat16")
+    assert build_command(INPUTS, BuildConfig()) == BEFORE["default"].replace("--model-dtype float32", "--model-dtype bfloat16")
+    monkeypatch.setattr(config_module, "machine_model_dtype", lambda: "float32")
     trained = replace(
         MANY,
         extract=replace(MANY.extract, sae=None),

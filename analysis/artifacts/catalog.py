@@ -40,8 +40,8 @@ def _describe(value: Any) -> str:
     if isinstance(value, dict):
         for key in ("name", "id", "release", "model", "path"):
             if isinstance(value.get(key), str):
-                layer = value.get("layer")
-                return f"{value[key]}" + (f", layer {layer}" if layer is not None else "")
+                layer, dtype = value.get("layer"), value.get("dtype")
+                return f"{value[key]}" + (f", layer {layer}" if layer is not None else "") + (f", {dtype}" if dtype else "")
         return ", ".join(f"{key}={val}" for key, val in value.items() if not isinstance(val, dict | list))
     return str(value)
 

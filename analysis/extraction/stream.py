@@ -58,17 +58,17 @@ def activation_source(
 
     if sae is None:
         if ex.model == SMOLLM2:
-            return ChatModelSource(ex.read_layer, ex.window, device, ex.model_dtype, cache_root)
-        return EncoderSource(ex.model, ex.read_layer, ex.window, device, ex.model_dtype)
+            return ChatModelSource(ex.read_layer, ex.window, device, ex.resolved_model_dtype, cache_root)
+        return EncoderSource(ex.model, ex.read_layer, ex.window, device, ex.resolved_model_dtype)
     meta = sae.cfg.metadata
     if meta.model_class_name == "AutoModel" and meta.model_name == SMOLLM2:
         # an SAE this tool trained on the embedded chat model: read it the same way again
-        return ChatModelSource(layer_from_hook(meta.hook_name), ex.window, device, ex.model_dtype, cache_root)
+        return ChatModelSource(layer_from_hook(meta.hook_name), ex.window, device, ex.resolved_model_dtype, cache_root)
     if meta.model_class_name == "AutoModel":
         # an SAE this tool trained on an encoder: read the encoder the same way again
-        return EncoderSource(meta.model_name, encoder_layer_from_hook(meta.hook_name), ex.window, device, ex.model_dtype)
+        return EncoderSource(meta.model_name, encoder_layer_from_hook(meta.hook_name), ex.window, device, ex.resolved_model_dtype)
     model_name = None if ex.model == BuildConfig().extract.model else ex.model
-    return SaeLensModelSource(sae, model_name, ex.window, device, trust_remote_code=trust_remote_code, dtype=ex.model_dtype)
+    return SaeLensModelSource(sae, model_name, ex.window, device, trust_remote_code=trust_remote_code, dtype=ex.resolved_model_dtype)
 
 
 # A chunk of texts read and encoded at once holds its token activations in float16: this many
@@ -310,7 +310,7 @@ def extract_own_answers(
     )
 
     require_chat_model(source.name)
-    generator = generator if generator is not None else chat_generator(source, ex.model_dtype, getattr(source, "device", "cpu"))
+    generator = generator if generator is not None else chat_generator(source, ex.resolved_model_dtype, getattr(source, "device", "cpu"))
     ids, texts, starts = samples["id"].to_list(), samples["text"].to_list(), samples["response_start"].to_list()
     answers, counts = own_answers(texts, starts, generator, cache_root, ex.self_contrast_tokens, progress)
     rows_frame, rows = own_answer_rows(ids, texts, starts, answers)

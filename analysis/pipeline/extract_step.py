@@ -120,7 +120,7 @@ def _extract(
         if ex.self_contrast:
             engine_info["self_contrast"] = _own_answers(samples, source, sae, ex, cache_root, progress, tmp, timings)
         record = {
-            "model": {"name": source.name, "hook": source.hook, "layer": source.layer, "d_in": source.d_in, "window": source.window, "stride": ex.stride, "causal": source.causal, "device": device},
+            "model": {"name": source.name, "hook": source.hook, "layer": source.layer, "d_in": source.d_in, "window": source.window, "stride": ex.stride, "causal": source.causal, "device": device, "dtype": ex.resolved_model_dtype},
             "sae": {**sae_stats, "d_sae": int(sae.cfg.d_sae), "architecture": sae.cfg.architecture(), "dead_fraction_data": written["dead_fraction_data"]},
             "tokens": written["tokens"],
             "windowed_samples": written["windowed_samples"],

@@ -42,6 +42,7 @@ def local_files_fingerprint(spec: str | None) -> list[list[str]] | None:
 def extract_identity(ex: ExtractConfig) -> dict[str, Any]:
     """The extract settings that determine its output (docs/ARTIFACTS.md, "What an analysis id identifies")."""
     settings = {k: v for k, v in asdict(ex).items() if k not in SPEED_ONLY_SETTINGS}
+    settings["model_dtype"] = ex.resolved_model_dtype  # "auto" keys as the precision it reads in
     if ex.sae is not None:
         settings = {k: v for k, v in settings.items() if k not in PRETRAINED_DECIDES}
     if not ex.self_contrast:
@@ -53,7 +54,7 @@ def step_keys(fingerprint: list[dict[str, str]], config: BuildConfig) -> StepKey
     """The key of every step of a build of these inputs (`inputs_fingerprint`) with `config`."""
     ex = config.extract
     sae_key = stable_hash(
-        {"inputs": fingerprint, "model": ex.model, "layer": ex.read_layer, "window": ex.window, "stride": ex.stride, "dtype": ex.model_dtype, "training": asdict(ex.sae_training), "v": STEP_VERSIONS["extract"]}
+        {"inputs": fingerprint, "model": ex.model, "layer": ex.read_layer, "window": ex.window, "stride": ex.stride, "dtype": ex.resolved_model_dtype, "training": asdict(ex.sae_training), "v": STEP_VERSIONS["extract"]}
     )
     extract_key = stable_hash(
         {"inputs": fingerprint, "extract": extract_identity(ex), "sae_files": local_files_fingerprint(ex.sae_location()), "v": STEP_VERSIONS["extract"]}

@@ -440,7 +440,7 @@ def _provenance_section(analysis: Analysis, export: dict[str, Any] | None, run: 
         _pairs(
             [
                 ("Model", model.get("name")),
-                ("Read at", f"layer {model.get('layer')}" + (f" ({model['hook']})" if model.get("hook") else "")),
+                ("Read at", f"layer {model.get('layer')}" + (f" ({model['hook']})" if model.get("hook") else "") + (f", {model['dtype']}" if model.get("dtype") else "")),
                 ("SAE", sae.get("source") or sae.get("release") or sae.get("architecture")),
                 ("SAE latents", sae.get("d_sae")),
                 ("SAE architecture", sae.get("architecture")),
