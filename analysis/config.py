@@ -6,8 +6,9 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-DEFAULT_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
+ENCODER = "sentence-transformers/all-MiniLM-L6-v2"  # the packaged sentence encoder
 SMOLLM2 = "smollm2-135m-instruct"  # the packaged chat LLM (analysis.extraction.llm)
+DEFAULT_MODEL = ENCODER
 
 # Latents of a locally trained SAE when none is asked for: the widest whose held-out explained
 # variance is at least 0.75 with at most 5% dead latents (bench/sae_budget.py, bench/RESULTS.md).
@@ -25,7 +26,7 @@ MODEL_SCORES: dict[str, str] = {}
 # `--sae packaged`: the SAE that ships with the package for the model (trained by
 # scripts/train_packaged_sae.py at the model's default layer), so a build needs no SAE training.
 PACKAGED_SAE = "packaged"
-PACKAGED_SAES: dict[str, str] = {DEFAULT_MODEL: "all-MiniLM-L6-v2-hidden-6"}
+PACKAGED_SAES: dict[str, str] = {ENCODER: "all-MiniLM-L6-v2-hidden-6"}
 PACKAGED_SAE_ROOT = Path(__file__).resolve().parent / "packaged_sae"
 
 

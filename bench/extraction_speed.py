@@ -27,7 +27,7 @@ SHORT_SETS = ("advbench.jsonl", "harmbench.jsonl", "xstest.jsonl", "toxigen.json
 
 
 def main(argv: list[str] | None = None) -> int:
-    from analysis.config import DEFAULT_MODEL, ExtractConfig
+    from analysis.config import ENCODER, ExtractConfig
     from analysis.extraction.encode import encode_tokens, pool_masks, read_token_activations
     from analysis.extraction.sources import EncoderSource
 
@@ -43,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     texts = [t for name in SHORT_SETS for t in pl.read_ndjson(args.datasets / name)["text"].to_list()]
     defaults = ExtractConfig()
-    source = EncoderSource(DEFAULT_MODEL, args.layer, defaults.window, "cpu")
+    source = EncoderSource(ENCODER, args.layer, defaults.window, "cpu")
     lengths = [len(t.ids) for t in source.tokenize(texts)]
     texts = [t for t, n in zip(texts, lengths, strict=True) if args.min_tokens <= n <= args.max_tokens]
 

@@ -75,16 +75,16 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     import torch
 
-    from analysis.config import DEFAULT_MODEL, ExtractConfig
+    from analysis.config import ENCODER, ExtractConfig
     from analysis.extraction.encode import read_token_activations
     from analysis.extraction.sources import EncoderSource
 
     ex = ExtractConfig()
     cores = os.cpu_count() or 1
     texts = demo_texts(args.rows)
-    base = EncoderSource(DEFAULT_MODEL, ex.read_layer, ex.window)
-    bf16 = EncoderSource(DEFAULT_MODEL, ex.read_layer, ex.window, dtype="bfloat16")
-    int8 = EncoderSource(DEFAULT_MODEL, ex.read_layer, ex.window)
+    base = EncoderSource(ENCODER, ex.read_layer, ex.window)
+    bf16 = EncoderSource(ENCODER, ex.read_layer, ex.window, dtype="bfloat16")
+    int8 = EncoderSource(ENCODER, ex.read_layer, ex.window)
     int8.model = torch.ao.quantization.quantize_dynamic(int8.model, {torch.nn.Linear}, dtype=torch.qint8)
     variants = {"float32, 1 thread": (base, 1), f"float32, {cores} threads": (base, cores), "bfloat16": (bf16, cores), "int8 dynamic": (int8, cores)}
     seconds: dict[str, list[float]] = {name: [] for name in variants}

@@ -39,7 +39,7 @@ from sklearn.metrics import roc_auc_score
 REPOSITORY_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPOSITORY_ROOT))
 
-from analysis.config import DEFAULT_MODEL, ExtractConfig, packaged_sae_folder  # noqa: E402
+from analysis.config import ENCODER, ExtractConfig, packaged_sae_folder  # noqa: E402
 from analysis.extraction.sae import load_sae_from_disk, reconstruction_quality  # noqa: E402
 from analysis.extraction.stream import activation_source, read_kept  # noqa: E402
 from analysis.pipeline.inputs import BuildInputs, load_inputs  # noqa: E402
@@ -132,7 +132,7 @@ def main(argv: list[str] | None = None) -> int:
 
     index = select_default.read_index()
     per_task, rows_recon = {}, []
-    packaged_sae = load_sae_from_disk(packaged_sae_folder(DEFAULT_MODEL))
+    packaged_sae = load_sae_from_disk(packaged_sae_folder(ENCODER))
     for task in args.tasks:
         own = analysis_folder(index, task, args.seed, OWN)
         packaged = analysis_folder(index, task, args.seed, PACKAGED)

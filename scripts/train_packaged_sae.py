@@ -39,7 +39,7 @@ sys.path.insert(0, str(REPOSITORY_ROOT))
 
 from analysis.artifacts.inputs import file_sha256, load_table  # noqa: E402
 from analysis.artifacts.layout import PACKAGED_SAE_TRAINING  # noqa: E402
-from analysis.config import DEFAULT_MODEL, PACKAGED_SAES, ExtractConfig, packaged_sae_folder  # noqa: E402
+from analysis.config import ENCODER, PACKAGED_SAES, ExtractConfig, packaged_sae_folder  # noqa: E402
 from analysis.extraction.sae import train_sae  # noqa: E402
 from analysis.extraction.sources import seed_torch  # noqa: E402
 from analysis.extraction.stream import activation_source, read_kept, token_counts  # noqa: E402
@@ -105,13 +105,13 @@ def main(argv: list[str] | None = None) -> int:
         kept = read_kept(texts, np.arange(len(texts)), source, ex, bar, starts)
     read_seconds = time.perf_counter() - started
     values, offsets = kept.training_tokens()
-    name = PACKAGED_SAES[DEFAULT_MODEL]
-    target = packaged_sae_folder(DEFAULT_MODEL)
-    meta = {"model_name": DEFAULT_MODEL, "hook_name": source.hook, "model_class_name": "AutoModel", "context_size": ex.window, "prepend_bos": False}
+    name = PACKAGED_SAES[ENCODER]
+    target = packaged_sae_folder(ENCODER)
+    meta = {"model_name": ENCODER, "hook_name": source.hook, "model_class_name": "AutoModel", "context_size": ex.window, "prepend_bos": False}
     with tempfile.TemporaryDirectory(dir=target.parent) as tmp:
         stats = train_sae(np.asarray(values, dtype=np.float32), offsets, training, Path(tmp) / name, meta, "cpu")
         record = {
-            "model": DEFAULT_MODEL,
+            "model": ENCODER,
             "hook": source.hook,
             "model_dtype": ex.model_dtype,
             "window": ex.window,

@@ -16,7 +16,7 @@ import pytest
 import analysis
 from analysis.artifacts.layout import PACKAGED_SAE_TRAINING
 from analysis.cli.main import main
-from analysis.config import DEFAULT_MODEL, PACKAGED_SAES
+from analysis.config import ENCODER, PACKAGED_SAES
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -52,7 +52,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for demo in ("train.jsonl", "toxic.jsonl", "benign.jsonl"):
         assert f"analysis/demo_data/{demo}" in names
     for part in ("cfg.json", "sae_weights.safetensors", PACKAGED_SAE_TRAINING):  # the demo's SAE
-        assert f"analysis/packaged_sae/{PACKAGED_SAES[DEFAULT_MODEL]}/{part}" in names
+        assert f"analysis/packaged_sae/{PACKAGED_SAES[ENCODER]}/{part}" in names
     target = work / "site"
     install = subprocess.run(
         [sys.executable, "-m", "pip", "install", "--no-deps", "--no-index", "-q", "--target", str(target), str(wheel)],

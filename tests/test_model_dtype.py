@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import analysis.config as config_module
-from analysis.config import DEFAULT_MODEL, BuildConfig, ExtractConfig, machine_model_dtype
+from analysis.config import ENCODER, BuildConfig, ExtractConfig, machine_model_dtype
 from analysis.extraction.encode import read_token_activations
 from analysis.extraction.sources import EncoderSource
 from analysis.pipeline.keys import step_keys
@@ -23,7 +23,7 @@ TEXTS = [
 
 
 def test_bfloat16_hidden_states_stay_within_a_few_percent_of_float32():
-    full, half = EncoderSource(DEFAULT_MODEL, 6, 256), EncoderSource(DEFAULT_MODEL, 6, 256, dtype="bfloat16")
+    full, half = EncoderSource(ENCODER, 6, 256), EncoderSource(ENCODER, 6, 256, dtype="bfloat16")
     a = read_token_activations(TEXTS, full, 192, 4096).values.astype(np.float32)
     b = read_token_activations(TEXTS, half, 192, 4096).values.astype(np.float32)
     error = np.linalg.norm(a - b) / np.linalg.norm(a)
@@ -32,7 +32,7 @@ def test_bfloat16_hidden_states_stay_within_a_few_percent_of_float32():
 
 def test_an_unknown_precision_is_refused():
     with pytest.raises(ValueError, match="unknown model dtype"):
-        EncoderSource(DEFAULT_MODEL, 6, 256, dtype="float8")
+        EncoderSource(ENCODER, 6, 256, dtype="float8")
 
 
 FINGERPRINT = [{"role": "train", "sha256": "0" * 64, "text_source": "text"}]
@@ -67,7 +67,7 @@ def test_a_bfloat16_read_depends_a_little_on_the_batch_it_is_read_in():
     """Why exact comparisons across batchings (monitor against the build, Ray against local)
     are tested in float32: in bfloat16 the same text read alone and read among others differs
     slightly, but stays close."""
-    half = EncoderSource(DEFAULT_MODEL, 6, 256, dtype="bfloat16")
+    half = EncoderSource(ENCODER, 6, 256, dtype="bfloat16")
     alone = read_token_activations(TEXTS[:1], half, 192, 4096).values.astype(np.float32)
     batched = read_token_activations(TEXTS, half, 192, 4096).values.astype(np.float32)[: len(alone)]
     error = np.linalg.norm(alone - batched) / np.linalg.norm(alone)

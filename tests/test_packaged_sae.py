@@ -13,8 +13,8 @@ from analysis.artifacts.inputs import file_sha256
 from analysis.artifacts.layout import PACKAGED_SAE_TRAINING
 from analysis.config import (
     DEFAULT_LAYER,
-    DEFAULT_MODEL,
     DEFAULT_SAE_WIDTH,
+    ENCODER,
     PACKAGED_SAE,
     SMOLLM2,
     BuildConfig,
@@ -30,10 +30,10 @@ from analysis.pipeline.keys import step_keys
 
 
 def test_the_packaged_sae_reads_the_default_model_where_a_build_reads_it() -> None:
-    folder = packaged_sae_folder(DEFAULT_MODEL)
+    folder = packaged_sae_folder(ENCODER)
     cfg = json.loads((folder / "cfg.json").read_text())
     assert cfg["d_sae"] == DEFAULT_SAE_WIDTH and cfg["d_in"] == 384
-    assert cfg["metadata"]["model_name"] == DEFAULT_MODEL
+    assert cfg["metadata"]["model_name"] == ENCODER
     # hidden state N is the output of encoder block N - 1
     assert cfg["metadata"]["hook_name"] == f"encoder.layer.{DEFAULT_LAYER - 1}"
     record = json.loads((folder / PACKAGED_SAE_TRAINING).read_text())
@@ -49,7 +49,7 @@ def test_the_packaged_sae_reads_the_default_model_where_a_build_reads_it() -> No
 def test_only_the_default_model_has_a_packaged_sae() -> None:
     with pytest.raises(ValueError, match="no SAE is packaged for smollm2-135m-instruct"):
         ExtractConfig(model=SMOLLM2, sae=PACKAGED_SAE).sae_location()
-    assert ExtractConfig(sae=PACKAGED_SAE).sae_location() == str(packaged_sae_folder(DEFAULT_MODEL))
+    assert ExtractConfig(sae=PACKAGED_SAE).sae_location() == str(packaged_sae_folder(ENCODER))
     assert ExtractConfig(sae="some/folder").sae_location() == "some/folder"
 
 
@@ -91,7 +91,7 @@ def test_a_build_with_the_packaged_sae_trains_nothing_and_carries_it(tmp_path) -
     assert f"--model-dtype {machine_model_dtype()}" in manifest["command"]
     assert "read_sae_sample" not in manifest["timings"]["steps"]
     assert not (tmp_path / "cache" / "steps" / "sae").exists()
-    packaged = packaged_sae_folder(DEFAULT_MODEL)
+    packaged = packaged_sae_folder(ENCODER)
     for name in ("cfg.json", "sae_weights.safetensors"):
         assert file_sha256(folder / "sae" / name) == file_sha256(packaged / name)
     # the rebuild command names the SAE, never a path of this machine
@@ -105,9 +105,9 @@ def test_the_packaged_sae_files_are_in_the_extract_key(tmp_path, monkeypatch) ->
     config = _small_packaged(BuildConfig())
     before = step_keys(fingerprint, config).extract
     copy = tmp_path / "packaged"
-    shutil.copytree(packaged_sae_folder(DEFAULT_MODEL).parent, copy)
+    shutil.copytree(packaged_sae_folder(ENCODER).parent, copy)
     monkeypatch.setattr("analysis.config.PACKAGED_SAE_ROOT", copy)
     assert step_keys(fingerprint, config).extract == before  # where it lies is not what it is
-    cfg = packaged_sae_folder(DEFAULT_MODEL) / "cfg.json"
+    cfg = packaged_sae_folder(ENCODER) / "cfg.json"
     cfg.write_text(cfg.read_text() + " ")
     assert step_keys(fingerprint, config).extract != before  # a retrained SAE is not reused

@@ -100,9 +100,9 @@ class EncoderSource:
         from transformers import AutoModel, AutoTokenizer
 
         _quiet_transformers()
-        from analysis.config import DEFAULT_MODEL
+        from analysis.config import ENCODER
 
-        path = str(default_model_path()) if model_name == DEFAULT_MODEL else model_name
+        path = str(default_model_path()) if model_name == ENCODER else model_name
         # A folder on disk (the packaged default model among them) is read without asking the
         # Hub anything, whatever HF_HUB_OFFLINE says; a Hub name follows the user's settings.
         local = Path(path).is_dir()
