@@ -34,6 +34,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -48,6 +49,7 @@ import polars as pl
 REPOSITORY_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPOSITORY_ROOT))
 
+from analysis.config import ENCODER  # noqa: E402
 from bench import tasks as task_builder  # noqa: E402
 from bench.perf import all_dataset_texts, real_inputs, sized_texts  # noqa: E402
 
@@ -146,24 +148,29 @@ def require_ok(step: str, timed: Timed) -> None:
 # ---------------------------------------------------------------- this tool
 
 
-def run_ours(inputs, out: Path, timeout_s: float) -> dict:
-    """A cold build in a fresh subprocess, its cache a new empty temporary folder."""
+def run_ours(inputs, out: Path, timeout_s: float, flags: list[str]) -> dict:
+    """A cold build in a fresh subprocess with the model latentscope reads (the packaged
+    encoder) and `flags`, its cache a new empty temporary folder."""
     cache = Path(tempfile.mkdtemp(prefix="peer-ours-cache-"))
     try:
         command = [
             sys.executable, "-m", "analysis", "build",
             "--train", str(inputs.train), "--toxic", str(inputs.toxic),
             "--benign", str(inputs.benign), "--out", str(cache), "--quiet",
+            "--model", ENCODER, *flags,
         ]  # fmt: skip
         # a build reads ANALYSIS_CACHE_DIR only without --out; dropped so nothing else leaks in
         env = child_env({})
         env.pop("ANALYSIS_CACHE_DIR", None)
-        print("[peer] this tool: cold build", file=sys.stderr, flush=True)
-        timed = run_timed(command, out / "ours_build.log", env, REPOSITORY_ROOT, timeout_s)
+        label = " ".join(flags) or "defaults"
+        print(f"[peer] this tool: cold build ({label})", file=sys.stderr, flush=True)
+        timed = run_timed(command, out / f"ours_build{'_' + '_'.join(f.strip('-') for f in flags) if flags else ''}.log", env, REPOSITORY_ROOT, timeout_s)
         require_ok("this tool's build", timed)
         analysis = Path(timed.stdout.strip().splitlines()[-1])
         manifest = json.loads((analysis / "manifest.json").read_text())
         return {
+            "flags": label,
+            "dtype": manifest["model"].get("dtype"),
             "wall": timed.seconds,
             "load": timed.load,
             "steps": manifest["timings"]["steps"],
@@ -356,6 +363,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--datasets", type=Path, default=task_builder.DEFAULT_DATASETS)
     parser.add_argument("--seed", type=int, default=0, help="the row sample of bench/perf.py")
     parser.add_argument("--timeout", type=float, default=3600, help="seconds per subprocess")
+    parser.add_argument(
+        "--ours", action="append", default=None, metavar="FLAGS",
+        help="build flags of one cold build of this tool (repeat for several, each timed against "
+        "the same latentscope run; default: one build with the defaults), e.g. --ours '' --ours '--sae packaged'",
+    )  # fmt: skip
     args = parser.parse_args(argv)
 
     if not task_builder.datasets_available(args.datasets):
@@ -371,10 +383,11 @@ def main(argv: list[str] | None = None) -> int:
     if written != expected:
         raise SystemExit("the training file differs from bench/perf.py's rows")
 
-    ours = run_ours(inputs, out, args.timeout)
+    builds = [run_ours(inputs, out, args.timeout, shlex.split(flags)) for flags in (args.ours or [""])]
     theirs = run_latentscope(inputs.train, args.rows, args.ls_python, out, args.timeout)
     settings = theirs["settings"]
-    report = table(ours, theirs)
+    report = "\n\n".join(f"this tool with {ours['flags']} (read in {ours['dtype']}):\n\n" + table(ours, theirs) for ours in builds)
+    ours = builds[0]
     header = [
         f"rows: {args.rows:,} training texts; this tool also reads {ours['counts']['toxic']} toxic "
         f"and {ours['counts']['benign']} benign reference texts",
@@ -386,8 +399,11 @@ def main(argv: list[str] | None = None) -> int:
         f"latentscope {theirs['tokens']} (training rows, tokenizer count before truncation to 256)",
         f"clusters (noise rows): this tool {ours['counts'].get('clusters')} "
         f"({ours['counts'].get('noise_samples')}), latentscope {theirs['clusters']} ({theirs['noise']})",
-        f"this tool's build_seconds (manifest): {ours['build_seconds']}; per-step: "
-        + ", ".join(f"{k} {v}" for k, v in ours["steps"].items()),
+        *(
+            f"this tool ({build['flags']}) build_seconds (manifest): {build['build_seconds']}; per-step: "
+            + ", ".join(f"{k} {v}" for k, v in build["steps"].items())
+            for build in builds
+        ),
         "latentscope per step (s): "
         + ", ".join(f"{k} {v['seconds']}" for k, v in theirs["steps"].items()),
         f"CPU cores: {os.cpu_count()}",
@@ -395,7 +411,7 @@ def main(argv: list[str] | None = None) -> int:
     ]
     text = "\n".join(header) + report
     (out / "results.json").write_text(
-        json.dumps({"rows": args.rows, "ours": ours, "latentscope": theirs}, indent=1) + "\n"
+        json.dumps({"rows": args.rows, "ours": builds, "latentscope": theirs}, indent=1) + "\n"
     )
     (out / "table.md").write_text(text + "\n")
     print(text)
