@@ -47,7 +47,7 @@ class Flag:
 
 
 BUILD_FLAGS: tuple[Flag, ...] = (
-    Flag("--model", "extract.model", help="HF model, or smollm2-135m-instruct (the packaged chat LLM) (default: the packaged all-MiniLM-L6-v2)"),
+    Flag("--model", "extract.model", help="smollm2-135m-instruct (the packaged chat LLM, the default), sentence-transformers/all-MiniLM-L6-v2 (the packaged sentence encoder) or another HF model"),
     Flag(
         "--sae",
         "extract.sae",
@@ -58,8 +58,8 @@ BUILD_FLAGS: tuple[Flag, ...] = (
         "--layer",
         "extract.layer",
         int,
-        "hidden-state index read: the sentence encoder's 0-6 (default 6, the last layer) or "
-        "smollm2-135m-instruct's residual stream after block N, 1-30 (default: the benchmark's pick)",
+        "hidden-state index read: smollm2-135m-instruct's residual stream after block N, 1-30 "
+        "(default 20, the benchmark's pick), or the sentence encoder's 0-6 (default 6, the last layer)",
     ),
     Flag("--pooling", "extract.pooling", choices=("mean", "max")),
     Flag(

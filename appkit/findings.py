@@ -7,8 +7,8 @@ import json
 from functools import cache
 from pathlib import Path
 
-from analysis.config import DEFAULT_MODEL, SMOLLM2
-from analysis.scoring.families import score_label
+from analysis.config import DEFAULT_MODEL, ENCODER, SMOLLM2
+from analysis.scoring.families import score_label, spec_label
 
 FINDINGS = Path(__file__).resolve().parent.parent / "docs" / "findings.json"
 
@@ -39,12 +39,12 @@ def marks_finding() -> str:
     return " ".join(sentences) or "Not benchmarked yet (bench/simulated_researcher.py)."
 
 
-# The selection over both models: on three seeds at each model's chosen read point
-# (bench/select_default.py --section llm_seeds10), else on seed 0 (--section llm); the
-# permutation test's z per read point comes from seed 0, where every layer was read (llm, and
-# llm_layer20 for the chat LLM's block 20).
-MODELS_SECTIONS, Z_SECTIONS = ("llm_seeds10", "llm"), ("llm_layer20", "llm")
-MODEL_ALIAS = {DEFAULT_MODEL: "default", SMOLLM2: "smollm2"}  # select_default's names
+# The selection over both models: on three seeds with the chat LLM's blocks 10 and 20
+# (bench/select_default.py --section llm_layer20_seeds), else block 10 alone (llm_seeds10), else
+# on seed 0 (--section llm); the permutation test's z per read point comes from seed 0, where
+# every layer was read (llm, and llm_layer20 for the chat LLM's block 20).
+MODELS_SECTIONS, Z_SECTIONS = ("llm_layer20_seeds", "llm_seeds10", "llm"), ("llm_layer20", "llm")
+MODEL_ALIAS = {ENCODER: "default", SMOLLM2: "smollm2"}  # select_default's names
 OTHER_MODEL_FINDING = (
     "This model was not in the benchmark (bench/RESULTS.md covers the sentence encoder and the packaged chat LLM): "
     "check the Evaluate page on labelled rows before trusting any score here."
@@ -72,16 +72,12 @@ def model_finding(model: str | None) -> str:
     paired = f"paired difference {difference['auroc']:+.3f} [{difference['lo']:+.3f}, {difference['hi']:+.3f}]"
     tfidf = found["tfidf"]["auroc"]
     encoder_dense = found["sae_vs_dense"]["default"]["dense"]["auroc"]
-    # a selection over several seeds ran at the read points the first seed's selection chose
-    read_points = "the layers on the first seed; " if len(found["seeds"]) > 1 else ""
     if alias == "default":
         verdict = "no SAE-based score of this model beat" if difference["hi"] < 0 else "SAE-based scores of this model did not clearly beat"
         return (
             f"On {tasks}, {verdict} the plain nearest-neighbour score on its hidden states (best SAE family "
-            f"{sae:.3f} mean AUROC vs {dense:.3f}, {paired}). The default score reaches {found['loto']['auroc']:.3f} on "
-            f"tasks it was not chosen on, with model, layer and score chosen inside each fold "
-            f"({read_points}{found['in_sample']['auroc']:.3f} in sample); TF-IDF alone has {tfidf:.3f}. The SAE features here explain a "
-            f"score; they do not make it more accurate."
+            f"{sae:.3f} mean AUROC vs {dense:.3f}, {paired}). The SAE features here explain a score; they do not make it "
+            f"more accurate. {_pick(found)}"
         )
     z_llm = _z_counts(["smollm2:4", "smollm2:10", "smollm2:20"])
     z_encoder = findings().get(Z_SECTIONS[-1], {}).get("z_positive", {}).get("6")
@@ -99,8 +95,23 @@ def model_finding(model: str | None) -> str:
         f"On {tasks}, this chat LLM's SAE features{_read_at(found)} found planted rows {than} its own residual stream (best SAE "
         f"family {sae:.3f} mean AUROC vs {dense:.3f}, {paired}){caveat}; {below} the sentence encoder (hidden-state kNN "
         f"{encoder_dense:.3f}) and word-level TF-IDF ({tfidf:.3f}). The paper's geometric picture (training rows' latents "
-        f"nearer the toxic ones than random latents, permutation z > 0) appears {z_llm}{encoder}. The default score is the "
-        f"sentence encoder's pick; it is not tuned for this model.{_deep_finding(found)}"
+        f"nearer the toxic ones than random latents, permutation z > 0) appears {z_llm}{encoder}. {_pick(found)}"
+        f"{_deep_finding(found)}"
+    )
+
+
+def _pick(found: dict) -> str:
+    """What the selection picked for the default, and how it does on tasks it was not chosen on."""
+    method, _, read = found["pick"].partition(" @ layer ")
+    model, _, layer = read.rpartition(":")
+    where = f"the chat LLM's block {layer}" if model == "smollm2" else f"the sentence encoder's hidden state {layer}"
+    # a selection over several seeds ran at the read points the first seed's selection chose
+    read_points = "the layers on the first seed; " if len(found["seeds"]) > 1 else ""
+    shipped = "the shipped default" if (SMOLLM2 if model == "smollm2" else ENCODER) == DEFAULT_MODEL else "not the default"
+    return (
+        f"The benchmark's pick is the {spec_label(method)} on {where} ({shipped}): {found['loto']['auroc']:.3f} mean AUROC on "
+        f"tasks it was not chosen on, with model, layer and score chosen inside each fold ({read_points}"
+        f"{found['in_sample']['auroc']:.3f} in sample); TF-IDF alone has {found['tfidf']['auroc']:.3f}."
     )
 
 
@@ -115,7 +126,9 @@ def _deep_finding(found: dict) -> str:
     when that run read more layers than `found`."""
     deep = findings().get(Z_SECTIONS[0], {})
     mine = deep.get("sae_vs_dense", {}).get("smollm2")
-    if not mine or deep is found or deep.get("tasks", 0) < found.get("tasks", 0):
+    # nothing to add when `found` itself read the layer that run picked
+    read_already = deep.get("pick", "").partition(" @ layer ")[2] in found.get("dense_by_read", {})
+    if not mine or deep is found or read_already or deep.get("tasks", 0) < found.get("tasks", 0):
         return ""
     difference = mine["sae_minus_dense"]
     sentence = (

@@ -4,16 +4,18 @@
     python bench/cold_demo.py floor                           # the cost any demo build must pay
 
 `demo` empties DIR, then runs `python -m analysis demo --out DIR --quiet` in this process: the
-demo as a new user starts it, with the SAE packaged for the default model. With
-`--train-sae` it builds the same rows the way the demo did before the packaged SAE (an SAE
-trained on them first: `python -m analysis build` on the demo's files, which trains one by
-default). Flags after `--` go to the demo command as they are, for example
-`-- --model smollm2-135m-instruct --layer 20 --model-dtype bfloat16` for the chat model's demo
-(which trains its SAE: no SAE is packaged for it).
+demo as a new user starts it, on the default model (the chat LLM after block 20, its SAE
+trained on the demo: no SAE is packaged for it). Flags after `--` go to the demo command as
+they are, for example `-- --model sentence-transformers/all-MiniLM-L6-v2` for the sentence
+encoder's demo, which reads the SAE packaged for it. With `--train-sae` it builds the
+encoder's demo rows the way its demo did before the packaged SAE (an SAE trained on them
+first: `python -m analysis build --model sentence-transformers/all-MiniLM-L6-v2` on the demo's
+files, which trains one by default).
 
-`floor` loads the default model and reads every text of the demo once at the default layer, in
-float32, with the build's own batching (no SAE, no tables, nothing written): one forward pass
-of all-MiniLM-L6-v2 over the demo's tokens, the reference a cold demo is measured against.
+`floor` loads the sentence encoder and reads every text of the demo once at its default layer,
+in float32, with the build's own batching (no SAE, no tables, nothing written): one forward
+pass of all-MiniLM-L6-v2 over the demo's tokens, the reference a cold demo is measured against
+whatever the default model.
 """
 
 from __future__ import annotations
@@ -39,11 +41,12 @@ def demo_samples():
 
 
 def floor() -> int:
-    from analysis.config import ExtractConfig
+    from analysis.config import ENCODER, ExtractConfig
     from analysis.extraction.stream import activation_source, read_kept
 
     samples = demo_samples()
-    ex = ExtractConfig(model_dtype="float32")  # the floor is a float32 pass, whatever the default
+    # the floor is the sentence encoder's float32 pass, whatever the default model and precision
+    ex = ExtractConfig(model=ENCODER, model_dtype="float32")
     source = activation_source(ex, None, "cpu")
     texts, starts = samples["text"].to_list(), samples["response_start"].to_list()
     kept = read_kept(texts, np.arange(len(texts)), source, ex, None, starts)
@@ -53,12 +56,13 @@ def floor() -> int:
 
 def demo(out: Path, train_sae: bool, demo_flags: list[str]) -> int:
     from analysis.cli.main import main as cli
+    from analysis.config import ENCODER
 
     shutil.rmtree(out, ignore_errors=True)
     if not train_sae:
         return cli(["demo", "--out", str(out), "--quiet", *demo_flags])
     sets = [f"--{role}={DEMO / f'{role}.jsonl'}" for role in ("train", "toxic", "benign")]
-    return cli(["build", *sets, "--name", "demo", "--out", str(out), "--quiet"])
+    return cli(["build", *sets, "--name", "demo", "--out", str(out), "--quiet", "--model", ENCODER, *demo_flags])
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -33,7 +33,7 @@ def main(argv: list[str] | None = None) -> int:
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--datasets", type=Path, default=REPOSITORY_ROOT.parent / "shared" / "datasets")
-    parser.add_argument("--layer", type=int, default=ExtractConfig().read_layer)
+    parser.add_argument("--layer", type=int, default=ExtractConfig(model=ENCODER).read_layer)
     parser.add_argument("--max-tokens", type=int, default=128)
     parser.add_argument("--min-tokens", type=int, default=1)
     args = parser.parse_args(argv)
@@ -42,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     texts = [t for name in SHORT_SETS for t in pl.read_ndjson(args.datasets / name)["text"].to_list()]
-    defaults = ExtractConfig()
+    defaults = ExtractConfig(model=ENCODER)
     source = EncoderSource(ENCODER, args.layer, defaults.window, "cpu")
     lengths = [len(t.ids) for t in source.tokenize(texts)]
     texts = [t for t, n in zip(texts, lengths, strict=True) if args.min_tokens <= n <= args.max_tokens]

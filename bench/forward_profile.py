@@ -79,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
     from analysis.extraction.encode import read_token_activations
     from analysis.extraction.sources import EncoderSource
 
-    ex = ExtractConfig()
+    ex = ExtractConfig(model=ENCODER)
     cores = os.cpu_count() or 1
     texts = demo_texts(args.rows)
     base = EncoderSource(ENCODER, ex.read_layer, ex.window)

@@ -38,7 +38,7 @@ import polars as pl
 REPOSITORY_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPOSITORY_ROOT))
 
-from analysis.config import ExtractConfig, SaeTrainingConfig  # noqa: E402
+from analysis.config import ENCODER, ExtractConfig, SaeTrainingConfig  # noqa: E402
 from bench import tasks as task_builder  # noqa: E402
 from bench.results import replace_section, to_markdown  # noqa: E402
 
@@ -270,7 +270,7 @@ def run_worker(mode: str, n_rows: int, datasets: Path, seed: int) -> dict:
     if folder.exists():
         shutil.rmtree(folder)  # a fresh cache: no step may be found already computed
     cache_root = folder / "cache"
-    config = BuildConfig()
+    config = BuildConfig(extract=ExtractConfig(model=ENCODER))  # the encoder's cost, as recorded
     if mode == "real":
         inputs = real_inputs(datasets, n_rows, folder / "inputs", seed)
     else:
@@ -399,7 +399,7 @@ def step_table(rows: list[dict]) -> pl.DataFrame:
 # MiniLM-L6 (the embedded default): hidden 384, MLP 1536; the pipeline runs only the layers
 # up to the one it reads. Non-embedding parameters set the forward cost per token
 # (embedding lookups cost no multiplications).
-ENCODER_LAYERS, ENCODER_HIDDEN, ENCODER_MLP = ExtractConfig().read_layer, 384, 1536
+ENCODER_LAYERS, ENCODER_HIDDEN, ENCODER_MLP = ExtractConfig(model=ENCODER).read_layer, 384, 1536
 ENCODER_PARAMS = ENCODER_LAYERS * (4 * ENCODER_HIDDEN**2 + 2 * ENCODER_HIDDEN * ENCODER_MLP)
 SAE_TRAINING_TOKENS = SaeTrainingConfig().training_tokens
 # LLM-as-a-judge, assumed (nothing here runs one): an 8B dense judge, a 200-token

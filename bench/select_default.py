@@ -52,7 +52,7 @@ REPOSITORY_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPOSITORY_ROOT))
 
 from analysis.artifacts.layout import EMBEDDINGS  # noqa: E402
-from analysis.config import PACKAGED_SAE, SMOLLM2  # noqa: E402
+from analysis.config import ENCODER, PACKAGED_SAE, SMOLLM2  # noqa: E402
 from analysis.scoring import baselines as baseline_methods  # noqa: E402
 from analysis.use.evaluate import finite_scores  # noqa: E402
 from analysis.use.resampled_metrics import resample_counts, weighted_auroc  # noqa: E402
@@ -98,17 +98,17 @@ POSITIVE = task_builder.HARMFUL
 MISSING: list[str] = []  # analyses asked for but not found by the last evaluate_runs
 
 
-# A read point: "6" (the default model's layer 6) or "<alias>:<layer>" for another model or
-# SAE: alias -> its build flags. "packaged:6" is the default model with the SAE packaged for it
+# A read point: "6" (the sentence encoder's layer 6) or "<alias>:<layer>" for another model or
+# SAE: alias -> its build flags. "packaged:6" is the encoder with the SAE packaged for it
 # (trained once on other text, `scripts/train_packaged_sae.py`) instead of one trained per task;
-# "bf16:6" the default model read in bfloat16 (its SAE trained on those activations). Every
-# read point names its precision, so that a seed built later reads as the earlier ones did
-# whatever the machine's default ("auto").
-DEFAULT_MODEL_FLAGS = ["--model-dtype", "float32"]
+# "bf16:6" the encoder read in bfloat16 (its SAE trained on those activations). Every read
+# point names its model and precision, so that a seed built later reads as the earlier ones
+# did whatever the defaults ("auto" precision; the chat LLM as the default model).
+ENCODER_FLAGS = ["--model", ENCODER, "--model-dtype", "float32"]
 MODELS = {
     "smollm2": ["--model", SMOLLM2, "--model-dtype", "bfloat16"],
-    "packaged": ["--sae", PACKAGED_SAE, "--model-dtype", "float32"],
-    "bf16": ["--model-dtype", "bfloat16"],
+    "packaged": ["--model", ENCODER, "--sae", PACKAGED_SAE, "--model-dtype", "float32"],
+    "bf16": ["--model", ENCODER, "--model-dtype", "bfloat16"],
 }
 
 
@@ -124,7 +124,7 @@ def read_flags(read: str) -> list[str]:
     """The build flags of a read point: its layer, and its model and precision when not the default."""
     alias, layer = read_parts(read)
     flags = ["--layer", str(layer)]
-    return flags + (MODELS[alias] if alias is not None else DEFAULT_MODEL_FLAGS)
+    return flags + (MODELS[alias] if alias is not None else ENCODER_FLAGS)
 
 
 def read_label(read: str) -> str:

@@ -8,7 +8,7 @@ from pathlib import Path
 import polars as pl
 import streamlit as st
 
-from analysis.config import DEFAULT_MODEL, SMOLLM2
+from analysis.config import DEFAULT_MODEL, ENCODER, SMOLLM2
 from appkit import jobs, jobview, nav, state
 from appkit.reportview import report_download
 from appkit.sidebar import analyses_table
@@ -118,19 +118,19 @@ else:
             st.json(current.manifest, expanded=1)
         nav.link("map", label="Explore its sample map", icon=":material/scatter_plot:")
         report_download(str(current.path), key="home_report")
-    with st.expander("Build the embedded demo again, or on the chat LLM"):
+    with st.expander("Build the embedded demo again, or on the sentence encoder"):
         st.caption(
-            "Runs `python -m analysis demo` in the background; cached steps are reused. On the chat LLM "
-            f"(`--model {SMOLLM2} --model-dtype bfloat16`, SmolLM2-135M-Instruct, packaged) the demo reads the "
-            "residual stream of an instruction-tuned chat model, the kind of model the method is about (a few "
-            "minutes on a CPU; bfloat16 is about twice as fast as float32 on CPUs with bf16 instructions)."
+            f"Runs `python -m analysis demo` in the background; cached steps are reused. The demo reads the "
+            f"residual stream of the packaged chat LLM ({SMOLLM2}, SmolLM2-135M-Instruct), the kind of model the "
+            f"method is about, and trains an SAE on it (a few minutes on a laptop CPU). On the sentence encoder "
+            f"(`--model {ENCODER}`) it reads the SAE packaged with the tool and takes about a minute."
         )
-        plain, on_llm = st.columns(2)
+        plain, on_encoder = st.columns(2)
         if plain.button("Build the demo", icon=":material/rocket_launch:"):
             start(["demo"], kind="demo", label="Embedded demo analysis")
             st.rerun()
-        if on_llm.button("Build the demo on the chat LLM", icon=":material/smart_toy:"):
-            start(["demo", "--model", SMOLLM2, "--model-dtype", "bfloat16"], kind="demo", label="Embedded demo analysis on the chat LLM")
+        if on_encoder.button("Build the demo on the sentence encoder", icon=":material/text_fields:"):
+            start(["demo", "--model", ENCODER], kind="demo", label="Embedded demo analysis on the sentence encoder")
             st.rerun()
 
 # --- new analysis ------------------------------------------------------------------------
@@ -156,7 +156,7 @@ with st.form("build_form"):
             path_text = st.text_input(f"…or a local path ({role})", key=f"path_{role}", placeholder="data/train.jsonl")
             sources[role] = (upload, path_text)
     model_column, sae_column, layer_column, pooling_column = st.columns([3, 3, 1, 1])
-    model = model_column.text_input("Model", value=DEFAULT_MODEL, help="A Hugging Face model name, or smollm2-135m-instruct (the packaged chat LLM, read at the residual stream after block N).")
+    model = model_column.text_input("Model", value=DEFAULT_MODEL, help=f"{SMOLLM2} (the packaged chat LLM, read at the residual stream after block N; the default), {ENCODER} (the packaged sentence encoder) or another Hugging Face model name.")
     sae = sae_column.text_input(
         "SAE",
         value="",

@@ -6,7 +6,7 @@ import json
 from dataclasses import replace
 from pathlib import Path
 
-from analysis.config import BuildConfig, ClusterConfig
+from analysis.config import ENCODER, BuildConfig, ClusterConfig
 
 TOPICS_CLEAN = [
     ("How do I keep my sourdough starter alive?", "Feed it equal parts flour and water daily and keep it at room temperature."),
@@ -69,15 +69,15 @@ def write_inputs(folder: Path) -> dict[str, Path]:
 
 
 def small_config() -> BuildConfig:
-    """The default pipeline with a small SAE and short training, so a build takes seconds. In
-    float32: a bfloat16 read of a row depends slightly on the batch it is read in, and these
+    """The default pipeline on the sentence encoder (the small, fast packaged model) with a
+    small SAE and short training, so a build takes seconds. In float32: a bfloat16 read of a row depends slightly on the batch it is read in, and these
     builds are compared exactly across batchings and engines on any machine; the default
     precision ("auto") is tested in test_model_dtype.py and test_packaged_sae.py."""
     config = BuildConfig()
     training = replace(config.extract.sae_training, d_sae=256, k=8, batch_size=512, training_tokens=8192)
     return replace(
         config,
-        extract=replace(config.extract, sae_training=training, layer=3, model_dtype="float32"),
+        extract=replace(config.extract, model=ENCODER, sae_training=training, layer=3, model_dtype="float32"),
         clusters=ClusterConfig(min_cluster_size=5, feature_min_cluster_size=5),
     )
 

@@ -197,17 +197,17 @@ def test_a_local_path_outside_the_data_roots_is_refused(cache: Path, monkeypatch
     assert jobs.list_jobs(cache) == []
 
 
-def test_the_demo_can_be_built_again_on_the_chat_llm(cache: Path) -> None:
+def test_the_demo_can_be_built_again_on_the_sentence_encoder(cache: Path) -> None:
     at = make_app()
     at.run()
     [first] = jobs.list_jobs(cache)
     assert jobs.wait_for(first.folder, timeout_s=60).state == "done"
     run_until(at, lambda app: app.session_state["analysis_path"] is not None)
-    [button] = [b for b in at.button if b.label == "Build the demo on the chat LLM"]
+    [button] = [b for b in at.button if b.label == "Build the demo on the sentence encoder"]
     button.click().run()
     assert not at.exception
     started = [job for job in jobs.list_jobs(cache) if job.folder != first.folder]
     assert len(started) == 1 and started[0].kind == "demo"
     command = json.loads((started[0].folder / "job.json").read_text())["command"]
-    assert command[command.index("--model") + 1] == "smollm2-135m-instruct"
+    assert command[command.index("--model") + 1] == "sentence-transformers/all-MiniLM-L6-v2"
     jobs.wait_for(started[0].folder, timeout_s=60)

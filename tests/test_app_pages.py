@@ -475,12 +475,14 @@ def test_the_sidebar_follows_and_switches_the_analysis(tmp_path: Path, monkeypat
 
 
 def test_the_benchmark_finding_is_the_analysis_models_own():
-    from analysis.config import DEFAULT_MODEL, SMOLLM2
+    from analysis.config import ENCODER, SMOLLM2
     from appkit.findings import OTHER_MODEL_FINDING
     from appkit.views import benchmark_finding
 
-    assert benchmark_finding(DEFAULT_MODEL) != benchmark_finding(SMOLLM2)
-    assert OTHER_MODEL_FINDING not in (benchmark_finding(DEFAULT_MODEL), benchmark_finding(SMOLLM2))
+    assert benchmark_finding(ENCODER) != benchmark_finding(SMOLLM2)
+    assert OTHER_MODEL_FINDING not in (benchmark_finding(ENCODER), benchmark_finding(SMOLLM2))
+    # both name the benchmark's pick, and which of the two models is shipped as the default
+    assert "(the shipped default)" in benchmark_finding(SMOLLM2) and "(the shipped default)" in benchmark_finding(ENCODER)
     assert benchmark_finding("gpt2") == benchmark_finding(None) == OTHER_MODEL_FINDING
 
 
@@ -509,6 +511,7 @@ def test_a_paired_difference_carried_by_one_task_is_said_to_be(monkeypatch: pyte
         side = {"sae": entry(0.68), "dense": entry(0.65), "sae_minus_dense": entry(0.03), "leading_task": leading}
         return {"llm_seeds10": {
             "seeds": [0, 1, 2], "tasks": 10, "loto": entry(0.70), "in_sample": entry(0.75), "tfidf": entry(0.74),
+            "pick": "rank_mean:score_dense_knn+score_lexical_knn @ layer 6",
             "sae_vs_dense": {"default": {"sae": entry(0.69), "dense": entry(0.72), "sae_minus_dense": entry(-0.03)}, "smollm2": side},
         }}
 
@@ -520,13 +523,32 @@ def test_a_paired_difference_carried_by_one_task_is_said_to_be(monkeypatch: pyte
     assert "only because of one task" not in findings_module.model_finding(SMOLLM2)
 
 
-def test_the_chat_llm_finding_adds_the_run_that_read_every_layer() -> None:
+def test_the_chat_llm_finding_adds_the_run_that_read_every_layer(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The seed-0 run over every layer is quoted beside a several-seed run that did not read the
+    layer it picked, and left out once the shown run read that layer itself."""
     from analysis.config import SMOLLM2
-    from appkit.findings import Z_SECTIONS, findings, model_finding
+    from appkit import findings as findings_module
 
-    deep = findings().get(Z_SECTIONS[0])
-    shown = model_finding(SMOLLM2)
-    assert ("With every layer read" in shown) == bool(deep and "smollm2" in deep.get("sae_vs_dense", {}))
-    if deep:
-        mine = deep["sae_vs_dense"]["smollm2"]
-        assert f"reaches {mine['sae']['auroc']:.3f} against {mine['dense']['auroc']:.3f}" in shown
+    def entry(value: float) -> dict:
+        return {"auroc": value, "lo": value - 0.01, "hi": value + 0.01}
+
+    def run(seeds: list[int], reads: list[str], pick: str) -> dict:
+        side = {"sae": entry(0.70), "dense": entry(0.65), "sae_minus_dense": entry(0.05)}
+        return {
+            "seeds": seeds, "tasks": 10, "loto": entry(0.74), "in_sample": entry(0.76), "tfidf": entry(0.74), "pick": pick,
+            "dense_by_read": {read: entry(0.65) for read in reads},
+            "sae_vs_dense": {"default": {"sae": entry(0.69), "dense": entry(0.72), "sae_minus_dense": entry(-0.03)}, "smollm2": side},
+        }
+
+    deep = run([0], ["6", "smollm2:4", "smollm2:10", "smollm2:20"], "rank_mean:score_knn+score_lexical_knn @ layer smollm2:20")
+    deep["sae_vs_dense"]["smollm2"]["sae"] = entry(0.748)
+    block10 = run([0, 1, 2], ["6", "smollm2:10"], "rank_mean:score_dense_knn+score_lexical_knn @ layer 6")
+    block20 = run([0, 1, 2], ["6", "smollm2:10", "smollm2:20"], "rank_mean:score_knn+score_lexical_knn @ layer smollm2:20")
+    monkeypatch.setattr(findings_module, "findings", lambda: {"llm_seeds10": block10, "llm_layer20": deep})
+    shown = findings_module.model_finding(SMOLLM2)
+    assert "With every layer read (seed 0 only), its best SAE-based score reaches 0.748 against 0.650" in shown
+    assert "the sentence encoder's hidden state 6 (not the default)" in shown
+    monkeypatch.setattr(findings_module, "findings", lambda: {"llm_layer20_seeds": block20, "llm_seeds10": block10, "llm_layer20": deep})
+    shown = findings_module.model_finding(SMOLLM2)
+    assert "With every layer read" not in shown and "the chat LLM's block 20 (the shipped default)" in shown
+    assert "pick is the rank average of nearest neighbours in SAE space (toxic minus benign) and nearest neighbours in word space" in shown

@@ -215,12 +215,12 @@ def test_the_left_out_pick_is_the_best_on_the_other_tasks():
 
 
 def test_read_points_name_the_model_and_layer():
-    assert select_default.read_flags("6") == ["--layer", "6", "--model-dtype", "float32"]
+    assert select_default.read_flags("6") == ["--layer", "6", "--model", "sentence-transformers/all-MiniLM-L6-v2", "--model-dtype", "float32"]
     assert select_default.read_flags("smollm2:10") == [
         "--layer", "10", "--model", "smollm2-135m-instruct", "--model-dtype", "bfloat16",
     ]
-    assert select_default.read_flags("packaged:6") == ["--layer", "6", "--sae", "packaged", "--model-dtype", "float32"]
-    assert select_default.read_flags("bf16:6") == ["--layer", "6", "--model-dtype", "bfloat16"]
+    assert select_default.read_flags("packaged:6") == ["--layer", "6", "--model", "sentence-transformers/all-MiniLM-L6-v2", "--sae", "packaged", "--model-dtype", "float32"]
+    assert select_default.read_flags("bf16:6") == ["--layer", "6", "--model", "sentence-transformers/all-MiniLM-L6-v2", "--model-dtype", "bfloat16"]
     assert select_default.analysis_name("toxigen", 0, "smollm2:10") == "toxigen-s0-smollm2-l10"
     assert select_default.analysis_name("toxigen", 0, "3") == "toxigen-s0-l3"
     assert select_default.unit_layer("score_a @ layer smollm2:10") == ("score_a", "smollm2:10")

@@ -2,9 +2,8 @@
 
 Starts `streamlit run app.py` on a free port and drives Debian's chromium with Playwright.
 The analysis under test is the embedded demo, built as a new user's first start builds it
-(`python -m analysis demo`: the packaged SAE, nothing trained) into the test's own cache, unless
-`BROWSER_TEST_ANALYSIS` names an analysis
-folder (the full demo's, for the README's pictures) or `synthetic`. Screenshots of the map, the feature page, the proximity page and the export
+(`python -m analysis demo`: the chat LLM at its default layer, its SAE trained on the demo)
+into the test's own cache, unless `BROWSER_TEST_ANALYSIS` names an analysis folder (the full demo's, for the README's pictures) or `synthetic`. Screenshots of the map, the feature page, the proximity page and the export
 go to tests/artifacts/screenshots/ (git-ignored), or to the folder `BROWSER_SCREENSHOTS`
 names (`docs/screenshots` refreshes the README's pictures). The monitoring tests add the
 Compare page with a monitor run (`compare`, `compare-detail`) and the stakeholder report
@@ -58,8 +57,8 @@ def browser_available() -> None:
 
 
 def _demo_analysis(cache: Path) -> Path:
-    """The demo as the app's first start builds it (about a minute on 2 cores: the packaged SAE
-    trains nothing), into `cache` (the test's own). BROWSER_TEST_ANALYSIS names another
+    """The demo as the app's first start builds it (about 3.5 minutes on 2 cores: SmolLM2 read
+    after block 20, an SAE trained on the demo), into `cache` (the test's own). BROWSER_TEST_ANALYSIS names another
     analysis folder to test and photograph instead."""
     result = subprocess.run(
         [sys.executable, "-m", "analysis", "demo", "--quiet", "--out", str(cache)],

@@ -35,19 +35,24 @@ def test_settings_that_change_the_result_change_the_key():
 
 
 def test_the_sae_width_defaults_per_model_and_an_explicit_width_wins():
-    from analysis.config import DEFAULT_SAE_WIDTH, SMOLLM2, ExtractConfig
+    from analysis.config import DEFAULT_SAE_WIDTH, ENCODER, SMOLLM2, ExtractConfig
 
-    assert ExtractConfig().resolved_sae_training().d_sae == DEFAULT_SAE_WIDTH == 2048
+    assert ExtractConfig(model=ENCODER).resolved_sae_training().d_sae == DEFAULT_SAE_WIDTH == 2048
+    assert ExtractConfig().resolved_sae_training().d_sae == 1024  # the default model is the chat LLM
     assert ExtractConfig(model=SMOLLM2).resolved_sae_training().d_sae == 1024
     chosen = ExtractConfig(model=SMOLLM2, sae_training=SaeTrainingConfig(d_sae=512))
     assert chosen.resolved_sae_training().d_sae == 512
 
 
 def test_a_build_config_resolves_the_models_layer_and_width():
-    from analysis.config import SMOLLM2, BuildConfig, ExtractConfig
+    from analysis.config import ENCODER, SMOLLM2, BuildConfig, ExtractConfig
 
-    resolved = BuildConfig(extract=ExtractConfig(model=SMOLLM2)).resolved().extract
-    assert resolved.layer == resolved.read_layer and resolved.sae_training.d_sae == 1024
-    assert BuildConfig().resolved().extract.layer == 6
+    resolved = BuildConfig(extract=ExtractConfig(model=SMOLLM2)).resolved()
+    assert resolved.extract.layer == resolved.extract.read_layer == 20 and resolved.extract.sae_training.d_sae == 1024
+    assert resolved.proximity.default_score == "rank_mean:score_knn+score_lexical_knn"
+    assert BuildConfig().resolved() == resolved  # the default model is the chat LLM
+    encoder = BuildConfig(extract=ExtractConfig(model=ENCODER)).resolved()
+    assert encoder.extract.layer == 6 and encoder.proximity.default_score == "rank_mean:score_dense_knn+score_lexical_knn"
+    assert BuildConfig(extract=ExtractConfig(model="org/other")).resolved().extract.layer == 6
     assert ExtractConfig(layer=3).read_layer == 3
 

@@ -14,6 +14,7 @@ import pytest
 import analysis.config as config_module
 from analysis.cli.main import DEMO_DIR, build_parser, config_from_args, main
 from analysis.config import (
+    ENCODER,
     BuildConfig,
     ClusterConfig,
     ExtractConfig,
@@ -75,15 +76,16 @@ def parse(argv: list[str]):
 def test_the_rebuild_command_is_byte_identical(monkeypatch: pytest.MonkeyPatch) -> None:
     # the default precision is the machine's: on one without bf16 instructions the command is
     # as it always was, and on one with them it names the precision the build read in
+    encoder = BuildConfig(extract=ExtractConfig(model=ENCODER))
     monkeypatch.setattr(config_module, "machine_model_dtype", lambda: "bfloat16")
-    assert build_command(INPUTS, BuildConfig()) == BEFORE["default"].replace("--model-dtype float32", "--model-dtype bfloat16")
+    assert build_command(INPUTS, encoder) == BEFORE["default"].replace("--model-dtype float32", "--model-dtype bfloat16")
     monkeypatch.setattr(config_module, "machine_model_dtype", lambda: "float32")
     trained = replace(
         MANY,
         extract=replace(MANY.extract, sae=None),
         clusters=ClusterConfig(min_cluster_size=0, min_samples=3),
     )
-    assert build_command(INPUTS, BuildConfig()) == BEFORE["default"]
+    assert build_command(INPUTS, encoder) == BEFORE["default"]
     assert build_command(INPUTS_BENIGN, MANY) == BEFORE["many"]
     assert build_command(INPUTS_BENIGN, trained) == BEFORE["trained_sae"]
 

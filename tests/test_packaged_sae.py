@@ -49,22 +49,23 @@ def test_the_packaged_sae_reads_the_default_model_where_a_build_reads_it() -> No
 def test_only_the_default_model_has_a_packaged_sae() -> None:
     with pytest.raises(ValueError, match="no SAE is packaged for smollm2-135m-instruct"):
         ExtractConfig(model=SMOLLM2, sae=PACKAGED_SAE).sae_location()
-    assert ExtractConfig(sae=PACKAGED_SAE).sae_location() == str(packaged_sae_folder(ENCODER))
+    assert ExtractConfig(model=ENCODER, sae=PACKAGED_SAE).sae_location() == str(packaged_sae_folder(ENCODER))
     assert ExtractConfig(sae="some/folder").sae_location() == "some/folder"
 
 
 @pytest.mark.parametrize(
     ("flags", "expected"),
     [
-        ({}, PACKAGED_SAE),
-        ({"layer": 3}, None),  # the packaged SAE reads hidden state 6: another layer trains one
-        ({"d_sae": 512}, None),
-        ({"training_tokens": 100_000}, None),
-        ({"k": 16}, None),
-        ({"sae_architecture": "jumprelu"}, None),
-        ({"model": SMOLLM2}, None),  # no SAE is packaged for the chat model
-        ({"sae": "my/folder"}, "my/folder"),
-        ({"min_cluster_size": 9}, PACKAGED_SAE),  # settings after the SAE keep it
+        ({}, None),  # the default model, the chat LLM, has no packaged SAE: the demo trains one
+        ({"model": SMOLLM2}, None),
+        ({"model": ENCODER}, PACKAGED_SAE),
+        ({"model": ENCODER, "layer": 3}, None),  # the packaged SAE reads hidden state 6: another layer trains one
+        ({"model": ENCODER, "d_sae": 512}, None),
+        ({"model": ENCODER, "training_tokens": 100_000}, None),
+        ({"model": ENCODER, "k": 16}, None),
+        ({"model": ENCODER, "sae_architecture": "jumprelu"}, None),
+        ({"model": ENCODER, "sae": "my/folder"}, "my/folder"),
+        ({"model": ENCODER, "min_cluster_size": 9}, PACKAGED_SAE),  # settings after the SAE keep it
     ],
 )
 def test_the_demo_reads_the_packaged_sae_unless_asked_to_train_one(flags, expected) -> None:
@@ -73,7 +74,7 @@ def test_the_demo_reads_the_packaged_sae_unless_asked_to_train_one(flags, expect
 
 
 def _small_packaged(config: BuildConfig) -> BuildConfig:
-    return replace(config, extract=replace(config.extract, sae=PACKAGED_SAE), clusters=ClusterConfig(min_cluster_size=5, feature_min_cluster_size=5))
+    return replace(config, extract=replace(config.extract, model=ENCODER, sae=PACKAGED_SAE), clusters=ClusterConfig(min_cluster_size=5, feature_min_cluster_size=5))
 
 
 @pytest.mark.slow

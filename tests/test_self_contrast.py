@@ -16,7 +16,7 @@ import pytest
 import scipy.sparse as sp
 from sklearn.metrics import roc_auc_score
 
-from analysis.config import BuildConfig, ExtractConfig, ProximityConfig
+from analysis.config import ENCODER, BuildConfig, ExtractConfig, ProximityConfig
 from analysis.extraction import self_responses
 from analysis.extraction.llm import SMOLLM2, chat_turns
 from analysis.extraction.self_responses import (
@@ -245,13 +245,13 @@ def test_self_contrast_with_the_sentence_encoder_is_a_clear_error(tmp_path, caps
     from analysis.cli.main import main
 
     with pytest.raises(ValueError, match=r"--self-contrast needs a chat model .*sentence-transformers/all-MiniLM-L6-v2"):
-        check_self_contrast(BuildConfig(extract=ExtractConfig(self_contrast=True)))
-    code = main(["demo", "--self-contrast", "--out", str(tmp_path), "--quiet"])
+        check_self_contrast(BuildConfig(extract=ExtractConfig(model=ENCODER, self_contrast=True)))
+    code = main(["demo", "--model", ENCODER, "--self-contrast", "--out", str(tmp_path), "--quiet"])
     err = capsys.readouterr().err
     assert code == 2 and "--self-contrast needs a chat model" in err and "all-MiniLM-L6-v2" in err
     assert not (tmp_path / "analyses").exists()  # refused before any work
     with pytest.raises(ValueError, match="needs --self-contrast"):
-        check_self_contrast(BuildConfig(proximity=ProximityConfig(default_score="rank_mean:score_knn+score_self_contrast")))
+        check_self_contrast(BuildConfig(extract=ExtractConfig(model=ENCODER), proximity=ProximityConfig(default_score="rank_mean:score_knn+score_self_contrast")))
     check_self_contrast(BuildConfig(extract=ExtractConfig(model=SMOLLM2, self_contrast=True)))  # fine
 
 

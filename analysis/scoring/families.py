@@ -63,6 +63,14 @@ def scored_families(columns: Iterable[str]) -> list[str]:
     return [name for name in FAMILIES if name in present]
 
 
+def spec_label(spec: str) -> str:
+    """The human label of a score spec: a family's label, or "rank average of A and B"."""
+    if not spec.startswith(RANK_PREFIX):
+        return score_label(spec)
+    names = [score_label(name) for name in spec.removeprefix(RANK_PREFIX).split("+")]
+    return "rank average of " + ", ".join(names[:-1]) + " and " + names[-1]
+
+
 def score_components(spec: str) -> tuple[str, ...]:
     """The families a score spec combines: `score_knn` -> (score_knn,), `rank_mean:a+b` -> (a, b)."""
     names = tuple(spec.removeprefix(RANK_PREFIX).split("+")) if spec.startswith(RANK_PREFIX) else (spec,)
