@@ -51,7 +51,7 @@ BUILD_FLAGS: tuple[Flag, ...] = (
     Flag(
         "--sae",
         "extract.sae",
-        help="packaged (the SAE shipped for the default model, at its default layer), sae-lens RELEASE/SAE_ID or a local sae-lens folder (default: build trains one; demo uses the packaged one)",
+        help="packaged (the SAE shipped for the sentence encoder, at its default layer), sae-lens RELEASE/SAE_ID or a local sae-lens folder (default: build trains one; demo uses the packaged one where its model has one)",
         rendered=WHEN_SET,
     ),
     Flag(

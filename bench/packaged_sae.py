@@ -70,7 +70,7 @@ def token_activations(train: pl.DataFrame, rows: np.ndarray, model_dtype: str) -
     """The response-token activations of `rows`, read as a build reads them in `model_dtype`."""
     import torch
 
-    ex = ExtractConfig(model_dtype=model_dtype)
+    ex = ExtractConfig(model=ENCODER, model_dtype=model_dtype)
     source = activation_source(ex, None, "cpu")
     kept = read_kept(train["text"].to_list(), rows, source, ex, None, train["response_start"].to_list())
     values, _ = kept.training_tokens()

@@ -1,10 +1,10 @@
-"""Train the SAE that ships with the package for the default model (`--sae packaged`).
+"""Train the SAE that ships with the package for the sentence encoder (`--sae packaged`).
 
     python scripts/train_packaged_sae.py --datasets ../shared/datasets [--tokens 900000]
 
-The packaged SAE reads all-MiniLM-L6-v2 where a build reads it by default (hidden state 6,
+The packaged SAE reads all-MiniLM-L6-v2 where a build on it reads by default (hidden state 6,
 float32) and is trained with the build's own trainer and settings (TopK, 2,048 latents,
-k 32), so an analysis that asks for it (`--sae packaged`, the demo's default) skips reading an
+k 32), so an analysis that asks for it (`--sae packaged`, the default of the encoder's demo) skips reading an
 SAE sample and training. Its text, all permissively licensed:
 
 - the demo's three sets (`analysis/demo_data`, written for this repository), every row;
@@ -78,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
 
     # the build's defaults, the packaged SAE must read what a build reads; in float32 whatever
     # this machine would read in, so that the SAE does not depend on where it was trained
-    ex = ExtractConfig(model_dtype="float32")
+    ex = ExtractConfig(model=ENCODER, model_dtype="float32")
     training = replace(ex.resolved_sae_training(), training_tokens=args.training_tokens, seed=args.seed)
     seed_torch(args.seed)
     source = activation_source(ex, None, "cpu")

@@ -552,3 +552,14 @@ def test_the_chat_llm_finding_adds_the_run_that_read_every_layer(monkeypatch: py
     shown = findings_module.model_finding(SMOLLM2)
     assert "With every layer read" not in shown and "the chat LLM's block 20 (the shipped default)" in shown
     assert "pick is the rank average of nearest neighbours in SAE space (toxic minus benign) and nearest neighbours in word space" in shown
+
+
+def test_the_shipped_default_is_the_benchmarks_pick() -> None:
+    """config.py's default model, layer and score are the unit the three-seed selection picked
+    (docs/findings.json, written by bench/select_default.py)."""
+    from analysis.config import DEFAULT_MODEL, MODEL_LAYERS, MODEL_SCORES, SMOLLM2
+    from appkit.findings import MODELS_SECTIONS, findings
+
+    found = findings()[MODELS_SECTIONS[0]]
+    assert DEFAULT_MODEL == SMOLLM2
+    assert found["pick"] == f"{MODEL_SCORES[DEFAULT_MODEL]} @ layer smollm2:{MODEL_LAYERS[DEFAULT_MODEL]}"

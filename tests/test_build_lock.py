@@ -15,6 +15,7 @@ from filelock import FileLock
 from pipeline_fixtures import small_config, write_inputs
 
 from analysis.artifacts.cache import atomic_dir, cache_folders, sweep_stale_tmp
+from analysis.config import ENCODER
 from analysis.extraction import sae
 from analysis.pipeline import build as pipeline
 from analysis.pipeline.inputs import BuildInputs
@@ -93,6 +94,7 @@ def test_a_signal_stops_a_cli_build_and_removes_its_tmp_folders(tmp_path: Path, 
         sys.executable, "-m", "analysis", "build",
         "--train", str(paths["train"]), "--toxic", str(paths["toxic"]), "--benign", str(paths["benign"]),
         "--d-sae", "256", "--k", "8", "--training-tokens", "200000000", "--out", str(cache), "--quiet",
+        "--model", ENCODER,
     ]  # far more SAE training than the test waits for: it is always stopped mid-step
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)

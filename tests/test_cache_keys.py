@@ -56,3 +56,21 @@ def test_a_build_config_resolves_the_models_layer_and_width():
     assert BuildConfig(extract=ExtractConfig(model="org/other")).resolved().extract.layer == 6
     assert ExtractConfig(layer=3).read_layer == 3
 
+
+
+def test_a_pretrained_sae_reads_its_own_model_unless_another_is_named(monkeypatch):
+    """A packaged model's name (the default one, or the encoder an older analysis recorded) is
+    no sae-lens model: the SAE's metadata decides; any other name is passed on."""
+    from types import SimpleNamespace
+
+    from analysis.config import ENCODER, SMOLLM2
+    from analysis.extraction import sources
+    from analysis.extraction.stream import activation_source
+
+    asked: list[str | None] = []
+    monkeypatch.setattr(sources, "SaeLensModelSource", lambda sae, model_name, *args, **kwargs: asked.append(model_name))
+    metadata = SimpleNamespace(model_class_name="HookedTransformer", model_name="gpt2", hook_name="blocks.1.hook_resid_pre")
+    sae = SimpleNamespace(cfg=SimpleNamespace(metadata=metadata))
+    for model in (SMOLLM2, ENCODER, "org/my-gpt2"):
+        activation_source(ExtractConfig(model=model, sae="release/id"), sae, "cpu")
+    assert asked == [None, None, "org/my-gpt2"]

@@ -4,6 +4,7 @@ the CPU has bf16 instructions, keyed and recorded as the precision read in."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -72,3 +73,22 @@ def test_a_bfloat16_read_depends_a_little_on_the_batch_it_is_read_in():
     batched = read_token_activations(TEXTS, half, 192, 4096).values.astype(np.float32)[: len(alone)]
     error = np.linalg.norm(alone - batched) / np.linalg.norm(alone)
     assert error < 0.03, error  # 0.010 here (float32: 0.00002)
+
+
+@pytest.mark.slow
+def test_an_auto_build_reads_and_records_bfloat16_where_the_cpu_has_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from dataclasses import replace
+
+    from pipeline_fixtures import small_config, write_inputs
+
+    from analysis.pipeline.build import build
+    from analysis.pipeline.inputs import BuildInputs
+
+    monkeypatch.setattr(config_module, "machine_model_dtype", lambda: "bfloat16")
+    config = small_config()
+    config = replace(config, extract=replace(config.extract, model_dtype="auto"))
+    paths = write_inputs(tmp_path / "inputs")
+    folder = build(BuildInputs(paths["train"], paths["toxic"], paths["benign"]), config, tmp_path / "cache", progress=False, report=lambda *_: None)
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert manifest["model"]["dtype"] == manifest["config"]["extract"]["model_dtype"] == "bfloat16"
+    assert "--model-dtype bfloat16" in manifest["command"]

@@ -1,4 +1,4 @@
-"""End-to-end builds with the packaged default model and a small locally trained SAE."""
+"""End-to-end builds with the packaged sentence encoder and a small locally trained SAE."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from safetensors.numpy import load_file
 from analysis.artifacts.folder import Analysis
 from analysis.artifacts.inputs import InputError
 from analysis.artifacts.layout import ANALYSIS_FILES
+from analysis.config import ENCODER
 from analysis.pipeline import build as pipeline
 from analysis.pipeline.build import build
 from analysis.pipeline.inputs import BuildInputs, inputs_fingerprint, load_inputs
@@ -207,6 +208,7 @@ def test_cli_build_prints_the_folder_last_and_export_reapply_are_identical(built
         env_python, "-m", "analysis", "build", "--train", str(paths["train"]), "--toxic", str(paths["toxic"]),
         "--benign", str(paths["benign"]), "--out", str(built["cache"]), "--name", "tiny", "--quiet",
         "--d-sae", "256", "--k", "8", "--training-tokens", "8192", "--layer", "3", "--min-cluster-size", "5",
+        "--model", ENCODER, "--model-dtype", "float32",  # the fixture's build (small_config)
     ]
     result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr

@@ -1,6 +1,6 @@
 """Rows -> pooled SAE codes with one model and SAE: the code path the build and `monitor` share.
 
-`activation_source` picks the model an SAE reads (the default encoder, or the model a
+`activation_source` picks the model an SAE reads (a packaged model, or the model a
 pretrained SAE's metadata names); `stream_extract` reads, encodes and pools the rows one
 bounded chunk at a time (`extract_chunk`, a pure function of a chunk of rows), so memory
 is set by the model, the SAE and the chunk, never by the number of rows. `AnalysisExtractor` loads the model
@@ -52,7 +52,7 @@ def activation_source(
     `trust_remote_code` lets a pretrained SAE's metadata load a model with its repository's
     own code; off unless the user said so. `cache_root` holds the embedded chat model's
     converted folder (`analysis.extraction.llm`; the default cache when None)."""
-    from analysis.config import SMOLLM2
+    from analysis.config import ENCODER, SMOLLM2
     from analysis.extraction.llm import ChatModelSource, layer_from_hook
     from analysis.extraction.sources import EncoderSource, SaeLensModelSource
 
@@ -67,7 +67,8 @@ def activation_source(
     if meta.model_class_name == "AutoModel":
         # an SAE this tool trained on an encoder: read the encoder the same way again
         return EncoderSource(meta.model_name, encoder_layer_from_hook(meta.hook_name), ex.window, device, ex.resolved_model_dtype)
-    model_name = None if ex.model == BuildConfig().extract.model else ex.model
+    # a packaged model's name is no sae-lens model: the SAE's metadata names the model it reads
+    model_name = None if ex.model in (ENCODER, SMOLLM2) else ex.model
     return SaeLensModelSource(sae, model_name, ex.window, device, trust_remote_code=trust_remote_code, dtype=ex.resolved_model_dtype)
 
 
