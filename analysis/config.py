@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, fields, replace
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +41,7 @@ AUTO_DTYPE = "auto"
 BF16_CPU_FLAGS = frozenset({"avx512_bf16", "amx_bf16", "bf16"})  # x86 (two kinds), aarch64
 
 
+@cache  # the CPU does not change while the process runs; a build asks several times
 def machine_model_dtype(cpuinfo: Path = Path("/proc/cpuinfo")) -> str:
     """"bfloat16" when this machine's CPU lists a bf16 instruction flag, else "float32" (also
     where the CPU's flags cannot be read)."""

@@ -45,6 +45,7 @@ def marks_finding() -> str:
 # every layer was read (llm, and llm_layer20 for the chat LLM's block 20).
 MODELS_SECTIONS, Z_SECTIONS = ("llm_layer20_seeds", "llm_seeds10", "llm"), ("llm_layer20", "llm")
 MODEL_ALIAS = {ENCODER: "default", SMOLLM2: "smollm2"}  # select_default's names
+ALIAS_MODEL = {alias: model for model, alias in MODEL_ALIAS.items()}
 OTHER_MODEL_FINDING = (
     "This model was not in the benchmark (bench/RESULTS.md covers the sentence encoder and the packaged chat LLM): "
     "check the Evaluate page on labelled rows before trusting any score here."
@@ -103,11 +104,12 @@ def model_finding(model: str | None) -> str:
 def _pick(found: dict) -> str:
     """What the selection picked for the default, and how it does on tasks it was not chosen on."""
     method, _, read = found["pick"].partition(" @ layer ")
-    model, _, layer = read.rpartition(":")
-    where = f"the chat LLM's block {layer}" if model == "smollm2" else f"the sentence encoder's hidden state {layer}"
+    alias, _, layer = read.rpartition(":")  # a read point without an alias is the encoder's
+    model = ALIAS_MODEL[alias or "default"]
+    where = f"the chat LLM's block {layer}" if model == SMOLLM2 else f"the sentence encoder's hidden state {layer}"
     # a selection over several seeds ran at the read points the first seed's selection chose
     read_points = "the layers on the first seed; " if len(found["seeds"]) > 1 else ""
-    shipped = "the shipped default" if (SMOLLM2 if model == "smollm2" else ENCODER) == DEFAULT_MODEL else "not the default"
+    shipped = "the shipped default" if model == DEFAULT_MODEL else "not the default"
     return (
         f"The benchmark's pick is the {spec_label(method)} on {where} ({shipped}): {found['loto']['auroc']:.3f} mean AUROC on "
         f"tasks it was not chosen on, with model, layer and score chosen inside each fold ({read_points}"

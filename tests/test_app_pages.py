@@ -500,19 +500,21 @@ def test_features_are_found_by_the_tokens_they_fire_on(app: AppTest) -> None:
     assert any("No feature has a top token" in str(item.value) for item in app.caption)
 
 
+def finding_figure(value: float) -> dict:
+    """A benchmark figure as docs/findings.json records it: the value and its interval."""
+    return {"auroc": value, "lo": value - 0.01, "hi": value + 0.01}
+
+
 def test_a_paired_difference_carried_by_one_task_is_said_to_be(monkeypatch: pytest.MonkeyPatch) -> None:
     from analysis.config import SMOLLM2
     from appkit import findings as findings_module
 
-    def entry(value: float) -> dict:
-        return {"auroc": value, "lo": value - 0.01, "hi": value + 0.01}
-
     def payload(leading: dict) -> dict:
-        side = {"sae": entry(0.68), "dense": entry(0.65), "sae_minus_dense": entry(0.03), "leading_task": leading}
+        side = {"sae": finding_figure(0.68), "dense": finding_figure(0.65), "sae_minus_dense": finding_figure(0.03), "leading_task": leading}
         return {"llm_seeds10": {
-            "seeds": [0, 1, 2], "tasks": 10, "loto": entry(0.70), "in_sample": entry(0.75), "tfidf": entry(0.74),
+            "seeds": [0, 1, 2], "tasks": 10, "loto": finding_figure(0.70), "in_sample": finding_figure(0.75), "tfidf": finding_figure(0.74),
             "pick": "rank_mean:score_dense_knn+score_lexical_knn @ layer 6",
-            "sae_vs_dense": {"default": {"sae": entry(0.69), "dense": entry(0.72), "sae_minus_dense": entry(-0.03)}, "smollm2": side},
+            "sae_vs_dense": {"default": {"sae": finding_figure(0.69), "dense": finding_figure(0.72), "sae_minus_dense": finding_figure(-0.03)}, "smollm2": side},
         }}
 
     carried = {"task": "insecure_code", "difference": 0.529, "others_mean": -0.024, "others_range": [-0.121, 0.036]}
@@ -529,19 +531,16 @@ def test_the_chat_llm_finding_adds_the_run_that_read_every_layer(monkeypatch: py
     from analysis.config import SMOLLM2
     from appkit import findings as findings_module
 
-    def entry(value: float) -> dict:
-        return {"auroc": value, "lo": value - 0.01, "hi": value + 0.01}
-
     def run(seeds: list[int], reads: list[str], pick: str) -> dict:
-        side = {"sae": entry(0.70), "dense": entry(0.65), "sae_minus_dense": entry(0.05)}
+        side = {"sae": finding_figure(0.70), "dense": finding_figure(0.65), "sae_minus_dense": finding_figure(0.05)}
         return {
-            "seeds": seeds, "tasks": 10, "loto": entry(0.74), "in_sample": entry(0.76), "tfidf": entry(0.74), "pick": pick,
-            "dense_by_read": {read: entry(0.65) for read in reads},
-            "sae_vs_dense": {"default": {"sae": entry(0.69), "dense": entry(0.72), "sae_minus_dense": entry(-0.03)}, "smollm2": side},
+            "seeds": seeds, "tasks": 10, "loto": finding_figure(0.74), "in_sample": finding_figure(0.76), "tfidf": finding_figure(0.74), "pick": pick,
+            "dense_by_read": {read: finding_figure(0.65) for read in reads},
+            "sae_vs_dense": {"default": {"sae": finding_figure(0.69), "dense": finding_figure(0.72), "sae_minus_dense": finding_figure(-0.03)}, "smollm2": side},
         }
 
     deep = run([0], ["6", "smollm2:4", "smollm2:10", "smollm2:20"], "rank_mean:score_knn+score_lexical_knn @ layer smollm2:20")
-    deep["sae_vs_dense"]["smollm2"]["sae"] = entry(0.748)
+    deep["sae_vs_dense"]["smollm2"]["sae"] = finding_figure(0.748)
     block10 = run([0, 1, 2], ["6", "smollm2:10"], "rank_mean:score_dense_knn+score_lexical_knn @ layer 6")
     block20 = run([0, 1, 2], ["6", "smollm2:10", "smollm2:20"], "rank_mean:score_knn+score_lexical_knn @ layer smollm2:20")
     monkeypatch.setattr(findings_module, "findings", lambda: {"llm_seeds10": block10, "llm_layer20": deep})

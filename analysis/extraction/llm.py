@@ -261,12 +261,13 @@ class ChatModelSource:
         header's keys and values are computed once and shared, as a causal model's activations
         of a common prefix do not depend on what follows it."""
         out: list[np.ndarray | None] = [None] * len(windows)
-        header = self.template_header() if self.share_header and self._header_cache() is not None else None
+        state = self._header_cache() if self.share_header else None
+        header = self.template_header() if state is not None else None
         opens = [header is not None and _opens_with(ids, header) for ids in windows]
         shared = [i for i, flag in enumerate(opens) if flag]
         whole = [i for i, flag in enumerate(opens) if not flag]
         if shared:
-            for i, hidden in zip(shared, self._forward_after_header([windows[i] for i in shared]), strict=True):
+            for i, hidden in zip(shared, self._forward_after_header([windows[i] for i in shared], state), strict=True):
                 out[i] = hidden
         if whole:
             for i, hidden in zip(whole, self._forward_whole([windows[i] for i in whole]), strict=True):
@@ -299,9 +300,10 @@ class ChatModelSource:
             self._header_state = (cache, hidden[0].float().cpu().numpy())
         return self._header_state
 
-    def _forward_after_header(self, windows: list[np.ndarray]) -> list[np.ndarray]:
+    def _forward_after_header(self, windows: list[np.ndarray], state: tuple[Any, np.ndarray]) -> list[np.ndarray]:
+        """`windows` read after the header, from its (frozen cache, residual stream) `state`."""
         torch = self.torch
-        header_cache, header_hidden = self._header_cache()  # type: ignore[misc]  # forward checked it is there
+        header_cache, header_hidden = state
         cut = len(header_hidden)
         rest = [ids[cut:] for ids in windows]
         tokens, _ = padded_batch(rest, self.pad)

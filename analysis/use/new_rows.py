@@ -37,7 +37,7 @@ def load_extractor(analysis: Analysis, device: str | None = None) -> Any:
 
 
 class SharedExtractor:
-    """An extractor loaded when first used and kept (`load()` gives it): several batches read
+    """An extractor loaded when first used and kept (`loaded`): several batches read
     with one load of the model and SAE, and a batch answered from an earlier run loads nothing."""
 
     def __init__(self, load: Callable[[], Any]) -> None:
