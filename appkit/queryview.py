@@ -17,6 +17,7 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
+from analysis.artifacts.layout import QUERY_REQUEST_SUFFIX
 from analysis.use.query_service import post_query, query_inbox, take_answer
 from appkit import cached, jobs
 from appkit.text import escape_markdown
@@ -27,7 +28,11 @@ SERVICE_KIND = "query-service"
 # {"analysis", "text", "request", "job", "asked"}.
 ANSWER = "_query_answer_{slot}"
 PENDING = "_query_pending_{slot}"
-WAIT_SECONDS = 180.0  # the first question also waits for the service to start and load the model
+# A question waits this long while the service that will answer it is still starting (its
+# request not yet taken: imports, the model and SAE loading, the first compile of the map's
+# projection; minutes on a busy 2-core machine), then this long for the answer itself.
+START_WAIT_SECONDS = 600.0
+ANSWER_WAIT_SECONDS = 180.0
 SET_NAMES = {"train": "Training", "toxic": "Toxic reference", "benign": "Benign reference"}
 
 
@@ -54,10 +59,12 @@ def ask(cache_root: Path, analysis_path: str, text: str, slot: str) -> None:
     st.session_state.pop(ANSWER.format(slot=slot), None)
 
 
-def _wait(pending: dict[str, Any]) -> dict[str, Any]:
+def _wait(pending: dict[str, Any], poll_seconds: float = 0.2) -> dict[str, Any]:
     """The service's answer to the pending question, or an `error` saying why none came."""
     inbox = query_inbox(pending["analysis"])
     folder = Path(pending["job"])
+    unclaimed = inbox / f"{pending['request']}{QUERY_REQUEST_SUFFIX}"
+    taken_at: float | None = None
     while True:
         answer = take_answer(inbox, pending["request"])
         if answer is not None:
@@ -66,9 +73,14 @@ def _wait(pending: dict[str, Any]) -> dict[str, Any]:
         if job.state != "running":
             reason = job.error or f"the query service ended ({job.state}, exit code {job.returncode})"
             return {"error": reason, "log": job.log_tail}
-        if time.time() - pending["asked"] > WAIT_SECONDS:
-            return {"error": f"no answer within {WAIT_SECONDS:.0f} s; the query service is still running"}
-        time.sleep(0.2)
+        now = time.time()
+        if taken_at is None and not unclaimed.exists():
+            taken_at = now
+        if taken_at is None and now - pending["asked"] > START_WAIT_SECONDS:
+            return {"error": f"the query service did not start answering within {START_WAIT_SECONDS:.0f} s; it is still running"}
+        if taken_at is not None and now - taken_at > ANSWER_WAIT_SECONDS:
+            return {"error": f"no answer within {ANSWER_WAIT_SECONDS:.0f} s of the query service taking the question; it is still running"}
+        time.sleep(poll_seconds)
 
 
 def resolve_pending(slot: str) -> None:

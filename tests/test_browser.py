@@ -272,7 +272,7 @@ def test_asking_the_map_about_a_text_and_marking_its_neighbours(page, server: st
         page.get_by_text("Ask the map about a text").click()
         page.get_by_role("textbox", name="Text to place on the map").fill(QUESTION)
         page.get_by_role("button", name="Ask", exact=True).click()
-        page.get_by_role("heading", name="Your text").wait_for(state="visible", timeout=240_000)
+        page.get_by_role("heading", name="Your text").wait_for(state="visible", timeout=660_000)  # queryview.START_WAIT_SECONDS and more
         wait_idle(page)
         traces = page.evaluate("() => document.querySelector('.js-plotly-plot')._fullData.map(t => t.name)")
         assert "Your text" in traces  # the star on the map

@@ -203,3 +203,47 @@ def test_the_feature_map_finds_latents_by_a_phrase_through_the_service(tiny_anal
     wanted = [latent["feature"] for latent in expected["active_latents"] if latent["feature"] in known]
     assert wanted and listed["feature"].tolist() == wanted
     assert list(listed["activation"]) == sorted(listed["activation"], reverse=True)
+
+
+# ---------------------------------------------------------------- the page's wait for an answer
+
+
+def _running_job(monkeypatch: pytest.MonkeyPatch) -> None:
+    from types import SimpleNamespace
+
+    from appkit import jobs
+
+    monkeypatch.setattr(jobs, "job_status", lambda folder: SimpleNamespace(state="running", error="", returncode=None, log_tail=""))
+
+
+def test_the_page_waits_longer_for_a_service_still_starting_than_for_an_answer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A question not yet taken (the service is still loading its model) is waited for up to
+    START_WAIT_SECONDS; once taken, its answer up to ANSWER_WAIT_SECONDS."""
+    from appkit import queryview
+
+    _running_job(monkeypatch)
+    monkeypatch.setattr(queryview, "START_WAIT_SECONDS", 0.6)
+    monkeypatch.setattr(queryview, "ANSWER_WAIT_SECONDS", 0.1)
+    analysis_dir = tmp_path / "cache" / "analyses" / "a"
+    inbox = query_inbox(analysis_dir)
+    request = post_query(inbox, ["hello"])
+    pending = {"analysis": str(analysis_dir), "request": request, "job": str(tmp_path / "job"), "asked": time.time()}
+
+    def serve_late() -> None:  # the service starts answering after the answer's wait, within the start's
+        time.sleep(0.3)
+        serve_queries(_echo, inbox, idle_seconds=0.05, poll_seconds=0.01)
+
+    server = threading.Thread(target=serve_late)
+    server.start()
+    answer = queryview._wait(pending, poll_seconds=0.01)
+    server.join()
+    assert answer["answers"] == [{"text": "hello", "score": 5.0}]
+
+    never_taken = {**pending, "request": post_query(inbox, ["nobody reads this"]), "asked": time.time()}
+    assert "did not start answering within" in queryview._wait(never_taken, poll_seconds=0.01)["error"]
+
+    taken = post_query(inbox, ["taken, never answered"])
+    os.rename(inbox / f"{taken}{QUERY_REQUEST_SUFFIX}", inbox / f".{taken}.working")
+    started = time.time()
+    error = queryview._wait({**pending, "request": taken, "asked": started}, poll_seconds=0.01)["error"]
+    assert "of the query service taking the question" in error and time.time() - started < 0.5
