@@ -270,7 +270,9 @@ def run_worker(mode: str, n_rows: int, datasets: Path, seed: int) -> dict:
     if folder.exists():
         shutil.rmtree(folder)  # a fresh cache: no step may be found already computed
     cache_root = folder / "cache"
-    config = BuildConfig(extract=ExtractConfig(model=ENCODER))  # the encoder's cost, as recorded
+    # the encoder's cost, as recorded; resolved as a build resolves it (precision, layer), so
+    # that the synthetic extraction is written under the key the build looks for
+    config = BuildConfig(extract=ExtractConfig(model=ENCODER)).resolved()
     if mode == "real":
         inputs = real_inputs(datasets, n_rows, folder / "inputs", seed)
     else:
@@ -301,6 +303,8 @@ def run_worker(mode: str, n_rows: int, datasets: Path, seed: int) -> dict:
         export_seconds = time.perf_counter() - started
     manifest = json.loads((analysis / "manifest.json").read_text())
     steps = manifest["timings"]["steps"]
+    if mode == "synthetic" and steps.get("load_model") is not None:
+        raise RuntimeError("the synthetic extraction was not found under the build's key: the model ran")
     return {
         "mode": mode,
         "n_train": n_rows,

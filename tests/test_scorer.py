@@ -222,6 +222,22 @@ def test_knn_contrast_is_toxic_minus_benign_or_toxic_alone():
     np.testing.assert_array_equal(knn_contrast(queries, toxic, None, 4)[0], to_toxic)
 
 
+def test_a_search_against_many_rows_holds_a_bounded_block_and_finds_the_same_neighbours(monkeypatch):
+    """The queries are taken in blocks whose similarities fit BLOCK_SIMILARITIES, whatever the
+    number of references (memory flat in rows); blocks change nothing in what is found."""
+    from analysis.scoring import similarity
+
+    for n_references in (10, 5_000, 100_000, 10_000_000):
+        assert similarity.query_block_rows(n_references) * n_references <= max(similarity.BLOCK_SIMILARITIES, n_references)
+    rng = np.random.default_rng(1)
+    queries, references = unit_rows(rng.normal(size=(50, 6))), unit_rows(rng.normal(size=(40, 6)))
+    whole = top_k_similarity(queries, references, 3, chunk=50)
+    monkeypatch.setattr(similarity, "BLOCK_SIMILARITIES", 7 * 40)  # blocks of 7 queries
+    assert similarity.query_block_rows(40) == 7
+    for found, expected in zip(top_k_similarity(queries, references, 3), whole, strict=True):
+        np.testing.assert_array_equal(found, expected)
+
+
 def test_without_benign_rows_toxic_latents_are_contrasted_with_the_training_rows():
     rows = random_rows(n_benign=0)
     scorer = ToxicProximity(ProximityConfig(null_draws=4)).fit(rows)

@@ -40,7 +40,11 @@ class ProximitySummary:
 
 
 def _feature_top_tokens(tokens_path: Path, per_feature: int = 5) -> pl.DataFrame:
-    """The distinct tokens where each latent fires hardest, as a short label."""
+    """The distinct tokens where each latent fires hardest, as a short label.
+
+    Read with polars' streaming engine: the exploded (token, latent) rows are eight per token
+    (15 million tokens at 100,000 rows) and are never held at once; memory follows the distinct
+    (latent, token) pairs instead (bench/RESULTS.md, "Memory in rows")."""
     return (
         pl.scan_parquet(tokens_path)
         .select("token", "features", "values")
@@ -54,7 +58,7 @@ def _feature_top_tokens(tokens_path: Path, per_feature: int = 5) -> pl.DataFrame
         .group_by("features", maintain_order=True)
         .agg(pl.col("token").head(per_feature).str.join(" · ").alias("top_tokens"))
         .rename({"features": "feature"})
-        .collect()
+        .collect(engine="streaming")
     )
 
 

@@ -86,7 +86,7 @@ def reference_knn_scores(
     toxic: np.ndarray | sp.spmatrix,
     benign: np.ndarray | sp.spmatrix | None,
     k: int = DEFAULT_NEIGHBOURS,
-    chunk_rows: int = 2048,
+    chunk_rows: int | None = None,
 ) -> np.ndarray:
     """Mean cosine to the ``k`` nearest toxic rows minus the mean to the ``k`` nearest benign rows.
 
@@ -98,7 +98,6 @@ def reference_knn_scores(
     train_unit = normalize(train)
     if k == 0:  # no neighbour asked for (`knn_contrast` would still take one)
         return np.zeros(train.shape[0])
-    # Chunks keep the dense similarity blocks small for 100k-row training sets.
     return knn_contrast(train_unit, toxic_unit, benign_unit, k, chunk=chunk_rows)[0]
 
 

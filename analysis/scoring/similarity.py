@@ -15,13 +15,28 @@ def unit_rows(matrix: Any) -> Any:
     return normalize(matrix, norm="l2", axis=1)
 
 
-def top_k_similarity(queries: Any, references: Any, k: int, chunk: int = 4096) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Mean cosine of each (unit) query to its k most similar (unit) references, and which.
+# Similarities held at once by a search (about 32 MB in float64, with a few copies of that
+# while the best are picked): the queries are taken in blocks of rows that fit, so a search
+# against every training row uses as much memory at 100,000 rows as at 5,000.
+BLOCK_SIMILARITIES = 1 << 22
+
+
+def query_block_rows(n_references: int, chunk: int | None = None) -> int:
+    """Queries searched at once: `chunk` when given, else as many as BLOCK_SIMILARITIES allows."""
+    if chunk is not None:
+        return max(1, chunk)
+    return max(1, BLOCK_SIMILARITIES // max(1, n_references))
+
+
+def top_k_similarity(queries: Any, references: Any, k: int, chunk: int | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Mean cosine of each (unit) query to its k most similar (unit) references, and which;
+    `chunk` queries at a time (default: `query_block_rows`).
 
     Returns (means [n], reference indices [n, k], similarities [n, k]), best first.
     """
     n, n_ref = queries.shape[0], references.shape[0]
     k = max(1, min(k, n_ref))
+    chunk = query_block_rows(n_ref, chunk)
     means = np.zeros(n)
     top_rows = np.zeros((n, k), dtype=np.int64)
     top_sims = np.zeros((n, k), dtype=np.float32)
@@ -40,7 +55,7 @@ def top_k_similarity(queries: Any, references: Any, k: int, chunk: int = 4096) -
 
 
 def knn_contrast(
-    queries_unit: Any, toxic_unit: Any, benign_unit: Any | None, k: int, chunk: int = 4096
+    queries_unit: Any, toxic_unit: Any, benign_unit: Any | None, k: int, chunk: int | None = None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Mean cosine of each unit query to its k nearest toxic references minus the mean to its
     k nearest benign ones; without benign references (None) the toxic term alone.
