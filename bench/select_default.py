@@ -52,7 +52,7 @@ REPOSITORY_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPOSITORY_ROOT))
 
 from analysis.artifacts.layout import EMBEDDINGS  # noqa: E402
-from analysis.config import ENCODER, PACKAGED_SAE, SMOLLM2  # noqa: E402
+from analysis.config import DEFAULT_SCORE, ENCODER, MODEL_SCORES, PACKAGED_SAE, SMOLLM2  # noqa: E402
 from analysis.scoring import baselines as baseline_methods  # noqa: E402
 from analysis.use.evaluate import finite_scores  # noqa: E402
 from analysis.use.resampled_metrics import resample_counts, weighted_auroc  # noqa: E402
@@ -572,6 +572,65 @@ def sae_versus_dense(units: list[str], per_task: dict, tasks: list[str]) -> dict
     return comparison
 
 
+# Differences of AUROC this small count as ties (two reads of the same rows in bfloat16 differ
+# by about 1e-5).
+TIE_AUROC = 0.001
+
+
+def read_point_difference(aggregated: dict, first: str, second: str) -> list[dict]:
+    """Every single family and shipped default score read at both points: the mean over tasks
+    of (second - first), paired on the same rows (row-bootstrap interval) and over tasks
+    (task-bootstrap interval), and on how many tasks the second is better / worse."""
+    per_task, tasks = aggregated["per_task"], aggregated["tasks"]
+    shipped = {DEFAULT_SCORE, *MODEL_SCORES.values()}
+    methods = sorted(
+        {unit_layer(u)[0] for u in aggregated["units"] if unit_layer(u)[1] == first}
+        & {unit_layer(u)[0] for u in aggregated["units"] if unit_layer(u)[1] == second}
+        & ({m for m, _ in map(unit_layer, aggregated["units"]) if not m.startswith(RANK_MEAN)} | shipped)
+    )
+    rows = []
+    for method in methods:
+        a, b = layer_unit(method, first), layer_unit(method, second)
+        differences = [(per_task[t][b][0] - per_task[t][a][0], per_task[t][b][1] - per_task[t][a][1]) for t in tasks]
+        points = [d for d, _ in differences]
+        rows.append(
+            {
+                "method": method,
+                "first": float(np.mean([per_task[t][a][0] for t in tasks])),
+                "second": float(np.mean([per_task[t][b][0] for t in tasks])),
+                "rows": _mean_entry(differences),
+                "tasks": task_bootstrap(points),
+                "better": int(sum(d > TIE_AUROC for d in points)),
+                "worse": int(sum(d < -TIE_AUROC for d in points)),
+            }
+        )
+    return rows
+
+
+def paired_markdown(rows: list[dict], first: str, second: str) -> list[str]:
+    if not rows:
+        return []
+    table = pl.DataFrame(
+        [
+            {
+                "method": _unit_md(r["method"]),
+                read_label(first): f"{r['first']:.3f}",
+                read_label(second): f"{r['second']:.3f}",
+                "difference, rows resampled": _cell(r["rows"]),
+                "tasks resampled": f"[{r['tasks']['lo']:+.3f}, {r['tasks']['hi']:+.3f}]",
+                f"tasks better / worse (by > {TIE_AUROC})": f"{r['better']} / {r['worse']}",
+            }
+            for r in rows
+        ]
+    )
+    return [
+        f"Paired: each method read at {read_label(second)} against {read_label(first)}, mean AUROC over the tasks (mean over seeds per task) and the mean of the per-task differences.",
+        "",
+        to_markdown(table),
+        "",
+    ]
+
+
 def model_of(unit: str) -> str:
     """The model a unit reads: an alias of MODELS, or "default" for the default model."""
     _, read = unit_layer(unit)
@@ -1036,7 +1095,10 @@ def main(argv: list[str] | None = None) -> int:
     mode.add_argument("--build-only", action="store_true", help="build, do not evaluate")
     parser.add_argument("--results", type=Path, default=RESULTS)
     parser.add_argument("--section", default=SECTION, help="marker name of the RESULTS.md section (and the summary file) to write")
+    parser.add_argument("--paired", nargs=2, metavar=("A", "B"), help="also compare every method read at B with it read at A (two of --layers), paired")
     args = parser.parse_args(argv)
+    if args.paired and not set(args.paired) <= set(args.layers):
+        parser.error("--paired names two of the read points in --layers")
     for read in args.layers:
         try:
             read_parts(read)
@@ -1069,11 +1131,15 @@ def main(argv: list[str] | None = None) -> int:
             )
     SELECT_OUT.mkdir(parents=True, exist_ok=True)
     summary = SELECT_OUT / f"{args.section}.json"
+    paired = read_point_difference(aggregated, *args.paired) if args.paired and aggregated["tasks"] else []
     summary.write_text(
-        json.dumps(summary_payload(args, runs, aggregated, selection), indent=1) + "\n"
+        json.dumps({**summary_payload(args, runs, aggregated, selection), "paired": _json_ready(paired)}, indent=1) + "\n"
     )
     ensure_markers(args.results, args.section)
-    replace_section(args.results, args.section, section_markdown(args, aggregated, selection, runs))
+    markdown = section_markdown(args, aggregated, selection, runs)
+    if paired:
+        markdown = markdown.rstrip("\n") + "\n\n" + "\n".join(paired_markdown(paired, *args.paired))
+    replace_section(args.results, args.section, markdown)
     if selection:
         record_finding(args.section, finding_payload(args, selection, runs))
     print(

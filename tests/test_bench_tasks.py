@@ -235,3 +235,32 @@ def test_the_task_that_carries_a_paired_difference_is_named():
     assert leading["others_mean"] == pytest.approx((-0.02 + 0.01 - 0.05) / 3)
     assert leading["others_range"] == [-0.05, 0.01]
     assert select_default.leading_task({"per_task": {"a": per_task["a"]}}) == {}  # one task: nothing to set apart
+
+
+def test_a_paired_read_point_difference_is_per_task_and_counts_ties_as_ties():
+    tasks = ["t1", "t2", "t3"]
+    first, second = "smollm2:20", "smollm2k64:20"
+    values = {  # (score_knn at first, at second, score_dense_knn at both)
+        "t1": (0.60, 0.70, 0.5),
+        "t2": (0.50, 0.45, 0.6),
+        "t3": (0.80, 0.80 + select_default.TIE_AUROC / 2, 0.7),
+    }
+    per_task = {
+        t: {
+            f"score_knn @ layer {first}": (a, np.full(20, a)),
+            f"score_knn @ layer {second}": (b, np.full(20, b)),
+            f"score_dense_knn @ layer {first}": (d, np.full(20, d)),
+            f"score_dense_knn @ layer {second}": (d, np.full(20, d)),
+            "rank_mean:score_a+score_b @ layer smollm2:20": (0.5, np.full(20, 0.5)),  # one point only, not shipped
+        }
+        for t, (a, b, d) in values.items()
+    }
+    aggregated = {"tasks": tasks, "units": sorted({u for units in per_task.values() for u in units}), "per_task": per_task}
+    rows = {r["method"]: r for r in select_default.read_point_difference(aggregated, first, second)}
+    assert set(rows) == {"score_knn", "score_dense_knn"}
+    knn = rows["score_knn"]
+    assert knn["rows"]["auroc"] == pytest.approx((0.10 - 0.05 + select_default.TIE_AUROC / 2) / 3)
+    assert (knn["better"], knn["worse"]) == (1, 1)  # t3 moved by less than the tie
+    assert (rows["score_dense_knn"]["better"], rows["score_dense_knn"]["worse"]) == (0, 0)
+    assert knn["tasks"]["lo"] <= knn["tasks"]["auroc"] <= knn["tasks"]["hi"]
+    assert select_default.read_flags("smollm2k64:20")[-2:] == ["--k", "64"]
