@@ -32,6 +32,7 @@ from analysis.extraction.encode import (
     read_token_activations,
     tokens_table,
 )
+from analysis.extraction.heap import release_free_heap
 from analysis.extraction.sources import ActivationSource
 from analysis.extraction.windows import TokenizedText
 
@@ -171,6 +172,7 @@ def read_kept(
     for start, stop in text_chunks(token_counts(chosen, source, starts), chunk_tokens(ex, source.d_in)):
         tokenized = tokenize_rows(source, chosen[start:stop], starts[start:stop] if starts is not None else None)
         parts.append(read_token_activations(chosen[start:stop], source, ex.stride, ex.batch_tokens, progress, tokenized=tokenized))
+        release_free_heap()
     return KeptActivations(rows, concat_token_activations(parts))
 
 
@@ -274,6 +276,7 @@ def stream_extract(
     with tqdm(total=int(counts.sum()), desc=desc, unit="tok", disable=not progress) as bar:
         for start, stop in text_chunks(counts, chunk_tokens(ex, source.d_in)):
             yield extract_chunk(samples.slice(start, stop - start), source, sae, ex, bar, kept, start)
+            release_free_heap()  # the chunk is written: its buffers' pages go back, not to the next chunk's peak
 
 
 @dataclass

@@ -18,6 +18,7 @@ import polars as pl
 from analysis.artifacts.cache import atomic_dir, link_or_copy, read_json, step_dir, write_json
 from analysis.artifacts.layout import ACTIVATIONS, ACTIVE_DECODER, PACKAGED_SAE_TRAINING
 from analysis.config import PACKAGED_SAE, BuildConfig, ExtractConfig
+from analysis.extraction.heap import release_free_heap
 from analysis.extraction.self_responses import require_chat_model
 from analysis.pipeline.keys import StepKeys, once
 from analysis.scoring.families import SELF_CONTRAST_FAMILIES, score_components
@@ -38,7 +39,9 @@ def run_extract(
     """Model forward pass, SAE (trained or loaded), encoding and pooling. `engine` ("local"
     or "ray") says where the rows are read, never what is written, so it is not in the key."""
     folder = step_dir(cache_root, "extract", keys.extract)
-    return once(folder, lambda: _extract(samples, config, keys, cache_root, progress, folder, trust_remote_code, engine))
+    done = once(folder, lambda: _extract(samples, config, keys, cache_root, progress, folder, trust_remote_code, engine))
+    release_free_heap()  # the model, the SAE and their buffers are gone: the maps start from less
+    return done
 
 
 def check_self_contrast(config: BuildConfig) -> None:
@@ -115,6 +118,7 @@ def _extract(
         writer = ExtractionWriter(tmp, samples["id"].to_list())
         engine_info = _read_and_encode(samples, writer, source, sae, ex, kept, counts, keys, cache_root, progress, trust_remote_code, engine, tmp)
         del kept  # the SAE sample's activations are no longer needed while the tables are written
+        release_free_heap()
         written = writer.close(sae)
         timings["read_and_encode"] = time.perf_counter() - started
         if ex.self_contrast:
