@@ -6,7 +6,7 @@ import ctypes
 
 import pytest
 
-from analysis.extraction.heap import _glibc, release_free_heap
+from analysis.heap import _glibc, release_free_heap
 
 
 def _resident_mib() -> float:

@@ -32,9 +32,9 @@ from analysis.extraction.encode import (
     read_token_activations,
     tokens_table,
 )
-from analysis.extraction.heap import release_free_heap
 from analysis.extraction.sources import ActivationSource
 from analysis.extraction.windows import TokenizedText
+from analysis.heap import release_free_heap
 
 
 def encoder_layer_from_hook(hook: str) -> int:

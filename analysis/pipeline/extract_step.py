@@ -18,8 +18,8 @@ import polars as pl
 from analysis.artifacts.cache import atomic_dir, link_or_copy, read_json, step_dir, write_json
 from analysis.artifacts.layout import ACTIVATIONS, ACTIVE_DECODER, PACKAGED_SAE_TRAINING
 from analysis.config import PACKAGED_SAE, BuildConfig, ExtractConfig
-from analysis.extraction.heap import release_free_heap
 from analysis.extraction.self_responses import require_chat_model
+from analysis.heap import release_free_heap
 from analysis.pipeline.keys import StepKeys, once
 from analysis.scoring.families import SELF_CONTRAST_FAMILIES, score_components
 

@@ -11,6 +11,7 @@ import numpy as np
 
 from analysis.artifacts.cache import atomic_dir, step_dir, write_json
 from analysis.config import BuildConfig, ClusterConfig
+from analysis.heap import release_free_heap
 from analysis.pipeline.extract_step import read_codes, read_decoder
 from analysis.pipeline.keys import StepKeys, once
 
@@ -18,7 +19,9 @@ from analysis.pipeline.keys import StepKeys, once
 def run_geometry(extract_folder: Path, config: BuildConfig, keys: StepKeys, cache_root: Path, d_sae: int, backend: str) -> Path:
     """The 2-D maps and clustering embeddings of the samples and the features, on `backend`."""
     folder = step_dir(cache_root, "geometry", keys.geometry)
-    return once(folder, lambda: _geometry(extract_folder, config, d_sae, folder, backend))
+    done = once(folder, lambda: _geometry(extract_folder, config, d_sae, folder, backend))
+    release_free_heap()  # the neighbour search's and UMAP's buffers, before the scores are fitted
+    return done
 
 
 def _geometry(extract_folder: Path, config: BuildConfig, d_sae: int, folder: Path, backend: str) -> None:
