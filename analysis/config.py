@@ -68,7 +68,7 @@ def packaged_sae_folder(model: str) -> Path:
 
 
 # Bump when a step's code changes what it writes, so old cache folders are not reused.
-STEP_VERSIONS = {"extract": 4, "geometry": 1, "clusters": 1, "proximity": 4}
+STEP_VERSIONS = {"extract": 4, "geometry": 2, "clusters": 1, "proximity": 4}
 
 
 @dataclass(frozen=True)

@@ -56,7 +56,8 @@ def main(argv: list[str] | None = None) -> int:
     from sae_lens import TopKSAE, TopKSAEConfig
 
     torch.manual_seed(0)
-    sae = TopKSAE(TopKSAEConfig(d_in=source.d_in, d_sae=defaults.resolved_sae_training().d_sae, k=defaults.sae_training.k))
+    training = defaults.resolved_sae_training()
+    sae = TopKSAE(TopKSAEConfig(d_in=source.d_in, d_sae=training.d_sae, k=training.k))
     with torch.no_grad():
         sae.W_enc.normal_(0, 0.05)
     masks = pool_masks(acts.tokenized, [None] * len(texts), "all")

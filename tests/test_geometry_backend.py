@@ -229,3 +229,20 @@ def test_too_few_points_for_hdbscan_give_noise_without_calling_cuml(monkeypatch)
     labels = clusters.labels
     assert clusters.backend == "cuml"
     assert labels.dtype == np.int32 and (labels == -1).all() and calls.hdbscan == []
+
+
+def test_the_exact_cosine_neighbours_are_sklearns_self_first():
+    """The map's kNN graph (a blocked search, flat in memory) finds what sklearn's brute
+    force finds: the same neighbours in the same order, cosine distances, each point first."""
+    from sklearn.neighbors import NearestNeighbors
+
+    from analysis.geometry.embedding import exact_knn
+
+    rng = np.random.default_rng(5)
+    points = rng.normal(size=(300, 12)).astype(np.float32)
+    indices, distances, _ = exact_knn(points, 10, "cosine")
+    expected_distances, expected = NearestNeighbors(n_neighbors=10, metric="cosine", algorithm="brute").fit(points).kneighbors(points)
+    np.testing.assert_array_equal(indices, expected)
+    np.testing.assert_allclose(distances, expected_distances, atol=1e-5)
+    assert (indices[:, 0] == np.arange(300)).all() and (distances >= 0).all()
+    assert indices.dtype == np.int32 and distances.dtype == np.float32

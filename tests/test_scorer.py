@@ -20,14 +20,14 @@ from analysis.scoring.families import (
     score_label,
 )
 from analysis.scoring.scorer import FitRows, ToxicProximity
-from analysis.scoring.similarity import (
+from analysis.scoring.statistics import comparison_set
+from analysis.scoring.superposition import frequency_matched_sets
+from analysis.similarity import (
     knn_contrast,
     mid_rank_percentile,
     top_k_similarity,
     unit_rows,
 )
-from analysis.scoring.statistics import comparison_set
-from analysis.scoring.superposition import frequency_matched_sets
 
 D_SAE, D_IN, D_DENSE = 160, 24, 16
 # What a scorer gives rows without the model's own answers (no --self-contrast): every family
@@ -225,7 +225,7 @@ def test_knn_contrast_is_toxic_minus_benign_or_toxic_alone():
 def test_a_search_against_many_rows_holds_a_bounded_block_and_finds_the_same_neighbours(monkeypatch):
     """The queries are taken in blocks whose similarities fit BLOCK_SIMILARITIES, whatever the
     number of references (memory flat in rows); blocks change nothing in what is found."""
-    from analysis.scoring import similarity
+    from analysis import similarity
 
     for n_references in (10, 5_000, 100_000, 10_000_000):
         assert similarity.query_block_rows(n_references) * n_references <= max(similarity.BLOCK_SIMILARITIES, n_references)

@@ -21,7 +21,7 @@ from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import MaxAbsScaler, normalize
 
-from analysis.scoring.similarity import knn_contrast
+from analysis.similarity import knn_contrast
 
 DEFAULT_NEIGHBOURS = 10
 PROBE_FOLDS = 5

@@ -20,7 +20,7 @@ import scipy.sparse as sp
 
 from analysis.scoring.families import scored_families
 from analysis.scoring.scorer import FitRows, ToxicProximity
-from analysis.scoring.similarity import top_k_similarity, unit_rows
+from analysis.similarity import top_k_similarity, unit_rows
 
 # Below this ratio of observed to well-mixed nearest-neighbour sharing, a reference set is
 # said to lie in another region than the training rows.

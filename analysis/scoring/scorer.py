@@ -33,14 +33,14 @@ from analysis.scoring.families import (
     scored_families,
 )
 from analysis.scoring.latents import latent_proximity, paper_latents
-from analysis.scoring.similarity import (
+from analysis.scoring.statistics import comparison_set, enrichment_table, feature_statistics
+from analysis.scoring.superposition import frequency_matched_sets, matched_set_weights
+from analysis.similarity import (
     knn_contrast,
     mid_rank_percentile,
     top_k_similarity,
     unit_rows,
 )
-from analysis.scoring.statistics import comparison_set, enrichment_table, feature_statistics
-from analysis.scoring.superposition import frequency_matched_sets, matched_set_weights
 
 
 @dataclass

@@ -25,7 +25,7 @@ import polars as pl
 from analysis.artifacts.codes import activation_matrix
 from analysis.artifacts.folder import Analysis
 from analysis.scoring.scorer import OwnResponses, ToxicProximity
-from analysis.scoring.similarity import mid_rank_percentile, top_k_similarity, unit_rows
+from analysis.similarity import mid_rank_percentile, top_k_similarity, unit_rows
 
 
 def load_extractor(analysis: Analysis, device: str | None = None) -> Any:

@@ -44,7 +44,7 @@ from analysis.artifacts.inputs import records_frame
 from analysis.scoring.drift import Thresholds
 from analysis.scoring.families import LATENT_FAMILIES, score_components, scored_families
 from analysis.scoring.scorer import ToxicProximity
-from analysis.scoring.similarity import top_k_similarity, unit_rows
+from analysis.similarity import top_k_similarity, unit_rows
 from analysis.use.explain import load_scorer, own_answer_codes, row_latents
 from analysis.use.formatting import flat_text, json_safe, number
 from analysis.use.new_rows import (
