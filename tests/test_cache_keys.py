@@ -44,6 +44,15 @@ def test_the_sae_width_defaults_per_model_and_an_explicit_width_wins():
     assert chosen.resolved_sae_training().d_sae == 512
 
 
+def test_the_sae_k_defaults_per_model_and_an_explicit_k_wins():
+    from analysis.config import DEFAULT_SAE_K, ENCODER, SMOLLM2, BuildConfig, ExtractConfig
+
+    assert ExtractConfig(model=ENCODER).resolved_sae_training().k == DEFAULT_SAE_K == 32
+    assert ExtractConfig(model=SMOLLM2).resolved_sae_training().k == 64  # block 20 needs it for 0.75 EV
+    assert ExtractConfig(model=SMOLLM2, sae_training=SaeTrainingConfig(k=32)).resolved_sae_training().k == 32
+    assert BuildConfig().resolved().extract.sae_training.k == 64  # the default model's, written in before keying
+
+
 def test_a_build_config_resolves_the_models_layer_and_width():
     from analysis.config import ENCODER, SMOLLM2, BuildConfig, ExtractConfig
 
