@@ -1,4 +1,4 @@
-"""Cosine kernels shared by the scorer, the baselines, the diagnostics and the monitor."""
+"""Cosine kernels shared by the scorer, the baselines, the diagnostics, the monitor and the maps."""
 
 from __future__ import annotations
 

@@ -126,7 +126,7 @@ def exact_knn(points: np.ndarray, n_neighbors: int, metric: str) -> tuple[np.nda
 
     Brute force on the SVD-reduced points is exact and, at these sizes, much faster than
     pynndescent, whose numba kernels are compiled anew in every process. Cosine neighbours
-    come from the scorer's blocked search, whose memory does not grow with the points
+    come from the blocked search of `analysis.similarity`, whose memory does not grow with the points
     (sklearn's threaded search raised the peak by 644 MB at 20,000 points, this one by 87 MB).
     """
     from sklearn.neighbors import NearestNeighbors
