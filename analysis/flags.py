@@ -134,6 +134,14 @@ def with_setting(config: Any, path: str, value: Any) -> Any:
     return replace(config, **{name: value})
 
 
+def build_flag(name: str) -> Flag:
+    """The build flag spelt `name` (e.g. "--model"); a KeyError names the unknown one."""
+    for flag in BUILD_FLAGS:
+        if flag.name == name:
+            return flag
+    raise KeyError(f"no build flag {name}")
+
+
 def config_from_flags(values: Mapping[str, Any], base: BuildConfig | None = None) -> BuildConfig:
     """The config a command line asks for: `base` (the defaults) with each given flag applied.
 

@@ -583,11 +583,11 @@ def read_point_difference(aggregated: dict, first: str, second: str) -> list[dic
     (task-bootstrap interval), and on how many tasks the second is better / worse."""
     per_task, tasks = aggregated["per_task"], aggregated["tasks"]
     shipped = {DEFAULT_SCORE, *MODEL_SCORES.values()}
-    methods = sorted(
-        {unit_layer(u)[0] for u in aggregated["units"] if unit_layer(u)[1] == first}
-        & {unit_layer(u)[0] for u in aggregated["units"] if unit_layer(u)[1] == second}
-        & ({m for m, _ in map(unit_layer, aggregated["units"]) if not m.startswith(RANK_MEAN)} | shipped)
-    )
+    read_at: dict[str | None, set[str]] = {}
+    for method, layer in map(unit_layer, aggregated["units"]):
+        if not method.startswith(RANK_MEAN) or method in shipped:
+            read_at.setdefault(layer, set()).add(method)
+    methods = sorted(read_at.get(first, set()) & read_at.get(second, set()))
     rows = []
     for method in methods:
         a, b = layer_unit(method, first), layer_unit(method, second)

@@ -9,6 +9,7 @@ import polars as pl
 import streamlit as st
 
 from analysis.config import DEFAULT_MODEL, ENCODER, SMOLLM2
+from analysis.flags import build_flag
 from appkit import jobs, jobview, nav, state
 from appkit.reportview import report_download
 from appkit.sidebar import analyses_table
@@ -39,6 +40,11 @@ def start(args: list[str], *, kind: str, label: str) -> None:
     jobview.start(root, args, kind=kind, label=label)
 
 
+def start_demo() -> None:
+    """The embedded demo on the default model, in the background."""
+    start(["demo"], kind="demo", label="Embedded demo analysis")
+
+
 def maybe_autostart_demo(table: pl.DataFrame) -> None:
     """On the very first start (no analysis, no job ever), build the embedded demo."""
     if not table.is_empty() or jobs.list_jobs(root) or os.environ.get("ANALYSIS_AUTO_DEMO", "1") == "0":
@@ -51,7 +57,7 @@ def maybe_autostart_demo(table: pl.DataFrame) -> None:
     except FileExistsError:
         return
     os.close(descriptor)
-    start(["demo"], kind="demo", label="Embedded demo analysis")
+    start_demo()
 
 
 table = analyses_table(str(root))
@@ -68,7 +74,7 @@ if latest is not None and latest.state in ("failed", "interrupted") and not (lat
         jobview.show_failure(latest, f"The last build, {escape_markdown(latest.label)},")
         retry, dismiss = st.columns([1, 1])
         if latest.kind == "demo" and retry.button("Build the demo again", icon=":material/refresh:"):
-            start(["demo"], kind="demo", label="Embedded demo analysis")
+            start_demo()
             st.rerun()
         if dismiss.button("Dismiss", icon=":material/close:"):
             (latest.folder / "dismissed").touch()
@@ -82,7 +88,7 @@ if table.is_empty():
     else:
         st.info("No analysis yet. Build the embedded demo (a few minutes on a laptop CPU) or your own below.")
         if st.button("Build the embedded demo", type="primary", icon=":material/rocket_launch:"):
-            start(["demo"], kind="demo", label="Embedded demo analysis")
+            start_demo()
             st.rerun()
 else:
     # model and layer first: the same data read by two models are two different maps
@@ -127,7 +133,7 @@ else:
         )
         plain, on_encoder = st.columns(2)
         if plain.button("Build the demo", icon=":material/rocket_launch:"):
-            start(["demo"], kind="demo", label="Embedded demo analysis")
+            start_demo()
             st.rerun()
         if on_encoder.button("Build the demo on the sentence encoder", icon=":material/text_fields:"):
             start(["demo", "--model", ENCODER], kind="demo", label="Embedded demo analysis on the sentence encoder")
@@ -156,7 +162,7 @@ with st.form("build_form"):
             path_text = st.text_input(f"…or a local path ({role})", key=f"path_{role}", placeholder="data/train.jsonl")
             sources[role] = (upload, path_text)
     model_column, sae_column, layer_column, pooling_column = st.columns([3, 3, 1, 1])
-    model = model_column.text_input("Model", value=DEFAULT_MODEL, help=f"{SMOLLM2} (the packaged chat LLM, read at the residual stream after block N; the default), {ENCODER} (the packaged sentence encoder) or another Hugging Face model name.")
+    model = model_column.text_input("Model", value=DEFAULT_MODEL, help=build_flag("--model").help)
     sae = sae_column.text_input(
         "SAE",
         value="",
