@@ -74,8 +74,11 @@ def activation_source(
 
 
 # A chunk of texts read and encoded at once holds its token activations in float16: this many
-# bytes at most (256 MB), so memory is set by the model's width, never by the number of rows.
-CHUNK_BYTES = 256 * 1024 * 1024
+# bytes at most (64 MB), so memory is set by the model's width, never by the number of rows.
+# Everything a chunk builds (windows, codes, its token table) grows with it: on the heaviest
+# chunks of a 20,000-row read, 64 MB chunks rose 614 MiB above the model and 128 MB chunks
+# 777 MiB (8M-element SAE slices), at the same speed (RESULTS.md, "Memory in rows").
+CHUNK_BYTES = 64 * 1024 * 1024
 TOKENIZE_BLOCK = 1024
 
 
