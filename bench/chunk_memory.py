@@ -68,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     release_free_heap()
     with RssSampler() as sampler:
         time.sleep(0.3)
-        before = sampler._rss_mib()
+        before = sampler.resident_mib()
         sampler.stage = "chunks"
         started = time.perf_counter()
         for index in sorted(heaviest.tolist()):

@@ -72,7 +72,7 @@ class RssSampler:
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
-    def _rss_mib(self) -> float:
+    def resident_mib(self) -> float:
         try:
             for line in Path("/proc/self/status").read_text().splitlines():
                 if line.startswith("VmRSS:"):
@@ -83,7 +83,7 @@ class RssSampler:
 
     def _run(self) -> None:
         while not self._stop.wait(0.05):
-            rss = self._rss_mib()
+            rss = self.resident_mib()
             self.peaks[self.stage] = max(self.peaks.get(self.stage, 0.0), rss)
 
     def __enter__(self) -> RssSampler:

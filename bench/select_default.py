@@ -112,10 +112,10 @@ MODELS = {
     # the chat LLM with a TopK SAE of k 64 (k 32 explains 0.720 of block 20's variance, k 64
     # 0.774: "The SAE for the chat model" in RESULTS.md)
     "smollm2k64": ["--model", SMOLLM2, "--model-dtype", "bfloat16", "--k", "64"],
-    # the same, and the model answers every prompt itself (score_self_contrast*): only the
-    # tasks whose rows hold prompts can be read so
-    "smollm2k64sc": ["--model", SMOLLM2, "--model-dtype", "bfloat16", "--k", "64", "--self-contrast"],
 }
+# the same, and the model answers every prompt itself (score_self_contrast*): only the tasks
+# whose rows hold prompts can be read so
+MODELS["smollm2k64sc"] = [*MODELS["smollm2k64"], "--self-contrast"]
 
 
 def read_parts(read: str) -> tuple[str | None, int]:

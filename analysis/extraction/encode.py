@@ -23,7 +23,7 @@ from analysis.stopping import raise_if_stopped
 # elements at most (32 MB), so a wide SAE encodes fewer tokens at a time. sae-lens' encode
 # and the pooling hold several copies of a slice's codes at once: on the heaviest chunks of
 # a 20,000-row read, a chunk rose 1,166 MiB above the model with 64M elements and 777 MiB
-# with 8M (128 MB chunks), at the same speed (RESULTS.md, "Memory in rows").
+# with 8M (128 MB chunks), at the same speed (RESULTS.md, "Smaller chunks and SAE slices").
 CODE_ELEMENTS_PER_SLICE = 8 * 1024 * 1024
 
 

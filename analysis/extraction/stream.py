@@ -77,7 +77,7 @@ def activation_source(
 # bytes at most (64 MB), so memory is set by the model's width, never by the number of rows.
 # Everything a chunk builds (windows, codes, its token table) grows with it: on the heaviest
 # chunks of a 20,000-row read, 64 MB chunks rose 614 MiB above the model and 128 MB chunks
-# 777 MiB (8M-element SAE slices), at the same speed (RESULTS.md, "Memory in rows").
+# 777 MiB (8M-element SAE slices), at the same speed (RESULTS.md, "Smaller chunks and SAE slices").
 CHUNK_BYTES = 64 * 1024 * 1024
 TOKENIZE_BLOCK = 1024
 
